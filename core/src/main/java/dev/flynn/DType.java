@@ -1,0 +1,98 @@
+package dev.flynn;
+
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Element types of kernel inputs, outputs and intermediate values.
+ * {@link #BOOL} is the type of comparison results (masks); it is never stored in an array.
+ */
+public enum DType {
+    /** 32-bit IEEE 754 float, Java {@code float}. */
+    F32(4, float.class, ValueLayout.JAVA_FLOAT_UNALIGNED),
+    /** 64-bit IEEE 754 float, Java {@code double}. */
+    F64(8, double.class, ValueLayout.JAVA_DOUBLE_UNALIGNED),
+    /** 32-bit two's complement integer, Java {@code int}. */
+    I32(4, int.class, ValueLayout.JAVA_INT_UNALIGNED),
+    /** 64-bit two's complement integer, Java {@code long}. */
+    I64(8, long.class, ValueLayout.JAVA_LONG_UNALIGNED),
+    /** A mask: the result of a comparison, combined with and/or/not and consumed by select. */
+    BOOL(1, boolean.class, null);
+
+    private final int byteSize;
+    private final Class<?> javaType;
+    private final ValueLayout layout;
+
+    DType(int byteSize, Class<?> javaType, ValueLayout layout) {
+        this.byteSize = byteSize;
+        this.javaType = javaType;
+        this.layout = layout;
+    }
+
+    /** Bytes per element in an array or segment. */
+    public int byteSize() {
+        return byteSize;
+    }
+
+    /** The Java primitive type with the same semantics. */
+    public Class<?> javaType() {
+        return javaType;
+    }
+
+    /** The (unaligned) memory layout of one element in a {@code MemorySegment}; BOOL has none. */
+    public ValueLayout layout() {
+        if (layout == null) {
+            throw new IllegalArgumentException("masks (BOOL) are not stored in memory; cast to an integer type first");
+        }
+        return layout;
+    }
+
+    public boolean isFloating() {
+        return this == F32 || this == F64;
+    }
+
+    public boolean isIntegral() {
+        return this == I32 || this == I64;
+    }
+
+    public boolean isNumeric() {
+        return this != BOOL;
+    }
+
+    /** The Java array class holding elements of this type ({@code float[]} for F32, ...). */
+    public Class<?> arrayType() {
+        return switch (this) {
+            case F32 -> float[].class;
+            case F64 -> double[].class;
+            case I32 -> int[].class;
+            case I64 -> long[].class;
+            case BOOL -> throw new IllegalArgumentException("masks (BOOL) have no array type; cast to an integer type first");
+        };
+    }
+
+    /** Java's binary numeric promotion (JLS 5.6): the wider of the two, floating over integral. */
+    public static DType promote(DType a, DType b) {
+        if (a == BOOL || b == BOOL) {
+            throw new IllegalArgumentException("no numeric promotion between " + a + " and " + b);
+        }
+        if (a == F64 || b == F64) return F64;
+        if (a == F32 || b == F32) return F32;
+        if (a == I64 || b == I64) return I64;
+        return I32;
+    }
+
+    /** The element type of a Java array, or empty if it is not a float, double, int or long array. */
+    public static java.util.Optional<DType> ofArray(Object array) {
+        return switch (array) {
+            case float[] a -> java.util.Optional.of(F32);
+            case double[] a -> java.util.Optional.of(F64);
+            case int[] a -> java.util.Optional.of(I32);
+            case long[] a -> java.util.Optional.of(I64);
+            case null, default -> java.util.Optional.empty();
+        };
+    }
+
+    /** Lower-case name used in text ({@code f32}, {@code f64}, {@code i32}, {@code i64}, {@code bool}). */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,483 @@
+package dev.flynn;
+
+import dev.flynn.ir.BinaryOp;
+import dev.flynn.ir.CompareOp;
+import dev.flynn.ir.UnaryOp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A recursive-descent parser for kernel expressions. Grammar, loosest binding first:
+ * <pre>
+ *   expr    := or
+ *   or      := xor ('|' xor)*            also 'or'
+ *   xor     := and ('^' and)*
+ *   and     := cmp ('&amp;' cmp)*           also 'and'
+ *   cmp     := shift (('&lt;'|'&lt;='|'&gt;'|'&gt;='|'=='|'!=') shift)?
+ *   shift   := add (('&lt;&lt;'|'&gt;&gt;'|'&gt;&gt;&gt;') add)*
+ *   add     := mul (('+'|'-') mul)*
+ *   mul     := unary (('*'|'/'|'%') unary)*
+ *   unary   := ('-'|'+'|'!'|'~'|'not') unary | power
+ *   power   := atom ('**' unary)?          right-associative, binds tighter than unary minus on its left
+ *   atom    := number | name | name '(' args ')' | '(' expr ')'
+ * </pre>
+ * Numbers: {@code 2}, {@code 2.5}, {@code 1e-3}, {@code inf}, {@code nan}, {@code pi}, {@code e}.
+ * Functions: every op ({@code exp}, {@code atan2}, {@code fma}, {@code where}/{@code select},
+ * {@code min}, ...) and casts {@code f32(x)}, {@code f64(x)}, {@code i32(x)}, {@code i64(x)}.
+ * Every error names the problem and points at it with a caret.
+ */
+final class ExpressionParser {
+    private final String src;
+    private int pos;
+    private final Map<String, Integer> known;
+    private final List<String> names;
+    private final List<DType> types;
+    private final DType inferredType;
+    private final boolean inferNames;
+    private final List<Expr> inputs = new ArrayList<>();
+    private int tokenStart;
+
+    private ExpressionParser(String src, List<String> names, List<DType> types, DType inferredType) {
+        this.src = src;
+        this.inferNames = inferredType != null;
+        this.names = new ArrayList<>(names);
+        this.types = new ArrayList<>(types);
+        this.inferredType = inferredType;
+        this.known = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            String n = names.get(i);
+            if (!n.matches("[A-Za-z_][A-Za-z_0-9]*") || isReserved(n)) {
+                throw new IllegalArgumentException("'" + n + "' cannot name an input: use letters, digits and _,"
+                        + " not a function or constant name");
+            }
+            if (known.put(n, i) != null) {
+                throw new IllegalArgumentException("input name '" + n + "' appears twice");
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Kernel parse(String src, Optional<List<List<?>>> namesAndTypes, DType inferredType) {
+        List<String> names = namesAndTypes.map(l -> (List<String>) l.get(0)).orElse(List.of());
+        List<DType> types = namesAndTypes.map(l -> (List<DType>) l.get(1)).orElse(List.of());
+        ExpressionParser p = new ExpressionParser(src, names, types, inferredType);
+        if (!p.inferNames) {
+            // every input exists up front, so unused ones still count and keep their position
+            p.inputs.addAll(Kernel.inputs(p.names, p.types));
+        }
+        p.skipSpace();
+        if (p.pos >= src.length()) {
+            throw p.error("empty expression", 0);
+        }
+        Expr body = p.expr();
+        p.skipSpace();
+        if (p.pos < src.length()) {
+            throw p.error("unexpected '" + src.charAt(p.pos) + "'", p.pos);
+        }
+        if (p.names.isEmpty()) {
+            throw p.error("the expression has no inputs", 0);
+        }
+        try {
+            return Kernel.fromExpr(List.copyOf(p.names), List.copyOf(p.types), body);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + "\n  in: " + src, e);
+        }
+    }
+
+    private static boolean isReserved(String n) {
+        String l = n.toLowerCase(Locale.ROOT);
+        return FUNCTIONS.containsKey(l) || l.equals("inf") || l.equals("nan") || l.equals("pi") || l.equals("e")
+                || l.equals("and") || l.equals("or") || l.equals("not") || l.equals("true") || l.equals("false");
+    }
+
+    // ---- grammar ---------------------------------------------------------------------------------
+
+    private Expr expr() {
+        return or();
+    }
+
+    private Expr or() {
+        Expr left = xor();
+        while (true) {
+            int at = peekAt();
+            if (eat("||") || eat("|") || eatWord("or")) {
+                left = op(at, left, xor(), BinaryOp.OR);
+            } else {
+                return left;
+            }
+        }
+    }
+
+    private Expr xor() {
+        Expr left = and();
+        while (true) {
+            int at = peekAt();
+            if (eat("^")) {
+                left = op(at, left, and(), BinaryOp.XOR);
+            } else {
+                return left;
+            }
+        }
+    }
+
+    private Expr and() {
+        Expr left = cmp();
+        while (true) {
+            int at = peekAt();
+            if (eat("&&") || eat("&") || eatWord("and")) {
+                left = op(at, left, cmp(), BinaryOp.AND);
+            } else {
+                return left;
+            }
+        }
+    }
+
+    private Expr cmp() {
+        Expr left = shift();
+        int at = peekAt();
+        CompareOp c = null;
+        if (eat("<=")) c = CompareOp.LE;
+        else if (eat(">=")) c = CompareOp.GE;
+        else if (eat("==")) c = CompareOp.EQ;
+        else if (eat("!=")) c = CompareOp.NE;
+        else if (!peek("<<") && eat("<")) c = CompareOp.LT;
+        else if (!peek(">>") && eat(">")) c = CompareOp.GT;
+        if (c == null) {
+            return left;
+        }
+        Expr right = shift();
+        final CompareOp op = c;
+        Expr r = guard(at, () -> Expr.compare(op, left, right));
+        int next = peekAt();
+        if (peek("<") && !peek("<<") || peek(">") && !peek(">>") || peek("==") || peek("!=")) {
+            throw error("comparisons do not chain; combine them with & (and)", next);
+        }
+        return r;
+    }
+
+    private Expr shift() {
+        Expr left = add();
+        while (true) {
+            int at = peekAt();
+            BinaryOp op = eat(">>>") ? BinaryOp.USHR : eat("<<") ? BinaryOp.SHL : eat(">>") ? BinaryOp.SHR : null;
+            if (op == null) {
+                return left;
+            }
+            left = op(at, left, add(), op);
+        }
+    }
+
+    private Expr add() {
+        Expr left = mul();
+        while (true) {
+            int at = peekAt();
+            BinaryOp op = eat("+") ? BinaryOp.ADD : eat("-") ? BinaryOp.SUB : null;
+            if (op == null) {
+                return left;
+            }
+            left = op(at, left, mul(), op);
+        }
+    }
+
+    private Expr mul() {
+        Expr left = unary();
+        while (true) {
+            int at = peekAt();
+            BinaryOp op = peek("**") ? null : eat("*") ? BinaryOp.MUL : eat("/") ? BinaryOp.DIV : eat("%") ? BinaryOp.REM : null;
+            if (op == null) {
+                return left;
+            }
+            left = op(at, left, unary(), op);
+        }
+    }
+
+    private Expr unary() {
+        int at = peekAt();
+        if (eat("-")) {
+            skipSpace();
+            if (pos < src.length() && (Character.isDigit(src.charAt(pos)) || src.charAt(pos) == '.')
+                    && !followedByPower()) {
+                return number(true, at);
+            }
+            Expr x = unary();
+            return guard(at, x::neg);
+        }
+        if (eat("+")) {
+            return unary();
+        }
+        if (eat("!") || eat("~") || eatWord("not")) {
+            Expr x = unary();
+            return guard(at, x::not);
+        }
+        return power();
+    }
+
+    /** Whether the number at {@code pos} is followed by {@code **}: then {@code -2**2} is {@code -(2**2)}. */
+    private boolean followedByPower() {
+        int save = pos;
+        number(false, pos);
+        skipSpace();
+        boolean power = peek("**");
+        pos = save;
+        return power;
+    }
+
+    private Expr power() {
+        Expr base = atom();
+        int at = peekAt();
+        if (eat("**")) {
+            Expr exponent = unary();
+            return guard(at, () -> Expr.binary(BinaryOp.POW, base, exponent));
+        }
+        return base;
+    }
+
+    private Expr atom() {
+        skipSpace();
+        int at = pos;
+        if (pos >= src.length()) {
+            throw error("expected a value, found the end of the expression", pos);
+        }
+        char ch = src.charAt(pos);
+        if (Character.isDigit(ch) || ch == '.') {
+            return number(false, at);
+        }
+        if (eat("(")) {
+            Expr e = expr();
+            expect(")", "to close the '(' at " + at);
+            return e;
+        }
+        if (Character.isLetter(ch) || ch == '_') {
+            String word = word();
+            skipSpace();
+            if (peek("(")) {
+                pos++;
+                List<Expr> args = new ArrayList<>();
+                List<Integer> argAt = new ArrayList<>();
+                skipSpace();
+                if (!peek(")")) {
+                    do {
+                        argAt.add(peekAt());
+                        args.add(expr());
+                    } while (eat(","));
+                }
+                expect(")", "to close the call of " + word);
+                return call(word, args, at);
+            }
+            return name(word, at);
+        }
+        throw error("unexpected '" + ch + "'", pos);
+    }
+
+    private Expr name(String word, int at) {
+        switch (word.toLowerCase(Locale.ROOT)) {
+            case "inf", "infinity" -> {
+                return Expr.lit(Double.POSITIVE_INFINITY);
+            }
+            case "nan" -> {
+                return Expr.lit(Double.NaN);
+            }
+            case "pi" -> {
+                return Expr.lit(Math.PI);
+            }
+            case "e" -> {
+                return Expr.lit(Math.E);
+            }
+            default -> {
+            }
+        }
+        Integer i = known.get(word);
+        if (i == null) {
+            if (FUNCTIONS.containsKey(word.toLowerCase(Locale.ROOT))) {
+                throw error("'" + word + "' is a function: call it as " + word + "(...)", at);
+            }
+            if (!inferNames) {
+                throw error("unknown input '" + word + "'; the inputs are " + names, at);
+            }
+            i = names.size();
+            known.put(word, i);
+            names.add(word);
+            types.add(inferredType);
+            inputs.add(null);
+        }
+        if (inputs.get(i) == null) {
+            inputs.set(i, Kernel.inputs(names, types).get(i));
+        }
+        return inputs.get(i);
+    }
+
+    private Expr number(boolean negative, int at) {
+        skipSpace();
+        int start = pos;
+        while (pos < src.length() && (Character.isDigit(src.charAt(pos)) || src.charAt(pos) == '.')) {
+            pos++;
+        }
+        boolean floating = src.substring(start, pos).contains(".");
+        if (pos < src.length() && (src.charAt(pos) == 'e' || src.charAt(pos) == 'E')) {
+            int save = pos;
+            pos++;
+            if (pos < src.length() && (src.charAt(pos) == '+' || src.charAt(pos) == '-')) {
+                pos++;
+            }
+            if (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+                while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+                    pos++;
+                }
+                floating = true;
+            } else {
+                pos = save;
+            }
+        }
+        String text = src.substring(start, pos);
+        if (pos < src.length() && (Character.isLetter(src.charAt(pos)) || src.charAt(pos) == '_')) {
+            throw error("malformed number '" + text + src.charAt(pos) + "'", start);
+        }
+        try {
+            if (floating) {
+                double v = Double.parseDouble(text);
+                return Expr.lit(negative ? -v : v);
+            }
+            long v = Long.parseLong(negative ? "-" + text : text);
+            return Expr.lit(v);
+        } catch (NumberFormatException e) {
+            throw error("malformed number '" + text + "'", start);
+        }
+    }
+
+    private Expr call(String name, List<Expr> a, int at) {
+        String f = name.toLowerCase(Locale.ROOT);
+        Integer arity = FUNCTIONS.get(f);
+        if (arity == null) {
+            throw error("unknown function '" + name + "'; known: " + String.join(", ", FUNCTIONS.keySet()), at);
+        }
+        if (arity != a.size()) {
+            throw error(name + " takes " + arity + " argument" + (arity == 1 ? "" : "s") + ", got " + a.size(), at);
+        }
+        return guard(at, () -> switch (f) {
+            case "f32" -> a.get(0).to(DType.F32);
+            case "f64" -> a.get(0).to(DType.F64);
+            case "i32" -> a.get(0).to(DType.I32);
+            case "i64" -> a.get(0).to(DType.I64);
+            case "where", "select" -> Expr.select(a.get(0), a.get(1), a.get(2));
+            case "fma" -> Expr.fma(a.get(0), a.get(1), a.get(2));
+            case "lt" -> Expr.compare(CompareOp.LT, a.get(0), a.get(1));
+            case "le" -> Expr.compare(CompareOp.LE, a.get(0), a.get(1));
+            case "gt" -> Expr.compare(CompareOp.GT, a.get(0), a.get(1));
+            case "ge" -> Expr.compare(CompareOp.GE, a.get(0), a.get(1));
+            case "eq" -> Expr.compare(CompareOp.EQ, a.get(0), a.get(1));
+            case "ne" -> Expr.compare(CompareOp.NE, a.get(0), a.get(1));
+            default -> {
+                for (UnaryOp u : UnaryOp.values()) {
+                    if (u.symbol().equals(f)) {
+                        yield Expr.unary(u, a.get(0));
+                    }
+                }
+                for (BinaryOp b : BinaryOp.values()) {
+                    if (b.symbol().equals(f)) {
+                        yield Expr.binary(b, a.get(0), a.get(1));
+                    }
+                }
+                throw new IllegalStateException(f);
+            }
+        });
+    }
+
+    static final Map<String, Integer> FUNCTIONS = functions();
+
+    private static Map<String, Integer> functions() {
+        Map<String, Integer> m = new java.util.TreeMap<>();
+        for (UnaryOp u : UnaryOp.values()) {
+            m.put(u.symbol(), 1);
+        }
+        for (BinaryOp b : BinaryOp.values()) {
+            m.put(b.symbol(), 2);
+        }
+        for (CompareOp c : CompareOp.values()) {
+            m.put(c.symbol(), 2);
+        }
+        m.put("fma", 3);
+        m.put("where", 3);
+        m.put("select", 3);
+        for (DType t : DType.values()) {
+            if (t.isNumeric()) {
+                m.put(t.label(), 1);
+            }
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    // ---- lexing helpers ----------------------------------------------------------------------------
+
+    private Expr op(int at, Expr a, Expr b, BinaryOp op) {
+        return guard(at, () -> Expr.binary(op, a, b));
+    }
+
+    private Expr guard(int at, java.util.function.Supplier<Expr> f) {
+        try {
+            return f.get();
+        } catch (IllegalArgumentException e) {
+            throw error(e.getMessage().lines().findFirst().orElse("type error"), at);
+        }
+    }
+
+    private void skipSpace() {
+        while (pos < src.length() && Character.isWhitespace(src.charAt(pos))) {
+            pos++;
+        }
+    }
+
+    private int peekAt() {
+        skipSpace();
+        return pos;
+    }
+
+    private boolean peek(String s) {
+        skipSpace();
+        return src.startsWith(s, pos);
+    }
+
+    private boolean eat(String s) {
+        if (peek(s)) {
+            pos += s.length();
+            return true;
+        }
+        return false;
+    }
+
+    private boolean eatWord(String w) {
+        skipSpace();
+        if (src.regionMatches(true, pos, w, 0, w.length())) {
+            int end = pos + w.length();
+            if (end >= src.length() || !(Character.isLetterOrDigit(src.charAt(end)) || src.charAt(end) == '_')) {
+                pos = end;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String word() {
+        int start = pos;
+        while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
+            pos++;
+        }
+        return src.substring(start, pos);
+    }
+
+    private void expect(String s, String why) {
+        int at = peekAt();
+        if (!eat(s)) {
+            throw error("expected '" + s + "' " + why + (at < src.length() ? ", found '" + src.charAt(at) + "'"
+                    : ", found the end of the expression"), at);
+        }
+    }
+
+    private IllegalArgumentException error(String why, int at) {
+        return new IllegalArgumentException(why + " at position " + at + "\n  " + src + "\n  " + " ".repeat(at) + "^");
+    }
+}

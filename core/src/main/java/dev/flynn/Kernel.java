@@ -1,0 +1,477 @@
+package dev.flynn;
+
+import dev.flynn.ir.BinaryOp;
+import dev.flynn.ir.KernelIR;
+import dev.flynn.ir.Node;
+import dev.flynn.ir.Printer;
+import dev.flynn.ir.ReduceOp;
+import dev.flynn.ir.ReduceSpec;
+import dev.flynn.ir.Schedule;
+import dev.flynn.ir.Verifier;
+import dev.flynn.spi.Binding;
+import dev.flynn.spi.BackendProvider;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An element-wise (map) or reduction kernel: immutable, thread-safe, compiled once per backend and
+ * shape. Build one by tracing a lambda or by parsing text:
+ * <pre>{@code
+ * Kernel saxpy = Kernel.map(F32, F32, (x, y) -> x.mul(2).add(y));
+ * Kernel same  = Kernel.parse("2*x + y", DType.F32);
+ * Kernel sumsq = Kernel.map(F64, x -> x.mul(x)).reduce(Reduction.sum());
+ * float[] r = saxpy.floats(xs, ys);
+ * double s = sumsq.reduceDouble(ds);
+ * }</pre>
+ * Literals are hoisted into arguments: {@code x*2+y} and {@code x*3+y} share one compiled kernel.
+ */
+public final class Kernel {
+
+    /** A one-input kernel body. */
+    @FunctionalInterface
+    public interface Fn1 {
+        Expr apply(Expr x);
+    }
+
+    /** A two-input kernel body. */
+    @FunctionalInterface
+    public interface Fn2 {
+        Expr apply(Expr x, Expr y);
+    }
+
+    /** A three-input kernel body. */
+    @FunctionalInterface
+    public interface Fn3 {
+        Expr apply(Expr x, Expr y, Expr z);
+    }
+
+    /** A four-input kernel body. */
+    @FunctionalInterface
+    public interface Fn4 {
+        Expr apply(Expr x, Expr y, Expr z, Expr w);
+    }
+
+    /** An n-input kernel body. */
+    @FunctionalInterface
+    public interface FnN {
+        Expr apply(List<Expr> inputs);
+    }
+
+    private static final List<String> XYZW = List.of("x", "y", "z", "w");
+
+    private final KernelIR ir;
+    private final List<String> names;
+    private final Optional<Reduction> reduction;
+    private final String shapeKey;
+    private final long[] constants;
+    private final boolean mayThrow;
+    private final String text;
+    private volatile Plan[] plans = new Plan[0];
+
+    /** A compiled form of this kernel for one backend and one set of bindings. */
+    record Plan(BackendProvider backend, long bindings, Object compiled) {
+    }
+
+    private Kernel(KernelIR ir, List<String> names, Optional<Reduction> reduction, long[] constants, String text) {
+        this.ir = ir;
+        this.names = List.copyOf(names);
+        this.reduction = reduction;
+        this.shapeKey = ir.shapeKey();
+        this.constants = constants;
+        this.mayThrow = Schedule.of(ir.body()).nodes().stream().anyMatch(n -> n instanceof Node.Binary b
+                && (b.op() == BinaryOp.DIV || b.op() == BinaryOp.REM) && b.type().isIntegral());
+        this.text = text;
+    }
+
+    // ---- building ---------------------------------------------------------------------------
+
+    public static Kernel map(DType x, Fn1 body) {
+        Objects.requireNonNull(body, "body");
+        return traced(List.of(x), in -> body.apply(in.get(0)));
+    }
+
+    public static Kernel map(DType x, DType y, Fn2 body) {
+        Objects.requireNonNull(body, "body");
+        return traced(List.of(x, y), in -> body.apply(in.get(0), in.get(1)));
+    }
+
+    public static Kernel map(DType x, DType y, DType z, Fn3 body) {
+        Objects.requireNonNull(body, "body");
+        return traced(List.of(x, y, z), in -> body.apply(in.get(0), in.get(1), in.get(2)));
+    }
+
+    public static Kernel map(DType x, DType y, DType z, DType w, Fn4 body) {
+        Objects.requireNonNull(body, "body");
+        return traced(List.of(x, y, z, w), in -> body.apply(in.get(0), in.get(1), in.get(2), in.get(3)));
+    }
+
+    /** A kernel of any number of inputs, named {@code x0, x1, ...}. */
+    public static Kernel map(List<DType> types, FnN body) {
+        Objects.requireNonNull(types, "types");
+        Objects.requireNonNull(body, "body");
+        return traced(types, body);
+    }
+
+    private static Kernel traced(List<DType> types, FnN body) {
+        if (types.isEmpty()) {
+            throw new IllegalArgumentException("a kernel needs at least one input");
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < types.size(); i++) {
+            names.add(types.size() <= 4 ? XYZW.get(i) : "x" + i);
+        }
+        return fromExpr(names, types, body.apply(inputs(names, types)));
+    }
+
+    static List<Expr> inputs(List<String> names, List<DType> types) {
+        List<String> frozen = List.copyOf(names);
+        List<Expr> in = new ArrayList<>();
+        for (int i = 0; i < types.size(); i++) {
+            DType t = Objects.requireNonNull(types.get(i), "type of input " + i);
+            if (!t.isNumeric()) {
+                throw new IllegalArgumentException("input " + frozen.get(i) + " has type BOOL; inputs are numbers");
+            }
+            in.add(Expr.input(i, t, frozen));
+        }
+        return in;
+    }
+
+    static Kernel fromExpr(List<String> names, List<DType> types, Expr body) {
+        Objects.requireNonNull(body, "the kernel body returned null");
+        if (!body.type().isNumeric()) {
+            throw new IllegalArgumentException("a map kernel stores numbers, but " + body
+                    + " is a mask; use select(mask, 1, 0), .toI32(), or reduce it with count/any/all");
+        }
+        return build(names, types, body.node(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Parses an expression whose inputs all have type {@code type}, in order of first appearance:
+     * {@code Kernel.parse("where(x > 0, x, 0.1*x)", DType.F32)}.
+     */
+    public static Kernel parse(String expression, DType type) {
+        Objects.requireNonNull(expression, "expression");
+        Objects.requireNonNull(type, "type");
+        return ExpressionParser.parse(expression, Optional.empty(), type);
+    }
+
+    /** Parses an expression with named, typed inputs in the given order. */
+    public static Kernel parse(String expression, List<String> names, List<DType> types) {
+        Objects.requireNonNull(expression, "expression");
+        Objects.requireNonNull(names, "names");
+        Objects.requireNonNull(types, "types");
+        if (names.size() != types.size()) {
+            throw new IllegalArgumentException(names.size() + " names but " + types.size() + " types");
+        }
+        return ExpressionParser.parse(expression, Optional.of(List.of(names, types)), null);
+    }
+
+    /** {@code sum(x * y)} in one pass. */
+    public static Kernel dot(DType type) {
+        return map(type, type, Expr::mul).reduce(Reduction.sum());
+    }
+
+    /**
+     * This map fused into a reduction: {@code map(F32, x -> x.mul(x)).reduce(sum())} sums squares
+     * without a temporary array.
+     */
+    public Kernel reduce(Reduction r) {
+        Objects.requireNonNull(r, "reduction");
+        if (reduction.isPresent()) {
+            throw new IllegalArgumentException("this kernel already reduces (" + reduction.get() + ")");
+        }
+        Expr body = new Expr(ir.body(), false, names);
+        DType t = body.type();
+        Optional<Node> combine = Optional.empty();
+        Optional<Node.Const> identity = Optional.empty();
+        ReduceSpec spec;
+        switch (r.kind()) {
+            case SUM -> spec = new ReduceSpec(ReduceOp.SUM, r.summation() == Reduction.Summation.COMPENSATED,
+                    Optional.empty(), Optional.empty());
+            case PROD -> spec = ReduceSpec.of(ReduceOp.PROD);
+            case MIN -> spec = ReduceSpec.of(ReduceOp.MIN);
+            case MAX -> spec = ReduceSpec.of(ReduceOp.MAX);
+            case ARGMIN -> spec = ReduceSpec.of(ReduceOp.ARGMIN);
+            case ARGMAX -> spec = ReduceSpec.of(ReduceOp.ARGMAX);
+            case MEAN, VARIANCE, STD -> {
+                requireNumber(r, body);
+                body = body.toF64();
+                spec = ReduceSpec.of(ReduceOp.MOMENTS);
+            }
+            case NORM1 -> {
+                requireNumber(r, body);
+                body = floating(body).abs();
+                spec = ReduceSpec.of(ReduceOp.SUM);
+            }
+            case NORM2 -> {
+                requireNumber(r, body);
+                Expr f = floating(body);
+                body = f.mul(f);
+                spec = ReduceSpec.of(ReduceOp.SUM);
+            }
+            case NORM_INF -> {
+                requireNumber(r, body);
+                body = floating(body).abs();
+                spec = ReduceSpec.of(ReduceOp.MAX);
+            }
+            case COUNT, ANY, ALL -> {
+                if (t != DType.BOOL) {
+                    throw new IllegalArgumentException(r + " needs a mask (a comparison), but " + body + " is " + t);
+                }
+                body = body.toI64();
+                spec = ReduceSpec.of(ReduceOp.SUM);
+            }
+            case CUSTOM -> {
+                requireNumber(r, body);
+                Expr id = r.identity(t);
+                List<String> accNames = List.of("acc", "value");
+                Expr c = r.combine().apply(Expr.input(0, t, accNames), Expr.input(1, t, accNames));
+                if (c == null || c.type() != t) {
+                    throw new IllegalArgumentException("the combine expression must return " + t + ", got "
+                            + (c == null ? "null" : c + " : " + c.type()));
+                }
+                combine = Optional.of(c.node());
+                identity = Optional.of((Node.Const) id.node());
+                spec = null;
+            }
+            default -> throw new IllegalStateException(r.kind().name());
+        }
+        if (r.kind() != Reduction.Kind.CUSTOM && r.kind() != Reduction.Kind.COUNT && r.kind() != Reduction.Kind.ANY
+                && r.kind() != Reduction.Kind.ALL) {
+            requireNumber(r, body);
+        }
+        return build(names, ir.inputs(), body.node(), Optional.of(r),
+                Optional.ofNullable(spec), combine, identity);
+    }
+
+    private static Expr floating(Expr e) {
+        return e.type().isFloating() ? e : e.toF64();
+    }
+
+    private static void requireNumber(Reduction r, Expr body) {
+        if (!body.type().isNumeric()) {
+            throw new IllegalArgumentException(r + " needs numbers, but " + body
+                    + " is a mask; use count(), any() or all() for masks");
+        }
+    }
+
+    private static Kernel build(List<String> names, List<DType> types, Node body, Optional<Reduction> reduction,
+                                Optional<ReduceSpec> plainSpec, Optional<Node> combine, Optional<Node.Const> identity) {
+        // hoist literals: number every Const occurrence in evaluation order
+        List<Long> bits = new ArrayList<>();
+        Map<Node, Node> memo = new IdentityHashMap<>();
+        Node b = hoist(body, bits, memo);
+        Optional<ReduceSpec> spec;
+        if (reduction.isPresent() && reduction.get().kind() == Reduction.Kind.CUSTOM) {
+            Node.Const id = (Node.Const) hoist(identity.orElseThrow(), bits, memo);
+            Node c = hoist(combine.orElseThrow(), bits, new IdentityHashMap<>());
+            spec = Optional.of(new ReduceSpec(ReduceOp.CUSTOM, false, Optional.of(c), Optional.of(id)));
+        } else {
+            spec = plainSpec;
+        }
+        KernelIR ir = new KernelIR(types, b, spec, bits.size());
+        Verifier.verify(ir, names);
+        long[] constants = new long[bits.size()];
+        for (int i = 0; i < constants.length; i++) {
+            constants[i] = bits.get(i);
+        }
+        String text = Printer.print(b, names);
+        if (reduction.isPresent()) {
+            text = reduction.get() + "(" + text + ")";
+        }
+        return new Kernel(ir, names, reduction, constants, text);
+    }
+
+    private static Node hoist(Node n, List<Long> bits, Map<Node, Node> memo) {
+        Node done = memo.get(n);
+        if (done != null) {
+            return done;
+        }
+        Node r = switch (n) {
+            case Node.Input in -> in;
+            case Node.Const c -> {
+                bits.add(c.bits());
+                yield c.withSlot(bits.size() - 1);
+            }
+            case Node.Unary u -> new Node.Unary(u.op(), hoist(u.x(), bits, memo), u.type());
+            case Node.Binary bin -> {
+                Node a = hoist(bin.a(), bits, memo);
+                yield new Node.Binary(bin.op(), a, hoist(bin.b(), bits, memo), bin.type());
+            }
+            case Node.Ternary t -> {
+                Node a = hoist(t.a(), bits, memo);
+                Node bb = hoist(t.b(), bits, memo);
+                yield new Node.Ternary(t.op(), a, bb, hoist(t.c(), bits, memo), t.type());
+            }
+            case Node.Compare c -> {
+                Node a = hoist(c.a(), bits, memo);
+                yield new Node.Compare(c.op(), a, hoist(c.b(), bits, memo));
+            }
+            case Node.Select s -> {
+                Node m = hoist(s.mask(), bits, memo);
+                Node a = hoist(s.a(), bits, memo);
+                yield new Node.Select(m, a, hoist(s.b(), bits, memo), s.type());
+            }
+            case Node.Cast c -> new Node.Cast(hoist(c.x(), bits, memo), c.type());
+        };
+        memo.put(n, r);
+        return r;
+    }
+
+    /**
+     * Rebuilds a kernel from its IR (as shipped to another JVM), verifying it first.
+     *
+     * @param names one name per input, used in messages and {@link #toString()}
+     */
+    public static Kernel fromIR(KernelIR ir, List<String> names, Optional<Reduction> reduction, long[] constants) {
+        Objects.requireNonNull(ir, "ir");
+        Verifier.verify(ir, names);
+        if (constants.length != ir.constCount()) {
+            throw new IllegalArgumentException(ir.constCount() + " constants expected, got " + constants.length);
+        }
+        String text = Printer.print(ir.body(), names);
+        return new Kernel(ir, names, reduction, constants.clone(),
+                reduction.map(r -> r + "(" + Printer.print(ir.body(), names) + ")").orElse(text));
+    }
+
+    // ---- description --------------------------------------------------------------------------
+
+    public KernelIR ir() {
+        return ir;
+    }
+
+    public int arity() {
+        return ir.arity();
+    }
+
+    public List<DType> inputTypes() {
+        return ir.inputs();
+    }
+
+    public List<String> inputNames() {
+        return names;
+    }
+
+    /** The reduction, for reduction kernels. */
+    public Optional<Reduction> reduction() {
+        return reduction;
+    }
+
+    public boolean isReduction() {
+        return reduction.isPresent();
+    }
+
+    /**
+     * The type of the result: the element type of a map's output, or of a reduction's value
+     * (I64 for argmin, argmax and count; F64 for mean, variance and std; BOOL for any and all).
+     */
+    public DType resultType() {
+        if (reduction.isEmpty()) {
+            return ir.body().type();
+        }
+        return switch (reduction.get().kind()) {
+            case ARGMIN, ARGMAX, COUNT -> DType.I64;
+            case MEAN, VARIANCE, STD -> DType.F64;
+            case ANY, ALL -> DType.BOOL;
+            default -> ir.body().type();
+        };
+    }
+
+    /** The literal values, by slot. */
+    public long[] constants() {
+        return constants.clone();
+    }
+
+    long[] constantsShared() {
+        return constants;
+    }
+
+    /** The cache key of the compiled code: kernels that differ only in literal values share it. */
+    public String shapeKey() {
+        return shapeKey;
+    }
+
+    boolean mayThrow() {
+        return mayThrow;
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    // ---- compiled plans -----------------------------------------------------------------------
+
+    Object plan(BackendProvider backend, long bindings, dev.flynn.spi.Call call, Binding output) {
+        for (Plan p : plans) {
+            if (p.backend() == backend && p.bindings() == bindings) {
+                return p.compiled();
+            }
+        }
+        synchronized (this) {
+            for (Plan p : plans) {
+                if (p.backend() == backend && p.bindings() == bindings) {
+                    return p.compiled();
+                }
+            }
+            Object compiled = backend.prepare(ir, shapeKey, Flynn.bindingList(this, call), output);
+            Plan[] grown = java.util.Arrays.copyOf(plans, plans.length + 1);
+            grown[plans.length] = new Plan(backend, bindings, compiled);
+            plans = grown;
+            return compiled;
+        }
+    }
+
+    // ---- running on the global runtime ------------------------------------------------------
+
+    /** Runs this map into {@code out} (an array, {@link Slice} or {@code MemorySegment}; may be an input). */
+    public void into(Object out, Object... inputs) {
+        Flynn.global().into(this, out, inputs);
+    }
+
+    /** Runs this map into a new array of the result type ({@code float[]} for F32, ...). */
+    public Object apply(Object... inputs) {
+        return Flynn.global().apply(this, inputs);
+    }
+
+    public float[] floats(Object... inputs) {
+        return Flynn.global().floats(this, inputs);
+    }
+
+    public double[] doubles(Object... inputs) {
+        return Flynn.global().doubles(this, inputs);
+    }
+
+    public int[] ints(Object... inputs) {
+        return Flynn.global().ints(this, inputs);
+    }
+
+    public long[] longs(Object... inputs) {
+        return Flynn.global().longs(this, inputs);
+    }
+
+    /** Runs this reduction; the value as a double (exact for F32, F64 and I32 results). */
+    public double reduceDouble(Object... inputs) {
+        return Flynn.global().reduceDouble(this, inputs);
+    }
+
+    /** Runs this reduction with an integer result (argmin, argmax, count, sums of integers, ...). */
+    public long reduceLong(Object... inputs) {
+        return Flynn.global().reduceLong(this, inputs);
+    }
+
+    /** Runs an any/all reduction. */
+    public boolean reduceBoolean(Object... inputs) {
+        return Flynn.global().reduceBoolean(this, inputs);
+    }
+
+    /** Runs this reduction; the value boxed in its own type (Float, Double, Integer, Long or Boolean). */
+    public Object reduce(Object... inputs) {
+        return Flynn.global().reduce(this, inputs);
+    }
+}

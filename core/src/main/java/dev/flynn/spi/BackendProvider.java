@@ -1,0 +1,41 @@
+package dev.flynn.spi;
+
+/**
+ * A backend, found with {@link java.util.ServiceLoader}. Implementations must be cheap to construct
+ * and must not fail in their constructor: all probing happens in {@link #probe()}.
+ */
+public interface BackendProvider {
+
+    /** Short lower-case name: {@code scalar}, {@code simd}, {@code gpu}, {@code c}. */
+    String name();
+
+    /** AUTO tries available backends from the highest priority down. */
+    int priority();
+
+    /** Whether this backend can run here, with the reason and the fix. Called once, lazily. */
+    Availability probe();
+
+    /**
+     * Whether AUTO should run this call here (the GPU declines small host arrays, say), with the
+     * reason when it declines; empty when it accepts.
+     */
+    default java.util.Optional<String> declines(Call call) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Compiles (or finds in the backend's cache) the code for a kernel with these bindings. Core keeps
+     * the result with the kernel and hands it back in {@link Call#compiled()}.
+     *
+     * @param shapeKey {@code ir.shapeKey()}, computed once per kernel
+     * @param inputs   how each input is bound
+     * @param output   how the output is bound ({@link Binding#NONE} for reductions)
+     */
+    Object prepare(dev.flynn.ir.KernelIR ir, String shapeKey, java.util.List<Binding> inputs, Binding output);
+
+    /** Runs a map call: writes all {@code n} outputs or throws before writing any of the caller's memory. */
+    void map(Call call);
+
+    /** Runs a reduction call over all {@code n > 0} elements into {@code result}. */
+    void reduce(Call call, Partial result);
+}

@@ -1,0 +1,155 @@
+package dev.flynn.spi;
+
+import dev.flynn.DType;
+import dev.flynn.ir.KernelIR;
+import dev.flynn.ir.ReduceSpec;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * Base of the CPU backends: compiles a kernel once per shape and bindings, then runs it over index
+ * ranges, split across the call's threads.
+ *
+ * <p>Reductions always cut {@code [0, n)} into blocks of {@link #BLOCK} elements, reduce each block
+ * on its own and combine the block results in a fixed pairwise tree ({@link Partials#tree}); the
+ * threads only decide who computes which block, so results are bitwise identical whatever the
+ * thread count.
+ */
+public abstract class CpuBackend implements BackendProvider {
+    /** Elements per reduction block (a block of F64 is 128 KiB: it stays in L2 for two-pass reductions). */
+    public static final int BLOCK = 1 << 14;
+    /** Maps smaller than this run on the calling thread: forking costs more than it saves. */
+    static final long MIN_PARALLEL = 1 << 15;
+
+    private final ConcurrentHashMap<String, CpuKernel> cache = new ConcurrentHashMap<>();
+    private static final ThreadLocal<Partial[]> SCRATCH = ThreadLocal.withInitial(() -> new Partial[0]);
+
+    /** Compiles a kernel for these bindings. Called once per shape and bindings. */
+    protected abstract CpuKernel compile(KernelIR ir, List<Binding> inputs, Binding output);
+
+    @Override
+    public final Object prepare(KernelIR ir, String shapeKey, List<Binding> inputs, Binding output) {
+        String key = shapeKey + "|" + inputs + "->" + output;
+        return cache.computeIfAbsent(key, k -> compile(ir, inputs, output));
+    }
+
+    /** Number of distinct compiled kernels held (tests check that literals do not multiply it). */
+    public int cachedKernels() {
+        return cache.size();
+    }
+
+    @Override
+    public void map(Call call) {
+        CpuKernel k = (CpuKernel) call.compiled();
+        long n = call.n();
+        if (call.threads() <= 1 || n < MIN_PARALLEL) {
+            k.map(call.data(), call.offsets(), call.out(), call.outOffset(), 0, n, call.args());
+            return;
+        }
+        // a few chunks per thread balance uneven cores; chunk edges on 64-element boundaries keep vector loops unmasked
+        long chunk = Math.max(MIN_PARALLEL / 2, ((n / (call.threads() * 4L)) + 63) & ~63L);
+        call.pool().invoke(new MapTask(k, call, 0, n, chunk));
+    }
+
+    @Override
+    public void reduce(Call call, Partial result) {
+        CpuKernel k = (CpuKernel) call.compiled();
+        KernelIR ir = call.ir();
+        ReduceSpec spec = ir.reduce().orElseThrow();
+        DType type = ir.body().type();
+        long n = call.n();
+        long blocks = (n + BLOCK - 1) / BLOCK;
+        if (blocks > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("too many elements for one reduction: " + n);
+        }
+        int nb = (int) blocks;
+        Partial[] parts = scratch(nb);
+        if (call.threads() <= 1 || nb == 1) {
+            for (int b = 0; b < nb; b++) {
+                long start = (long) b * BLOCK;
+                k.reduce(call.data(), call.offsets(), start, Math.min(n, start + BLOCK), call.args(), parts[b]);
+            }
+        } else {
+            int per = Math.max(1, nb / (call.threads() * 4));
+            call.pool().invoke(new ReduceTask(k, call, parts, 0, nb, per));
+        }
+        Partials.tree(spec, type, parts, nb, k, call.args());
+        result.copyFrom(parts[0]);
+        if (spec.compensated()) {
+            Partials.finishCompensated(type, result);
+        }
+    }
+
+    private static Partial[] scratch(int count) {
+        Partial[] parts = SCRATCH.get();
+        if (parts.length < count) {
+            Partial[] grown = java.util.Arrays.copyOf(parts, Math.max(count, parts.length * 2));
+            for (int i = parts.length; i < grown.length; i++) {
+                grown[i] = new Partial();
+            }
+            SCRATCH.set(grown);
+            parts = grown;
+        }
+        return parts;
+    }
+
+    private static final class MapTask extends RecursiveAction {
+        private final CpuKernel k;
+        private final Call call;
+        private final long start;
+        private final long end;
+        private final long chunk;
+
+        MapTask(CpuKernel k, Call call, long start, long end, long chunk) {
+            this.k = k;
+            this.call = call;
+            this.start = start;
+            this.end = end;
+            this.chunk = chunk;
+        }
+
+        @Override
+        protected void compute() {
+            if (end - start <= chunk) {
+                k.map(call.data(), call.offsets(), call.out(), call.outOffset(), start, end, call.args());
+                return;
+            }
+            long mid = start + (((end - start) / 2 + 63) & ~63L);
+            invokeAll(new MapTask(k, call, start, mid, chunk), new MapTask(k, call, mid, end, chunk));
+        }
+    }
+
+    private static final class ReduceTask extends RecursiveAction {
+        private final CpuKernel k;
+        private final Call call;
+        private final Partial[] parts;
+        private final int from;
+        private final int to;
+        private final int per;
+
+        ReduceTask(CpuKernel k, Call call, Partial[] parts, int from, int to, int per) {
+            this.k = k;
+            this.call = call;
+            this.parts = parts;
+            this.from = from;
+            this.to = to;
+            this.per = per;
+        }
+
+        @Override
+        protected void compute() {
+            if (to - from <= per) {
+                long n = call.n();
+                for (int b = from; b < to; b++) {
+                    long start = (long) b * BLOCK;
+                    k.reduce(call.data(), call.offsets(), start, Math.min(n, start + BLOCK), call.args(), parts[b]);
+                }
+                return;
+            }
+            int mid = (from + to) >>> 1;
+            invokeAll(new ReduceTask(k, call, parts, from, mid, per), new ReduceTask(k, call, parts, mid, to, per));
+        }
+    }
+}
