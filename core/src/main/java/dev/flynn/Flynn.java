@@ -242,6 +242,10 @@ public final class Flynn implements AutoCloseable {
         if (kernel.isReduction()) {
             throw new IllegalArgumentException("kernel " + kernel + " is a reduction; call reduceDouble/reduceLong/reduce");
         }
+        if (kernel.resultType() == DType.BOOL) {
+            throw new IllegalArgumentException("kernel " + kernel + " computes a mask, which is not stored: use"
+                    + " select(mask, 1, 0) or .toI32() for numbers, or reduce it with count(), any() or all()");
+        }
     }
 
     private void run(Kernel kernel, Object out, Object[] inputs, Scratch s) {

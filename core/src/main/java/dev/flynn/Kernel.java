@@ -143,10 +143,6 @@ public final class Kernel {
 
     static Kernel fromExpr(List<String> names, List<DType> types, Expr body) {
         Objects.requireNonNull(body, "the kernel body returned null");
-        if (!body.type().isNumeric()) {
-            throw new IllegalArgumentException("a map kernel stores numbers, but " + body
-                    + " is a mask; use select(mask, 1, 0), .toI32(), or reduce it with count/any/all");
-        }
         return build(names, types, body.node(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 

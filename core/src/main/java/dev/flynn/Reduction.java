@@ -143,7 +143,7 @@ public final class Reduction {
     /**
      * A user-defined reduction: {@code acc = combine(acc, value)} starting from {@code identity}.
      * {@code combine} must be associative and commutative (backends regroup and reorder), and
-     * {@code identity} its neutral element, e.g. {@code custom(Double.NEGATIVE_INFINITY, Expr::max)}.
+     * {@code identity} its neutral element, e.g. {@code custom(Double.NEGATIVE_INFINITY, (acc, v) -> acc.max(v))}.
      */
     public static Reduction custom(double identity, BinaryOperator<Expr> combine) {
         return new Reduction(Kind.CUSTOM, Summation.DEFAULT, 0, Objects.requireNonNull(combine, "combine"), identity, 0,

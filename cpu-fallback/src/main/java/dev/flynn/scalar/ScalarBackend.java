@@ -1,0 +1,37 @@
+package dev.flynn.scalar;
+
+import dev.flynn.ir.KernelIR;
+import dev.flynn.spi.Availability;
+import dev.flynn.spi.Binding;
+import dev.flynn.spi.CpuBackend;
+import dev.flynn.spi.CpuKernel;
+
+import java.util.List;
+
+/**
+ * The scalar (SISD) backend: each kernel compiled to the bytecode of a plain Java loop. It gives
+ * exactly what the equivalent hand-written loop gives and is the reference every other backend is
+ * checked against; it is also the honest "scalar" column of the benchmarks (C2 may auto-vectorize
+ * such loops, as it would the user's own).
+ */
+public final class ScalarBackend extends CpuBackend {
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public int priority() {
+        return 0;
+    }
+
+    @Override
+    public Availability probe() {
+        return Availability.available("plain Java loops compiled to bytecode, " + Runtime.version());
+    }
+
+    @Override
+    protected CpuKernel compile(KernelIR ir, List<Binding> inputs, Binding output) {
+        return ScalarCodegen.compile(ir, inputs, output);
+    }
+}
