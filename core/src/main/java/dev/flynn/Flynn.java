@@ -42,6 +42,8 @@ public final class Flynn implements AutoCloseable {
     private final Backend backend;
     private final int threads;
     private volatile ForkJoinPool pool;
+    /** The provider of a forced backend, once found available. */
+    private volatile Provider forced;
 
     /** One discovered backend with its availability, probed once on first use. */
     private static final class Provider {
@@ -77,7 +79,15 @@ public final class Flynn implements AutoCloseable {
         final Partial partial = new Partial();
         long[] args = new long[8];
         long[] scalars = new long[4];
+        final Object[] fixed = new Object[3];
         boolean busy;
+
+        Object[] inputs(Object a, Object b, Object c) {
+            fixed[0] = a;
+            fixed[1] = b;
+            fixed[2] = c;
+            return fixed;
+        }
 
         void scalarBits(int input, long bits) {
             if (scalars.length <= input) {
@@ -185,7 +195,34 @@ public final class Flynn implements AutoCloseable {
         requireMap(kernel);
         Scratch s = acquire();
         try {
-            run(kernel, out, inputs, s);
+            run(kernel, out, inputs, inputs.length, s);
+        } finally {
+            release(s);
+        }
+    }
+
+    /** {@link #into(Kernel, Object, Object...)} for one input, without a varargs array. */
+    public void into(Kernel kernel, Object out, Object a) {
+        intoFixed(kernel, out, 1, a, null, null);
+    }
+
+    /** {@link #into(Kernel, Object, Object...)} for two inputs, without a varargs array. */
+    public void into(Kernel kernel, Object out, Object a, Object b) {
+        intoFixed(kernel, out, 2, a, b, null);
+    }
+
+    /** {@link #into(Kernel, Object, Object...)} for three inputs, without a varargs array. */
+    public void into(Kernel kernel, Object out, Object a, Object b, Object c) {
+        intoFixed(kernel, out, 3, a, b, c);
+    }
+
+    private void intoFixed(Kernel kernel, Object out, int count, Object a, Object b, Object c) {
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(out, "out");
+        requireMap(kernel);
+        Scratch s = acquire();
+        try {
+            run(kernel, out, s.inputs(a, b, c), count, s);
         } finally {
             release(s);
         }
@@ -198,7 +235,7 @@ public final class Flynn implements AutoCloseable {
         requireMap(kernel);
         Scratch s = acquire();
         try {
-            long n = bindInputs(kernel, inputs, s.call, s);
+            long n = bindInputs(kernel, inputs, inputs.length, s.call, s);
             if (n < 0) {
                 throw new IllegalArgumentException("kernel " + kernel + " was given only scalars; give at least one array"
                         + " so the output length is known");
@@ -207,7 +244,7 @@ public final class Flynn implements AutoCloseable {
                 throw new IllegalArgumentException(n + " elements do not fit a Java array; use into() with a MemorySegment");
             }
             Object out = java.lang.reflect.Array.newInstance(kernel.resultType().javaType(), (int) n);
-            run(kernel, out, inputs, s);
+            run(kernel, out, inputs, inputs.length, s);
             return out;
         } finally {
             release(s);
@@ -248,9 +285,9 @@ public final class Flynn implements AutoCloseable {
         }
     }
 
-    private void run(Kernel kernel, Object out, Object[] inputs, Scratch s) {
+    private void run(Kernel kernel, Object out, Object[] inputs, int count, Scratch s) {
         Call call = s.call;
-        long n = bindInputs(kernel, inputs, call, s);
+        long n = bindInputs(kernel, inputs, count, call, s);
         DType t = kernel.resultType();
         Object outStore;
         long outOff;
@@ -274,10 +311,14 @@ public final class Flynn implements AutoCloseable {
                 outBinding = Binding.SEGMENT;
             }
             default -> {
-                DType at = DType.ofArray(out).orElseThrow(() -> new IllegalArgumentException(
-                        "output must be a float[], double[], int[], long[], Slice or MemorySegment, got "
-                                + out.getClass().getSimpleName()));
-                checkType("output", t, at);
+                DType at = arrayType(out);
+                if (at == null) {
+                    throw new IllegalArgumentException("output must be a float[], double[], int[], long[], Slice or"
+                            + " MemorySegment, got " + out.getClass().getSimpleName());
+                }
+                if (at != t) {
+                    checkType("output", t, at);
+                }
                 outStore = out;
                 outOff = 0;
                 outLen = java.lang.reflect.Array.getLength(out);
@@ -330,28 +371,65 @@ public final class Flynn implements AutoCloseable {
     public double reduceDouble(Kernel kernel, Object... inputs) {
         Scratch s = acquire();
         try {
-            Partial p = reduceRaw(kernel, inputs, s);
-            DType body = kernel.ir().body().type();
-            return switch (kernel.resultType()) {
-                case BOOL -> throw new IllegalArgumentException(kernel + " is a " + kernel.reduction().orElseThrow()
-                        + "; call reduceBoolean");
-                case I64, I32 -> finishLong(kernel, p, body);
-                default -> finishDouble(kernel, p, body);
-            };
+            return finish(kernel, reduceRaw(kernel, inputs, inputs.length, s));
         } finally {
             release(s);
         }
+    }
+
+    /** {@link #reduceDouble(Kernel, Object...)} for one input, without a varargs array. */
+    public double reduceDouble(Kernel kernel, Object a) {
+        return reduceDoubleFixed(kernel, 1, a, null);
+    }
+
+    /** {@link #reduceDouble(Kernel, Object...)} for two inputs (a dot product, say), without a varargs array. */
+    public double reduceDouble(Kernel kernel, Object a, Object b) {
+        return reduceDoubleFixed(kernel, 2, a, b);
+    }
+
+    private double reduceDoubleFixed(Kernel kernel, int count, Object a, Object b) {
+        Scratch s = acquire();
+        try {
+            Partial p = reduceRaw(kernel, s.inputs(a, b, null), count, s);
+            return finish(kernel, p);
+        } finally {
+            release(s);
+        }
+    }
+
+    private static double finish(Kernel kernel, Partial p) {
+        DType body = kernel.ir().body().type();
+        return switch (kernel.resultType()) {
+            case BOOL -> throw new IllegalArgumentException(kernel + " is a " + kernel.reduction().orElseThrow()
+                    + "; call reduceBoolean");
+            case I64, I32 -> finishLong(kernel, p, body);
+            default -> finishDouble(kernel, p, body);
+        };
+    }
+
+    /** {@link #reduceLong(Kernel, Object...)} for one input, without a varargs array. */
+    public long reduceLong(Kernel kernel, Object a) {
+        Scratch s = acquire();
+        try {
+            Partial p = reduceRaw(kernel, s.inputs(a, null, null), 1, s);
+            return finishLongChecked(kernel, p);
+        } finally {
+            release(s);
+        }
+    }
+
+    private static long finishLongChecked(Kernel kernel, Partial p) {
+        if (!kernel.resultType().isIntegral()) {
+            throw new IllegalArgumentException(kernel + " has a " + kernel.resultType() + " result; call reduceDouble");
+        }
+        return finishLong(kernel, p, kernel.ir().body().type());
     }
 
     /** Runs a reduction with an integer result. */
     public long reduceLong(Kernel kernel, Object... inputs) {
         Scratch s = acquire();
         try {
-            Partial p = reduceRaw(kernel, inputs, s);
-            if (!kernel.resultType().isIntegral()) {
-                throw new IllegalArgumentException(kernel + " has a " + kernel.resultType() + " result; call reduceDouble");
-            }
-            return finishLong(kernel, p, kernel.ir().body().type());
+            return finishLongChecked(kernel, reduceRaw(kernel, inputs, inputs.length, s));
         } finally {
             release(s);
         }
@@ -361,7 +439,7 @@ public final class Flynn implements AutoCloseable {
     public boolean reduceBoolean(Kernel kernel, Object... inputs) {
         Scratch s = acquire();
         try {
-            Partial p = reduceRaw(kernel, inputs, s);
+            Partial p = reduceRaw(kernel, inputs, inputs.length, s);
             Reduction.Kind k = kernel.reduction().orElseThrow().kind();
             if (k == Reduction.Kind.ANY) {
                 return p.l > 0;
@@ -387,14 +465,14 @@ public final class Flynn implements AutoCloseable {
         };
     }
 
-    private Partial reduceRaw(Kernel kernel, Object[] inputs, Scratch s) {
+    private Partial reduceRaw(Kernel kernel, Object[] inputs, int count, Scratch s) {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(inputs, "inputs");
         if (!kernel.isReduction()) {
             throw new IllegalArgumentException("kernel " + kernel + " is a map; call into/apply, or reduce it first");
         }
         Call call = s.call;
-        long n = bindInputs(kernel, inputs, call, s);
+        long n = bindInputs(kernel, inputs, count, call, s);
         if (n < 0) {
             throw new IllegalArgumentException("reduction " + kernel + " was given only scalars; give at least one array");
         }
@@ -472,16 +550,16 @@ public final class Flynn implements AutoCloseable {
      * Checks the inputs and stores them in {@code call}; returns their common length, or -1 if all are
      * scalars. Throws before anything is written.
      */
-    private static long bindInputs(Kernel kernel, Object[] inputs, Call call, Scratch s) {
+    private static long bindInputs(Kernel kernel, Object[] inputs, int count, Call call, Scratch s) {
         KernelIR ir = kernel.ir();
-        if (inputs.length != ir.arity()) {
+        if (count != ir.arity()) {
             throw new IllegalArgumentException("kernel " + kernel + " takes " + ir.arity() + " inputs "
-                    + kernel.inputNames() + ", got " + inputs.length);
+                    + kernel.inputNames() + ", got " + count);
         }
         call.set(ir, null, null, 0, 0, null, 1, null);
         long n = -1;
         int first = -1;
-        for (int i = 0; i < inputs.length; i++) {
+        for (int i = 0; i < count; i++) {
             Object in = inputs[i];
             DType want = ir.inputs().get(i);
             if (in == null) {
@@ -504,7 +582,7 @@ public final class Flynn implements AutoCloseable {
                 len = sl.length();
             } else if (in instanceof Number num) {
                 call.input(i, null, 0);
-                s.scalarBits(i, scalarBits(what(kernel, i), want, num));
+                s.scalarBits(i, scalarBits(kernel, i, want, num));
                 continue;
             } else {
                 throw new IllegalArgumentException(what(kernel, i)
@@ -553,7 +631,7 @@ public final class Flynn implements AutoCloseable {
     }
 
     /** The raw bits of a scalar input converted to {@code want}, if the conversion is exact. */
-    private static long scalarBits(String what, DType want, Number num) {
+    private static long scalarBits(Kernel kernel, int input, DType want, Number num) {
         double d = num.doubleValue();
         long l = num.longValue();
         boolean integral = num instanceof Integer || num instanceof Long || num instanceof Short || num instanceof Byte;
@@ -561,24 +639,24 @@ public final class Flynn implements AutoCloseable {
             case F32 -> {
                 float f = num.floatValue();
                 if (!(num instanceof Float) && (integral ? (long) f != l : (double) f != d && !Double.isNaN(d))) {
-                    throw new IllegalArgumentException(what + " is F32; " + num + " (" + num.getClass().getSimpleName()
+                    throw new IllegalArgumentException(what(kernel, input) + " is F32; " + num + " (" + num.getClass().getSimpleName()
                             + ") is not exactly a float: pass a Float");
                 }
                 yield Float.floatToRawIntBits(f);
             }
             case F64 -> {
                 if (integral && (long) d != l) {
-                    throw new IllegalArgumentException(what + " is F64; " + num + " is not exactly a double");
+                    throw new IllegalArgumentException(what(kernel, input) + " is F64; " + num + " is not exactly a double");
                 }
                 yield Double.doubleToRawLongBits(d);
             }
             case I32, I64 -> {
                 if (!integral) {
-                    throw new IllegalArgumentException(what + " is " + want + "; pass an Integer or Long, got "
+                    throw new IllegalArgumentException(what(kernel, input) + " is " + want + "; pass an Integer or Long, got "
                             + num.getClass().getSimpleName() + " " + num);
                 }
                 if (want == DType.I32 && l != (int) l) {
-                    throw new IllegalArgumentException(what + " is I32; " + num + " does not fit an int");
+                    throw new IllegalArgumentException(what(kernel, input) + " is I32; " + num + " does not fit an int");
                 }
                 yield l;
             }
@@ -659,13 +737,9 @@ public final class Flynn implements AutoCloseable {
 
     private BackendProvider select(Kernel kernel, Call call, long n) {
         if (backend != Backend.AUTO) {
-            Provider p = PROVIDERS.stream().filter(x -> x.impl.name().equals(backend.id())).findFirst()
-                    .orElseThrow(() -> new BackendUnavailableException("backend " + backend.id()
-                            + " is not on the class path: add the dev.flynn:flynn-" + moduleOf(backend) + " dependency"));
-            Availability a = p.availability();
-            if (!a.available()) {
-                throw new BackendUnavailableException("backend " + backend.id() + " is unavailable: " + a.reason()
-                        + (a.fix().isEmpty() ? "" : ". Fix: " + a.fix()));
+            Provider p = forced;
+            if (p == null) {
+                p = forced = forcedProvider();
             }
             return p.impl;
         }
@@ -695,6 +769,21 @@ public final class Flynn implements AutoCloseable {
         }
         throw new BackendUnavailableException("no backend is available: add dev.flynn:flynn-cpu-fallback (the scalar"
                 + " backend) to the class path" + (skipped == null ? "" : "; " + skipped.impl.name() + ": " + skipped.availability()));
+    }
+
+    private Provider forcedProvider() {
+        for (Provider p : PROVIDERS) {
+            if (p.impl.name().equals(backend.id())) {
+                Availability a = p.availability();
+                if (!a.available()) {
+                    throw new BackendUnavailableException("backend " + backend.id() + " is unavailable: " + a.reason()
+                            + (a.fix().isEmpty() ? "" : ". Fix: " + a.fix()));
+                }
+                return p;
+            }
+        }
+        throw new BackendUnavailableException("backend " + backend.id()
+                + " is not on the class path: add the dev.flynn:flynn-" + moduleOf(backend) + " dependency");
     }
 
     private static String moduleOf(Backend b) {
@@ -739,6 +828,7 @@ public final class Flynn implements AutoCloseable {
 
     private static void release(Scratch s) {
         s.call.clear();
+        java.util.Arrays.fill(s.fixed, null);
         s.busy = false;
     }
 

@@ -430,6 +430,21 @@ public final class Kernel {
         Flynn.global().into(this, out, inputs);
     }
 
+    /** {@link #into(Object, Object...)} for one input, without a varargs array. */
+    public void into(Object out, Object a) {
+        Flynn.global().into(this, out, a);
+    }
+
+    /** {@link #into(Object, Object...)} for two inputs, without a varargs array. */
+    public void into(Object out, Object a, Object b) {
+        Flynn.global().into(this, out, a, b);
+    }
+
+    /** {@link #into(Object, Object...)} for three inputs, without a varargs array. */
+    public void into(Object out, Object a, Object b, Object c) {
+        Flynn.global().into(this, out, a, b, c);
+    }
+
     /** Runs this map into a new array of the result type ({@code float[]} for F32, ...). */
     public Object apply(Object... inputs) {
         return Flynn.global().apply(this, inputs);
@@ -454,6 +469,21 @@ public final class Kernel {
     /** Runs this reduction; the value as a double (exact for F32, F64 and I32 results). */
     public double reduceDouble(Object... inputs) {
         return Flynn.global().reduceDouble(this, inputs);
+    }
+
+    /** {@link #reduceDouble(Object...)} for one input, without a varargs array. */
+    public double reduceDouble(Object a) {
+        return Flynn.global().reduceDouble(this, a);
+    }
+
+    /** {@link #reduceDouble(Object...)} for two inputs, without a varargs array. */
+    public double reduceDouble(Object a, Object b) {
+        return Flynn.global().reduceDouble(this, a, b);
+    }
+
+    /** {@link #reduceLong(Object...)} for one input, without a varargs array. */
+    public long reduceLong(Object a) {
+        return Flynn.global().reduceLong(this, a);
     }
 
     /** Runs this reduction with an integer result (argmin, argmax, count, sums of integers, ...). */
