@@ -301,6 +301,13 @@ public final class Flynn implements AutoCloseable {
                 outLen = sl.length();
                 outBinding = Binding.ARRAY;
             }
+            case DeviceArray d -> {
+                checkType("output", t, d.type());
+                outStore = d;
+                outOff = 0;
+                outLen = d.length();
+                outBinding = Binding.DEVICE;
+            }
             case MemorySegment seg -> {
                 if (seg.isReadOnly()) {
                     throw new IllegalArgumentException("the output segment is read-only");
@@ -313,8 +320,8 @@ public final class Flynn implements AutoCloseable {
             default -> {
                 DType at = arrayType(out);
                 if (at == null) {
-                    throw new IllegalArgumentException("output must be a float[], double[], int[], long[], Slice or"
-                            + " MemorySegment, got " + out.getClass().getSimpleName());
+                    throw new IllegalArgumentException("output must be a float[], double[], int[], long[], Slice,"
+                            + " MemorySegment or DeviceArray, got " + out.getClass().getSimpleName());
                 }
                 if (at != t) {
                     checkType("output", t, at);
@@ -330,7 +337,7 @@ public final class Flynn implements AutoCloseable {
         } else if (outLen != n) {
             throw new IllegalArgumentException("lengths differ: the output has " + outLen + " elements, the inputs have " + n);
         }
-        BackendProvider b = select(kernel, call, n);
+        BackendProvider b = select(kernel, call, n, outStore);
         long codes = bindingCodes(kernel, call, outBinding);
         Object compiled = kernel.plan(b, codes, call, outBinding);
         long[] args = args(kernel, call, s);
@@ -349,7 +356,11 @@ public final class Flynn implements AutoCloseable {
     private void runIntoTemporary(Kernel kernel, BackendProvider b, Call call, Object compiled, Object outStore,
                                   long outOff, Binding outBinding, long n, long[] args, Scratch s) {
         DType t = kernel.resultType();
-        if (outBinding == Binding.ARRAY) {
+        if (outBinding == Binding.DEVICE) {
+            // device memory is written by its backend; a failed launch leaves no partial host state
+            call.set(kernel.ir(), compiled, outStore, outOff, n, args, threads, pool());
+            b.map(call);
+        } else if (outBinding == Binding.ARRAY) {
             Object tmp = java.lang.reflect.Array.newInstance(t.javaType(), (int) n);
             Object tmpCompiled = kernel.plan(b, bindingCodes(kernel, call, Binding.ARRAY), call, Binding.ARRAY);
             call.set(kernel.ir(), tmpCompiled, tmp, 0, n, args, threads, pool());
@@ -476,7 +487,7 @@ public final class Flynn implements AutoCloseable {
         if (n < 0) {
             throw new IllegalArgumentException("reduction " + kernel + " was given only scalars; give at least one array");
         }
-        BackendProvider b = select(kernel, call, n);
+        BackendProvider b = select(kernel, call, n, null);
         Object compiled = kernel.plan(b, bindingCodes(kernel, call, Binding.NONE), call, Binding.NONE);
         long[] args = args(kernel, call, s);
         Partial p = s.partial;
@@ -576,6 +587,12 @@ public final class Flynn implements AutoCloseable {
             } else if (in instanceof MemorySegment seg) {
                 len = segmentLength(what(kernel, i), seg, want);
                 call.input(i, seg, 0);
+            } else if (in instanceof DeviceArray d) {
+                if (d.type() != want) {
+                    checkType(what(kernel, i), want, d.type());
+                }
+                call.input(i, d, 0);
+                len = d.length();
             } else if (in instanceof Slice sl) {
                 checkType(what(kernel, i), want, sl.type());
                 call.input(i, sl.array(), sl.offset());
@@ -673,7 +690,13 @@ public final class Flynn implements AutoCloseable {
     }
 
     private static Binding binding(Object storage) {
-        return storage == null ? Binding.SCALAR : storage instanceof MemorySegment ? Binding.SEGMENT : Binding.ARRAY;
+        if (storage == null) {
+            return Binding.SCALAR;
+        }
+        if (storage instanceof MemorySegment) {
+            return Binding.SEGMENT;
+        }
+        return storage instanceof DeviceArray ? Binding.DEVICE : Binding.ARRAY;
     }
 
     static List<Binding> bindingList(Kernel kernel, Call call) {
@@ -735,7 +758,7 @@ public final class Flynn implements AutoCloseable {
 
     // ---- backend selection -----------------------------------------------------------------------
 
-    private BackendProvider select(Kernel kernel, Call call, long n) {
+    private BackendProvider select(Kernel kernel, Call call, long n, Object out) {
         if (backend != Backend.AUTO) {
             Provider p = forced;
             if (p == null) {
@@ -743,7 +766,7 @@ public final class Flynn implements AutoCloseable {
             }
             return p.impl;
         }
-        call.set(kernel.ir(), null, null, 0, n, kernel.constantsShared(), threads, null);
+        call.set(kernel.ir(), null, out, 0, n, kernel.constantsShared(), threads, null);
         Provider skipped = null;
         for (Provider p : PROVIDERS) {
             Availability a = p.availability();

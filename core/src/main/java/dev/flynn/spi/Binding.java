@@ -8,6 +8,8 @@ public enum Binding {
     SEGMENT,
     /** One value broadcast to every element, read from the argument array at {@code KernelIR.scalarSlot(i)}. */
     SCALAR,
+    /** A {@link dev.flynn.DeviceArray}: memory of the backend that owns it. */
+    DEVICE,
     /** No operand (the output of a reduction). */
     NONE
 }

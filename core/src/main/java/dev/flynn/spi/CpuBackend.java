@@ -29,8 +29,26 @@ public abstract class CpuBackend implements BackendProvider {
     /** Compiles a kernel for these bindings. Called once per shape and bindings. */
     protected abstract CpuKernel compile(KernelIR ir, List<Binding> inputs, Binding output);
 
+    private static final java.util.Optional<String> DEVICE_DATA =
+            java.util.Optional.of("the call has data resident on a device");
+
+    /** CPU backends cannot reach device memory: AUTO goes to the backend that owns it. */
+    @Override
+    public java.util.Optional<String> declines(Call call) {
+        for (int i = 0; i < call.ir().arity(); i++) {
+            if (call.data()[i] instanceof dev.flynn.DeviceArray) {
+                return DEVICE_DATA;
+            }
+        }
+        return call.out() instanceof dev.flynn.DeviceArray ? DEVICE_DATA : java.util.Optional.empty();
+    }
+
     @Override
     public final Object prepare(KernelIR ir, String shapeKey, List<Binding> inputs, Binding output) {
+        if (inputs.contains(Binding.DEVICE) || output == Binding.DEVICE) {
+            throw new IllegalArgumentException("the " + name() + " backend cannot read or write device-resident"
+                    + " arrays: run on the backend that owns them, or copy them to the host first");
+        }
         String key = shapeKey + "|" + inputs + "->" + output;
         return cache.computeIfAbsent(key, k -> compile(ir, inputs, output));
     }
