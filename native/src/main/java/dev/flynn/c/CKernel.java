@@ -1,0 +1,122 @@
+package dev.flynn.c;
+
+import dev.flynn.DType;
+import dev.flynn.spi.CpuKernel;
+import dev.flynn.spi.Partial;
+
+import java.lang.foreign.Arena;
+import java.lang.invoke.MethodHandle;
+
+import static dev.flynn.c.CSourceWriter.R_C;
+import static dev.flynn.c.CSourceWriter.R_D;
+import static dev.flynn.c.CSourceWriter.R_INDEX;
+import static dev.flynn.c.CSourceWriter.R_L;
+import static dev.flynn.c.CSourceWriter.R_M2;
+import static dev.flynn.c.CSourceWriter.R_MEAN;
+import static dev.flynn.c.CSourceWriter.R_N;
+import static dev.flynn.c.CSourceWriter.R_SIZE;
+
+/** A kernel compiled to a shared library, called through FFM downcall handles. */
+final class CKernel implements CpuKernel {
+    /**
+     * Elements per native call of a map: a critical call that reads Java arrays in place holds off the
+     * garbage collector, so long maps are cut into pieces of a fraction of a millisecond.
+     */
+    static final long MAP_PIECE = 1 << 16;
+    private static final ThreadLocal<long[]> RESULT = ThreadLocal.withInitial(() -> new long[R_SIZE]);
+    private static final ThreadLocal<long[]> PAIR = ThreadLocal.withInitial(() -> new long[2]);
+
+    /** Keeps the library loaded while this kernel can be called (an automatic arena unloads it when unreachable). */
+    private final Arena library;
+    private final DType type;
+    private final MethodHandle map;
+    private final MethodHandle reduce;
+    private final MethodHandle combine;
+
+    private CKernel(Arena library, DType type, MethodHandle map, MethodHandle reduce, MethodHandle combine) {
+        this.library = library;
+        this.type = type;
+        this.map = map;
+        this.reduce = reduce;
+        this.combine = combine;
+    }
+
+    static CKernel ofMap(Arena library, DType type, MethodHandle map) {
+        return new CKernel(library, type, map, null, null);
+    }
+
+    static CKernel ofReduce(Arena library, DType type, MethodHandle reduce, MethodHandle combine) {
+        return new CKernel(library, type, null, reduce, combine);
+    }
+
+    @Override
+    public void map(Object[] data, long[] offsets, Object out, long outOffset, long start, long end, long[] args) {
+        for (long s = start; s < end; s += MAP_PIECE) {
+            int rc;
+            try {
+                rc = (int) map.invokeExact(data, offsets, out, outOffset, s, Math.min(end, s + MAP_PIECE), args);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            check(rc);
+        }
+    }
+
+    @Override
+    public void reduce(Object[] data, long[] offsets, long start, long end, long[] args, Partial result) {
+        long[] r = RESULT.get();
+        int rc;
+        try {
+            rc = (int) reduce.invokeExact(data, offsets, start, end, args, r);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        check(rc);
+        result.d = Double.longBitsToDouble(r[R_D]);
+        result.c = Double.longBitsToDouble(r[R_C]);
+        result.l = r[R_L];
+        result.index = r[R_INDEX];
+        result.n = r[R_N];
+        result.mean = Double.longBitsToDouble(r[R_MEAN]);
+        result.m2 = Double.longBitsToDouble(r[R_M2]);
+    }
+
+    @Override
+    public void combine(Partial into, Partial other, long[] args) {
+        if (combine == null) {
+            throw new IllegalStateException("combine is only defined for CUSTOM reductions");
+        }
+        long[] ab = PAIR.get();
+        boolean floating = type.isFloating();
+        ab[0] = floating ? Double.doubleToRawLongBits(into.d) : into.l;
+        ab[1] = floating ? Double.doubleToRawLongBits(other.d) : other.l;
+        int rc;
+        try {
+            rc = (int) combine.invokeExact(ab, args);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        check(rc);
+        if (floating) {
+            into.d = Double.longBitsToDouble(ab[0]);
+        } else {
+            into.l = ab[0];
+        }
+    }
+
+    private static void check(int rc) {
+        if (rc != 0) {
+            throw new ArithmeticException("/ by zero");
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException("native kernel call failed", t);
+    }
+}

@@ -1,0 +1,343 @@
+package dev.flynn.c;
+
+import dev.flynn.DType;
+import dev.flynn.ir.KernelIR;
+import dev.flynn.ir.Node;
+import dev.flynn.ir.ReduceOp;
+import dev.flynn.ir.ReduceSpec;
+import dev.flynn.ir.Schedule;
+import dev.flynn.spi.Binding;
+
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
+
+/**
+ * Writes the C99 translation unit of one kernel: the prelude, then {@code flynn_map} or
+ * {@code flynn_reduce} (and {@code flynn_combine} for CUSTOM reductions), whose parameters are
+ * matched by {@link CDowncalls}. Every function returns 1 if an integer division by zero happened,
+ * else 0.
+ *
+ * <p>Loops carry {@code #pragma omp simd} and no {@code parallel for}: core already splits a call
+ * across Java threads in fixed blocks, and OpenMP threads inside a block would oversubscribe the
+ * cores and hide the block structure that makes reductions reproducible.
+ */
+final class CSourceWriter {
+    /**
+     * Accumulators per reduction: element {@code start + k} goes to lane {@code k % LANES}, lanes are
+     * combined in a fixed tree. The order is thus fixed by the source, not by the vector width the
+     * compiler picks or the alignment of the data, so a result is bitwise reproducible.
+     */
+    static final int LANES = 16;
+    /** Layout of the reduction result, read back into {@code Partial} by {@link CKernel}. */
+    static final int R_D = 0, R_C = 1, R_L = 2, R_INDEX = 3, R_N = 4, R_MEAN = 5, R_M2 = 6, R_SIZE = 7;
+
+    private final KernelIR ir;
+    private final List<Binding> inputs;
+    private final StringBuilder out = new StringBuilder();
+    private int depth;
+
+    private CSourceWriter(KernelIR ir, List<Binding> inputs) {
+        this.ir = ir;
+        this.inputs = inputs;
+        out.append("/* Flynn C kernel: ").append(ir.shapeKey().replace("*/", "* /")).append(" */\n");
+        out.append(CPrelude.TEXT);
+    }
+
+    /** The source of a map kernel. */
+    static String map(KernelIR ir, List<Binding> inputs, Binding output) {
+        if (ir.body().type() == DType.BOOL) {
+            throw new IllegalArgumentException("a map kernel cannot store a mask; cast it to a number first");
+        }
+        CSourceWriter w = new CSourceWriter(ir, inputs);
+        w.writeMap(output);
+        return w.out.toString();
+    }
+
+    /** The source of a reduction kernel. */
+    static String reduce(KernelIR ir, List<Binding> inputs) {
+        CSourceWriter w = new CSourceWriter(ir, inputs);
+        ReduceSpec spec = ir.reduce().orElseThrow();
+        w.writeReduce(spec);
+        spec.combine().ifPresent(c -> w.writeCombine(c));
+        return w.out.toString();
+    }
+
+    // ---- functions ---------------------------------------------------------------------------
+
+    private void writeMap(Binding output) {
+        CType t = CType.of(ir.body().type());
+        String outType = output == Binding.SEGMENT ? t.unaligned() : t.c();
+        // no restrict on data pointers: a map may run in place (out is one of the inputs), and
+        // '#pragma omp simd' already tells the vectorizer that iterations are independent
+        open("int32_t flynn_map(" + params("") + outType + "* out0, int64_t out_off, int64_t start, int64_t end, "
+                + "const int64_t* restrict args)");
+        prologue("");
+        line(outType + "* out = out0 + out_off;");
+        line("int32_t err = 0;");
+        line("#pragma omp simd reduction(|:err)");
+        open("for (int64_t i = start; i < end; i++)");
+        String v = body("i");
+        line("out[i] = " + v + ";");
+        close();
+        line("return err;");
+        close();
+    }
+
+    private void writeReduce(ReduceSpec spec) {
+        CType t = CType.of(ir.body().type());
+        open("int32_t flynn_reduce(" + params("restrict ") + "int64_t start, int64_t end, "
+                + "const int64_t* restrict args, int64_t* restrict result)");
+        prologue("restrict ");
+        line("int32_t err = 0;");
+        line("for (int k = 0; k < " + R_SIZE + "; k++) result[k] = 0;");
+        switch (spec.op()) {
+            case SUM -> {
+                if (spec.compensated() && t.isFloating()) {
+                    neumaier(t);
+                } else {
+                    lanes(t, "acc", "0", CSourceWriter::add);
+                    value(t, "acc[0]");
+                }
+            }
+            case PROD -> {
+                lanes(t, "acc", "1", (a, b) -> "(" + a + " * " + b + ")");
+                value(t, "acc[0]");
+            }
+            case MIN -> {
+                lanes(t, "acc", t.isFloating() ? "INFINITY" : t == CType.I32 ? "INT32_MAX" : "INT64_MAX",
+                        t.isFloating() ? (a, b) -> "flynn_min_" + t.suffix() + "(" + a + ", " + b + ")"
+                                : (a, b) -> "(" + a + " <= " + b + " ? " + a + " : " + b + ")");
+                value(t, "acc[0]");
+            }
+            case MAX -> {
+                lanes(t, "acc", t.isFloating() ? "-INFINITY" : t == CType.I32 ? "INT32_MIN" : "INT64_MIN",
+                        t.isFloating() ? (a, b) -> "flynn_max_" + t.suffix() + "(" + a + ", " + b + ")"
+                                : (a, b) -> "(" + a + " >= " + b + " ? " + a + " : " + b + ")");
+                value(t, "acc[0]");
+            }
+            case ARGMIN, ARGMAX -> arg(t, spec.op() == ReduceOp.ARGMIN ? "<" : ">");
+            case MOMENTS -> moments(t);
+            case CUSTOM -> {
+                Node.Const id = spec.identity().orElseThrow();
+                Node combine = spec.combine().orElseThrow();
+                lanes(t, "acc", "c" + id.slot(), (a, b) -> inlineCombine(combine, a, b));
+                value(t, "acc[0]");
+            }
+        }
+        line("return err;");
+        close();
+    }
+
+    /** {@code ab[0] = combine(ab[0], ab[1])} on raw values (floats as double bits), for merging blocks. */
+    private void writeCombine(Node combine) {
+        CType t = CType.of(ir.body().type());
+        open("int32_t flynn_combine(int64_t* restrict ab, const int64_t* restrict args)");
+        constants();
+        line("int32_t err = 0;");
+        line("const " + t.c() + " a = " + fromResult(t, "ab[0]") + ";");
+        line("const " + t.c() + " b = " + fromResult(t, "ab[1]") + ";");
+        String r = inlineCombine(combine, "a", "b");
+        line("ab[0] = " + toResult(t, r) + ";");
+        line("return err;");
+        close();
+    }
+
+    // ---- reductions ----------------------------------------------------------------------------
+
+    /**
+     * Folds the body's values into {@link #LANES} accumulators with {@code fold}, then folds the
+     * accumulators pairwise into {@code name[0]}. Needs {@code fold} associative (and commutative for
+     * the tail), which every reduction but ARGMIN/ARGMAX and compensated SUM is.
+     */
+    private void lanes(CType t, String name, String identity, BinaryOperator<String> fold) {
+        lanes(t, name, identity, fold, fold);
+    }
+
+    /** As above, with {@code merge} folding two accumulators where it differs from {@code step}. */
+    private void lanes(CType t, String name, String identity, BinaryOperator<String> step, BinaryOperator<String> merge) {
+        line(t.c() + " " + name + "[" + LANES + "];");
+        line("for (int j = 0; j < " + LANES + "; j++) " + name + "[j] = " + identity + ";");
+        line("int64_t i = start;");
+        open("for (; end - i >= " + LANES + "; i += " + LANES + ")");
+        line("#pragma omp simd reduction(|:err)");
+        open("for (int j = 0; j < " + LANES + "; j++)");
+        String v = body("i + j");
+        line(name + "[j] = " + step.apply(name + "[j]", v) + ";");
+        close();
+        close();
+        open("for (int j = 0; i + j < end; j++)");
+        v = body("i + j");
+        line(name + "[j] = " + step.apply(name + "[j]", v) + ";");
+        close();
+        open("for (int w = " + LANES / 2 + "; w > 0; w >>= 1)");
+        open("for (int j = 0; j < w; j++)");
+        line(name + "[j] = " + merge.apply(name + "[j]", name + "[j + w]") + ";");
+        close();
+        close();
+    }
+
+    /** Neumaier's compensated sum, element by element in order, as {@code Partials} merges blocks. */
+    private void neumaier(CType t) {
+        String abs = t == CType.F32 ? "fabsf" : "fabs";
+        line(t.c() + " s = 0, c = 0;");
+        open("for (int64_t i = start; i < end; i++)");
+        String v = body("i");
+        line("const " + t.c() + " t = s + " + v + ";");
+        line("if (" + abs + "(s) >= " + abs + "(" + v + ")) c += (s - t) + " + v + "; else c += (" + v + " - t) + s;");
+        line("s = t;");
+        close();
+        line("result[" + R_D + "] = flynn_f64_bits((double) s);");
+        line("result[" + R_C + "] = flynn_f64_bits((double) c);");
+    }
+
+    /** The lowest index of the extreme value by {@code cmp}; the first NaN wins and is kept. */
+    private void arg(CType t, String cmp) {
+        line(t.c() + " best = 0;");
+        line("int64_t index = start;");
+        open("for (int64_t i = start; i < end; i++)");
+        String v = body("i");
+        String better = "i == start || " + v + " " + cmp + " best";
+        if (t.isFloating()) {
+            // once best is NaN nothing replaces it; a NaN value replaces any number
+            better = "i == start || (best == best && (" + v + " != " + v + " || " + v + " " + cmp + " best))";
+        }
+        line("if (" + better + ") { best = " + v + "; index = i; }");
+        close();
+        value(t, "best");
+        line("result[" + R_INDEX + "] = index;");
+    }
+
+    /** Count, mean and squared deviations from that mean, in two passes over the range. */
+    private void moments(CType t) {
+        open("");
+        lanes(t, "sum", "0", CSourceWriter::add, CSourceWriter::add);
+        line("const double mean = sum[0] / (double) (end - start);");
+        open("");
+        lanes(t, "m2", "0", (a, b) -> "(" + a + " + (" + b + " - mean) * (" + b + " - mean))", CSourceWriter::add);
+        line("result[" + R_N + "] = end - start;");
+        line("result[" + R_MEAN + "] = flynn_f64_bits(mean);");
+        line("result[" + R_M2 + "] = flynn_f64_bits(m2[0]);");
+        close();
+        close();
+    }
+
+    private static String add(String a, String b) {
+        return "(" + a + " + " + b + ")";
+    }
+
+    private void value(CType t, String v) {
+        if (t.isFloating()) {
+            line("result[" + R_D + "] = flynn_f64_bits((double) " + v + ");");
+        } else {
+            line("result[" + R_L + "] = (int64_t) " + v + ";");
+        }
+    }
+
+    // ---- expressions ---------------------------------------------------------------------------
+
+    /** Emits the body's statements for element {@code idx}; returns the name of its value. */
+    private String body(String idx) {
+        return emit(Schedule.of(ir.body()), in -> inputs.get(in.index()) == Binding.SCALAR
+                ? "s" + in.index() : "p" + in.index() + "[" + idx + "]", "v");
+    }
+
+    /** Emits the combine expression on {@code acc} and {@code value}; returns the name of its result. */
+    private String inlineCombine(Node combine, String acc, String value) {
+        return emit(Schedule.of(combine), in -> in.index() == 0 ? acc : value, "w");
+    }
+
+    private String emit(Schedule s, Function<Node.Input, String> input, String prefix) {
+        List<Node> nodes = s.nodes();
+        Function<Node, String> name = n -> n instanceof Node.Const c ? "c" + c.slot() : prefix + s.indexOf(n);
+        for (Node n : nodes) {
+            if (n instanceof Node.Const) {
+                continue;
+            }
+            String e = n instanceof Node.Input in ? input.apply(in) : CLowering.expr(n, name);
+            line("const " + CType.of(n.type()).c() + " " + name.apply(n) + " = " + e + ";");
+            CLowering.check(n, name).ifPresent(this::line);
+        }
+        return name.apply(nodes.getLast());
+    }
+
+    // ---- parameters and prologue ---------------------------------------------------------------
+
+    private String params(String restrict) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i) == Binding.SCALAR) {
+                continue;
+            }
+            CType t = CType.of(ir.inputs().get(i));
+            String type = inputs.get(i) == Binding.SEGMENT ? t.unaligned() : t.c();
+            sb.append("const ").append(type).append("* ").append(restrict).append("in").append(i).append(", int64_t off")
+                    .append(i).append(", ");
+        }
+        return sb.toString();
+    }
+
+    private void prologue(String restrict) {
+        for (int i = 0; i < inputs.size(); i++) {
+            CType t = CType.of(ir.inputs().get(i));
+            if (inputs.get(i) == Binding.SCALAR) {
+                line("const " + t.c() + " s" + i + " = " + t.fromBits("args[" + ir.scalarSlot(i) + "]") + ";");
+            } else {
+                String type = inputs.get(i) == Binding.SEGMENT ? t.unaligned() : t.c();
+                line("const " + type + "* " + restrict + "p" + i + " = in" + i + " + off" + i + ";");
+            }
+        }
+        constants();
+    }
+
+    /** Declares every constant once, read from the arguments, so that literals never shape the code. */
+    private void constants() {
+        TreeMap<Integer, DType> slots = new TreeMap<>();
+        collect(ir.body(), slots);
+        ir.reduce().ifPresent(r -> {
+            r.combine().ifPresent(c -> collect(c, slots));
+            r.identity().ifPresent(id -> slots.put(id.slot(), id.type()));
+        });
+        slots.forEach((slot, type) -> {
+            CType t = CType.of(type);
+            line("const " + t.c() + " c" + slot + " = " + t.fromBits("args[" + slot + "]") + ";");
+        });
+    }
+
+    private static void collect(Node root, TreeMap<Integer, DType> slots) {
+        for (Node n : Schedule.of(root).nodes()) {
+            if (n instanceof Node.Const c) {
+                slots.put(c.slot(), c.type());
+            }
+        }
+    }
+
+    private static String fromResult(CType t, String bits) {
+        return switch (t) {
+            case F32 -> "(float) flynn_f64_of(" + bits + ")";
+            case F64 -> "flynn_f64_of(" + bits + ")";
+            default -> t.fromBits(bits);
+        };
+    }
+
+    private static String toResult(CType t, String v) {
+        return t.isFloating() ? "flynn_f64_bits((double) " + v + ")" : "(int64_t) " + v;
+    }
+
+    // ---- text ----------------------------------------------------------------------------------
+
+    private void open(String head) {
+        line(head.isEmpty() ? "{" : head + " {");
+        depth++;
+    }
+
+    private void close() {
+        depth--;
+        line("}");
+    }
+
+    private void line(String text) {
+        out.append("    ".repeat(depth)).append(text).append('\n');
+    }
+}
