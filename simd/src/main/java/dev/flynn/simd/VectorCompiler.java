@@ -1,0 +1,1359 @@
+package dev.flynn.simd;
+
+import dev.flynn.DType;
+import dev.flynn.ir.BinaryOp;
+import dev.flynn.ir.CompareOp;
+import dev.flynn.ir.KernelIR;
+import dev.flynn.ir.Node;
+import dev.flynn.ir.ReduceOp;
+import dev.flynn.ir.ReduceSpec;
+import dev.flynn.ir.Schedule;
+import dev.flynn.ir.UnaryOp;
+import dev.flynn.spi.Binding;
+import dev.flynn.spi.CpuKernel;
+import dev.flynn.spi.Partial;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.Vector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.classfile.TypeKind;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.DynamicConstantDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
+
+/**
+ * Compiles a kernel's IR to a hidden class implementing {@link CpuKernel} whose loops call the Vector
+ * API, so that C2 turns each loop into one fused SIMD loop with every intermediate in a register.
+ *
+ * <p>Shape of the generated code: every element type uses a species of the same lane count (the
+ * preferred width divided by the widest element type of the kernel), so conversions and masks map lane
+ * to lane. Species are class-data constants ({@code ldc} of a dynamic constant), which C2 folds; a
+ * species that C2 cannot see as constant would box every vector. Constants and scalar inputs are
+ * broadcast once before the loop. Then comes an unmasked main loop (int-indexed when every operand is
+ * an array, so C2 eliminates the bounds checks and unrolls it) and one masked step for the tail.
+ * Reductions keep several accumulators, combined once after the loop and then lane by lane in a fixed
+ * order, so results depend only on the range, never on JIT state.
+ */
+final class VectorCompiler {
+    private static final ClassDesc CD_CPU_KERNEL = ClassDesc.of(CpuKernel.class.getName());
+    private static final ClassDesc CD_PARTIAL = ClassDesc.of(Partial.class.getName());
+    private static final ClassDesc CD_MATH = ClassDesc.of(VectorMath.class.getName());
+    private static final ClassDesc CD_SPECIES = ClassDesc.of(VectorSpecies.class.getName());
+    private static final MethodTypeDesc MAP_DESC = MethodTypeDesc.ofDescriptor(
+            "([Ljava/lang/Object;[JLjava/lang/Object;JJJ[J)V");
+    private static final MethodTypeDesc REDUCE_DESC = MethodTypeDesc.ofDescriptor(
+            "([Ljava/lang/Object;[JJJ[J" + CD_PARTIAL.descriptorString() + ")V");
+    private static final MethodTypeDesc COMBINE_DESC = MethodTypeDesc.ofDescriptor(
+            "(" + CD_PARTIAL.descriptorString() + CD_PARTIAL.descriptorString() + "[J)V");
+    private static final Map<String, Method> METHODS = new ConcurrentHashMap<>();
+    private static final ClassFile CLASS_FILE = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
+            ClassHierarchyResolver.defaultResolver().orElse(
+                    ClassHierarchyResolver.ofClassLoading(VectorCompiler.class.getClassLoader()))));
+    /** Reductions over longer ranges are split so that lane indices of ARGMIN/ARGMAX fit an int vector. */
+    static final long MAX_ARG_RANGE = 1L << 30;
+
+    private VectorCompiler() {
+    }
+
+    static CpuKernel compile(KernelIR ir, List<Binding> inputs, Binding output) {
+        Plan plan = new Plan(ir, inputs, output);
+        byte[] bytes = CLASS_FILE.build(ClassDesc.of(VectorCompiler.class.getPackageName() + ".VectorKernel"), cb -> {
+            cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
+            cb.withInterfaceSymbols(CD_CPU_KERNEL);
+            cb.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC, c -> c
+                    .aload(0).invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void).return_());
+            cb.withMethodBody("map", MAP_DESC, ClassFile.ACC_PUBLIC, c -> {
+                if (ir.isReduction()) {
+                    unsupported(c, "map of a reduction kernel");
+                } else {
+                    new Gen(plan, c).map();
+                }
+            });
+            cb.withMethodBody("reduce", REDUCE_DESC, ClassFile.ACC_PUBLIC, c -> {
+                if (ir.isReduction()) {
+                    new Gen(plan, c).reduce();
+                } else {
+                    unsupported(c, "reduce of a map kernel");
+                }
+            });
+            cb.withMethodBody("combine", COMBINE_DESC, ClassFile.ACC_PUBLIC, c -> {
+                if (ir.reduce().map(r -> r.op() == ReduceOp.CUSTOM).orElse(false)) {
+                    new Gen(plan, c).combine();
+                } else {
+                    unsupported(c, "combine of a kernel without a custom reduction");
+                }
+            });
+        });
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup()
+                    .defineHiddenClassWithClassData(bytes, plan.speciesList(), true);
+            return (CpuKernel) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
+        } catch (Throwable e) {
+            throw new IllegalStateException("the SIMD backend generated invalid code for " + ir.shapeKey() + ": " + e, e);
+        }
+    }
+
+    private static void unsupported(CodeBuilder c, String what) {
+        ClassDesc ex = ClassDesc.of(UnsupportedOperationException.class.getName());
+        c.new_(ex).dup().ldc(what).invokespecial(ex, ConstantDescs.INIT_NAME,
+                MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_String)).athrow();
+    }
+
+    /** What the kernel needs: lane count, one species per element type, bindings. */
+    static final class Plan {
+        final KernelIR ir;
+        final List<Binding> inputs;
+        final Binding output;
+        final int lanes;
+        final Map<DType, VectorSpecies<?>> species = new EnumMap<>(DType.class);
+        final List<DType> speciesOrder = new ArrayList<>();
+        /** Whether loops index with an int: only arrays (and scalars) are bound. */
+        final boolean intLoop;
+
+        Plan(KernelIR ir, List<Binding> inputs, Binding output) {
+            this.ir = ir;
+            this.inputs = List.copyOf(inputs);
+            this.output = output;
+            Set<DType> used = EnumSet.noneOf(DType.class);
+            used.addAll(ir.inputs());
+            List<Node> roots = new ArrayList<>();
+            roots.add(ir.body());
+            ir.reduce().flatMap(ReduceSpec::combine).ifPresent(roots::add);
+            for (Node root : roots) {
+                for (Node n : Schedule.of(root).nodes()) {
+                    used.add(n.type());
+                    if (n instanceof Node.Compare c) {
+                        used.add(c.a().type());
+                    }
+                }
+            }
+            ReduceOp op = ir.reduce().map(ReduceSpec::op).orElse(null);
+            if (op == ReduceOp.ARGMIN || op == ReduceOp.ARGMAX) {
+                used.add(DType.I32);
+            }
+            used.remove(DType.BOOL);
+            int widest = used.stream().mapToInt(DType::byteSize).max().orElse(4) * 8;
+            this.lanes = Math.max(2, VectorShapes.preferredBits() / widest);
+            // only the types the kernel uses: a species of another type could need a shape wider than
+            // the CPU's (a Max shape), whose classes C2 would meet uninitialised in the tail and trap on
+            for (DType t : used) {
+                species.put(t, VectorSpecies.of(t.javaType(), VectorShape.forBitSize(lanes * t.byteSize() * 8)));
+                speciesOrder.add(t);
+            }
+            boolean segments = inputs.contains(Binding.SEGMENT) || output == Binding.SEGMENT;
+            this.intLoop = !segments;
+        }
+
+        List<Object> speciesList() {
+            List<Object> out = new ArrayList<>();
+            for (DType t : speciesOrder) {
+                out.add(species.get(t));
+            }
+            return out;
+        }
+
+        int speciesIndex(DType t) {
+            return speciesOrder.indexOf(t);
+        }
+    }
+
+    /** A value in a local: a vector of {@code type}, or for BOOL a mask whose species is that of {@code home}. */
+    record Val(int slot, DType type, DType home) {
+        boolean isMask() {
+            return type == DType.BOOL;
+        }
+    }
+
+    /** Where the body is evaluated: its first element index (pushed by {@code index}) and the tail masks, if any. */
+    record Position(Runnable index, Map<DType, Integer> masks) {
+        boolean masked() {
+            return masks != null;
+        }
+    }
+
+    static Class<?> vectorClass(DType t) {
+        return switch (t) {
+            case F32 -> FloatVector.class;
+            case F64 -> DoubleVector.class;
+            case I32 -> IntVector.class;
+            case I64 -> LongVector.class;
+            case BOOL -> VectorMask.class;
+        };
+    }
+
+    static ClassDesc desc(Class<?> c) {
+        return c.describeConstable().orElseThrow();
+    }
+
+    /** The code generator of one method. */
+    static final class Gen {
+        // map(Object[] data, long[] offsets, Object out, long outOffset, long start, long end, long[] args)
+        // reduce(Object[] data, long[] offsets, long start, long end, long[] args, Partial result)
+        private final Plan plan;
+        private final KernelIR ir;
+        private final CodeBuilder c;
+        private final int dataSlot = 1;
+        private final int offsetsSlot = 2;
+        private int startSlot;
+        private int endSlot;
+        private int argsSlot;
+        private int resultSlot;
+        private final int[] storage;
+        private final int[] offset;
+        private int orderSlot = -1;
+        private int indexSlot;
+        private int limitSlot;
+        private final Map<Node, Val> hoisted = new HashMap<>();
+
+        Gen(Plan plan, CodeBuilder c) {
+            this.plan = plan;
+            this.ir = plan.ir;
+            this.c = c;
+            this.storage = new int[ir.arity()];
+            this.offset = new int[ir.arity()];
+        }
+
+        private TypeKind indexKind() {
+            return plan.intLoop ? TypeKind.INT : TypeKind.LONG;
+        }
+
+        // ---- bytecode helpers ------------------------------------------------------------------
+
+        /** Emits a call to a public Vector API (or helper) method, found by reflection so descriptors are exact. */
+        private Class<?> call(Class<?> owner, String name, Class<?>... params) {
+            String key = owner.getName() + "." + name + java.util.Arrays.toString(params);
+            Method m = METHODS.computeIfAbsent(key, k -> find(owner, name, params));
+            ClassDesc[] ps = new ClassDesc[m.getParameterCount()];
+            for (int i = 0; i < ps.length; i++) {
+                ps[i] = desc(m.getParameterTypes()[i]);
+            }
+            MethodTypeDesc d = MethodTypeDesc.of(desc(m.getReturnType()), ps);
+            if (Modifier.isStatic(m.getModifiers())) {
+                c.invokestatic(desc(owner), name, d, owner.isInterface());
+            } else if (owner.isInterface()) {
+                c.invokeinterface(desc(owner), name, d);
+            } else {
+                c.invokevirtual(desc(owner), name, d);
+            }
+            return m.getReturnType();
+        }
+
+        private static Method find(Class<?> owner, String name, Class<?>... params) {
+            try {
+                return owner.getMethod(name, params);
+            } catch (NoSuchMethodException e) {
+                for (Method m : owner.getDeclaredMethods()) {
+                    if (m.getName().equals(name) && java.util.Arrays.equals(m.getParameterTypes(), params)) {
+                        return m;
+                    }
+                }
+                throw new IllegalStateException("no method " + owner.getSimpleName() + "." + name
+                        + java.util.Arrays.toString(params), e);
+            }
+        }
+
+        /** A call whose result is a vector of {@code t} (or a mask); casts where the API returns a supertype. */
+        private Val callTo(DType t, DType home, Class<?> owner, String name, Class<?>... params) {
+            Class<?> ret = call(owner, name, params);
+            Class<?> want = vectorClass(t);
+            if (!want.isAssignableFrom(ret)) {
+                c.checkcast(desc(want));
+            }
+            return store(t, home);
+        }
+
+        private Val store(DType t, DType home) {
+            int slot = c.allocateLocal(TypeKind.REFERENCE);
+            c.astore(slot);
+            return new Val(slot, t, home);
+        }
+
+        private void species(DType t) {
+            c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_SPECIES,
+                    plan.speciesIndex(t)));
+        }
+
+        /** Pushes the operator constant {@code VectorOperators.<field>}, typed as declared (ADD is an Associative). */
+        private void op(String field, Class<?> kind) {
+            Class<?> declared;
+            try {
+                declared = VectorOperators.class.getField(field).getType();
+            } catch (NoSuchFieldException e) {
+                throw new IllegalStateException("no VectorOperators." + field, e);
+            }
+            if (!kind.isAssignableFrom(declared)) {
+                throw new IllegalStateException("VectorOperators." + field + " is not a " + kind.getSimpleName());
+            }
+            c.getstatic(desc(VectorOperators.class), field, desc(declared));
+        }
+
+        private void load(Val v) {
+            c.aload(v.slot());
+        }
+
+        /** Pushes {@code args[slot]} decoded to the primitive of {@code t}. */
+        private void arg(int slot, DType t) {
+            c.aload(argsSlot).loadConstant(slot).laload();
+            switch (t) {
+                case F32 -> c.l2i().invokestatic(ConstantDescs.CD_Float, "intBitsToFloat",
+                        MethodTypeDesc.of(ConstantDescs.CD_float, ConstantDescs.CD_int));
+                case F64 -> c.invokestatic(ConstantDescs.CD_Double, "longBitsToDouble",
+                        MethodTypeDesc.of(ConstantDescs.CD_double, ConstantDescs.CD_long));
+                case I32 -> c.l2i();
+                case I64, BOOL -> {
+                }
+            }
+        }
+
+        /** Broadcasts {@code args[slot]} into a vector of {@code t} (a mask for BOOL). */
+        private Val broadcastArg(int slot, DType t) {
+            if (t == DType.BOOL) {
+                DType home = maskHome();
+                species(home);
+                arg(slot, DType.I64);
+                c.lconst_0().lcmp();
+                // lcmp leaves 0 for false and +-1 for true; maskAll takes a boolean (0 or 1)
+                c.iconst_1().iand();
+                return callTo(DType.BOOL, home, VectorSpecies.class, "maskAll", boolean.class);
+            }
+            species(t);
+            arg(slot, t);
+            return callTo(t, t, vectorClass(t), "broadcast", VectorSpecies.class, t.javaType());
+        }
+
+        /** A vector of {@code t} with every lane {@code value}. */
+        private Val broadcastLong(DType t, long value) {
+            species(t);
+            c.loadConstant(value);
+            return callTo(t, t, vectorClass(t), "broadcast", VectorSpecies.class, long.class);
+        }
+
+        private Val broadcastDouble(DType t, double value) {
+            species(t);
+            switch (t) {
+                case F32 -> c.loadConstant((float) value);
+                case F64 -> c.loadConstant(value);
+                default -> throw new IllegalStateException(t.name());
+            }
+            return callTo(t, t, vectorClass(t), "broadcast", VectorSpecies.class, t.javaType());
+        }
+
+        private DType maskHome() {
+            return ir.inputs().getFirst();
+        }
+
+        private void pushIndex() {
+            if (plan.intLoop) {
+                c.iload(indexSlot);
+            } else {
+                c.lload(indexSlot);
+            }
+        }
+
+        private void pushIndexConst(long v) {
+            if (plan.intLoop) {
+                c.loadConstant((int) v);
+            } else {
+                c.loadConstant(v);
+            }
+        }
+
+        private void indexAdd() {
+            if (plan.intLoop) {
+                c.iadd();
+            } else {
+                c.ladd();
+            }
+        }
+
+        private void indexSub() {
+            if (plan.intLoop) {
+                c.isub();
+            } else {
+                c.lsub();
+            }
+        }
+
+        private void indexRem() {
+            if (plan.intLoop) {
+                c.irem();
+            } else {
+                c.lrem();
+            }
+        }
+
+        /** Pops two indices; jumps when the first is {@code >=} the second. */
+        private void ifIndexGE(Label target) {
+            if (plan.intLoop) {
+                c.if_icmpge(target);
+            } else {
+                c.lcmp().ifge(target);
+            }
+        }
+
+        private void storeIndex(int slot) {
+            if (plan.intLoop) {
+                c.istore(slot);
+            } else {
+                c.lstore(slot);
+            }
+        }
+
+        private void loadIndexSlot(int slot) {
+            if (plan.intLoop) {
+                c.iload(slot);
+            } else {
+                c.lload(slot);
+            }
+        }
+
+        private void step(long by) {
+            if (plan.intLoop) {
+                c.iinc(indexSlot, (int) by);
+            } else {
+                c.lload(indexSlot).loadConstant(by).ladd().lstore(indexSlot);
+            }
+        }
+
+        /** Loop bound: {@code limit - (limit - i) % stride}, the end of the whole strides from i. */
+        private int bound(long stride) {
+            int slot = c.allocateLocal(indexKind());
+            loadIndexSlot(limitSlot);
+            loadIndexSlot(limitSlot);
+            pushIndex();
+            indexSub();
+            pushIndexConst(stride);
+            indexRem();
+            indexSub();
+            storeIndex(slot);
+            return slot;
+        }
+
+        // ---- prologue -------------------------------------------------------------------------
+
+        /** Loads operands' storage, broadcasts constants and scalars, sets the index and limit. */
+        private void prologue(int startParam, int endParam, List<Node> roots) {
+            for (int i = 0; i < ir.arity(); i++) {
+                DType t = ir.inputs().get(i);
+                switch (plan.inputs.get(i)) {
+                    case ARRAY -> {
+                        c.aload(dataSlot).loadConstant(i).aaload().checkcast(desc(t.arrayType()));
+                        storage[i] = c.allocateLocal(TypeKind.REFERENCE);
+                        c.astore(storage[i]);
+                        c.aload(offsetsSlot).loadConstant(i).laload();
+                        offset[i] = c.allocateLocal(indexKind());
+                        if (plan.intLoop) {
+                            c.l2i();
+                        }
+                        storeIndex(offset[i]);
+                    }
+                    case SEGMENT -> {
+                        c.aload(dataSlot).loadConstant(i).aaload().checkcast(desc(MemorySegment.class));
+                        storage[i] = c.allocateLocal(TypeKind.REFERENCE);
+                        c.astore(storage[i]);
+                        c.aload(offsetsSlot).loadConstant(i).laload();
+                        offset[i] = c.allocateLocal(TypeKind.LONG);
+                        c.lstore(offset[i]);
+                    }
+                    case SCALAR -> hoisted.put(new Node.Input(i, t), broadcastArg(ir.scalarSlot(i), t));
+                    case NONE -> throw new IllegalStateException("input " + i + " bound to NONE");
+                }
+            }
+            if (plan.inputs.contains(Binding.SEGMENT) || plan.output == Binding.SEGMENT) {
+                c.invokestatic(desc(ByteOrder.class), "nativeOrder", MethodTypeDesc.of(desc(ByteOrder.class)));
+                orderSlot = c.allocateLocal(TypeKind.REFERENCE);
+                c.astore(orderSlot);
+            }
+            for (Node root : roots) {
+                for (Node n : Schedule.of(root).nodes()) {
+                    if (n instanceof Node.Const k && !hoisted.containsKey(k)) {
+                        hoisted.put(k, broadcastArg(k.slot(), k.type()));
+                    }
+                }
+            }
+            indexSlot = c.allocateLocal(indexKind());
+            limitSlot = c.allocateLocal(indexKind());
+            c.lload(startParam);
+            if (plan.intLoop) {
+                c.l2i();
+            }
+            storeIndex(indexSlot);
+            c.lload(endParam);
+            if (plan.intLoop) {
+                c.l2i();
+            }
+            storeIndex(limitSlot);
+        }
+
+        /** The tail masks, one per element type: lanes whose index is below the limit. */
+        private Map<DType, Integer> tailMasks() {
+            Map<DType, Integer> masks = new EnumMap<>(DType.class);
+            for (DType t : plan.speciesOrder) {
+                species(t);
+                pushIndex();
+                loadIndexSlot(limitSlot);
+                call(VectorSpecies.class, "indexInRange", plan.intLoop ? new Class<?>[]{int.class, int.class}
+                        : new Class<?>[]{long.class, long.class});
+                int slot = c.allocateLocal(TypeKind.REFERENCE);
+                c.astore(slot);
+                masks.put(t, slot);
+            }
+            return masks;
+        }
+
+        private Position at(long delta, Map<DType, Integer> masks) {
+            return new Position(() -> {
+                pushIndex();
+                if (delta != 0) {
+                    pushIndexConst(delta);
+                    indexAdd();
+                }
+            }, masks);
+        }
+
+        // ---- evaluation -------------------------------------------------------------------------
+
+        private Val eval(Node root, Position pos, Map<Node, Val> known) {
+            Map<Node, Val> env = new HashMap<>(known);
+            for (Node n : Schedule.of(root).nodes()) {
+                if (!env.containsKey(n)) {
+                    env.put(n, lower(n, env, pos));
+                }
+            }
+            return env.get(root);
+        }
+
+        private Val lower(Node n, Map<Node, Val> env, Position pos) {
+            return switch (n) {
+                case Node.Input in -> loadInput(in.index(), in.type(), pos);
+                case Node.Const k -> throw new IllegalStateException("constant not hoisted: " + k);
+                case Node.Unary u -> unary(u.op(), env.get(u.x()), u.type());
+                case Node.Binary b -> binary(b.op(), env.get(b.a()), env.get(b.b()), b.type(), pos);
+                case Node.Ternary t -> {
+                    // FMA is the only ternary op: one rounding, exactly Math.fma
+                    load(env.get(t.a()));
+                    op("FMA", VectorOperators.Ternary.class);
+                    load(env.get(t.b()));
+                    load(env.get(t.c()));
+                    yield callTo(t.type(), t.type(), vectorClass(t.type()), "lanewise",
+                            VectorOperators.Ternary.class, Vector.class, Vector.class);
+                }
+                case Node.Compare cmp -> compare(cmp.op(), env.get(cmp.a()), env.get(cmp.b()));
+                case Node.Select s -> select(env.get(s.mask()), env.get(s.a()), env.get(s.b()), s.type());
+                case Node.Cast k -> cast(env.get(k.x()), k.type());
+            };
+        }
+
+        private Val loadInput(int i, DType t, Position pos) {
+            Class<?> vc = vectorClass(t);
+            species(t);
+            switch (plan.inputs.get(i)) {
+                case ARRAY -> {
+                    c.aload(storage[i]);
+                    loadIndexSlot(offset[i]);
+                    pos.index().run();
+                    indexAdd();
+                    if (!plan.intLoop) {
+                        c.l2i();
+                    }
+                    if (pos.masked()) {
+                        c.aload(pos.masks().get(t));
+                        return callTo(t, t, vc, "fromArray", VectorSpecies.class, t.arrayType(), int.class, VectorMask.class);
+                    }
+                    return callTo(t, t, vc, "fromArray", VectorSpecies.class, t.arrayType(), int.class);
+                }
+                case SEGMENT -> {
+                    c.aload(storage[i]);
+                    c.lload(offset[i]);
+                    pos.index().run();
+                    if (plan.intLoop) {
+                        c.i2l();
+                    }
+                    c.ladd().loadConstant((long) t.byteSize()).lmul();
+                    c.aload(orderSlot);
+                    if (pos.masked()) {
+                        c.aload(pos.masks().get(t));
+                        return callTo(t, t, vc, "fromMemorySegment", VectorSpecies.class, MemorySegment.class, long.class,
+                                ByteOrder.class, VectorMask.class);
+                    }
+                    return callTo(t, t, vc, "fromMemorySegment", VectorSpecies.class, MemorySegment.class, long.class,
+                            ByteOrder.class);
+                }
+                default -> throw new IllegalStateException("input " + i + " is " + plan.inputs.get(i));
+            }
+        }
+
+        private Val unary(UnaryOp op, Val x, DType t) {
+            Class<?> vc = vectorClass(t);
+            if (t == DType.BOOL) {
+                if (op != UnaryOp.NOT) {
+                    throw new IllegalStateException(op + " of a mask");
+                }
+                load(x);
+                return callTo(DType.BOOL, x.home(), VectorMask.class, "not");
+            }
+            String name = switch (op) {
+                case NEG -> "NEG";
+                case ABS -> "ABS";
+                case NOT -> "NOT";
+                case SQRT -> "SQRT";
+                case CBRT -> "CBRT";
+                case EXP -> "EXP";
+                case EXPM1 -> "EXPM1";
+                case LOG -> "LOG";
+                case LOG1P -> "LOG1P";
+                case LOG10 -> "LOG10";
+                case SIN -> "SIN";
+                case COS -> "COS";
+                case TAN -> "TAN";
+                case ASIN -> "ASIN";
+                case ACOS -> "ACOS";
+                case ATAN -> "ATAN";
+                case SINH -> "SINH";
+                case COSH -> "COSH";
+                case TANH -> "TANH";
+                case FLOOR, CEIL, RINT, SIGNUM -> null;
+            };
+            load(x);
+            if (name == null) {
+                // no Vector API operator: built from exact ops in VectorMath
+                String helper = op.name().toLowerCase(java.util.Locale.ROOT);
+                c.invokestatic(CD_MATH, helper, MethodTypeDesc.of(desc(vc), desc(vc)));
+                return store(t, t);
+            }
+            op(name, VectorOperators.Unary.class);
+            return callTo(t, t, vc, "lanewise", VectorOperators.Unary.class);
+        }
+
+        private Val binary(BinaryOp op, Val a, Val b, DType t, Position pos) {
+            if (t == DType.BOOL) {
+                load(a);
+                loadMaskAs(b, a.home());
+                String name = switch (op) {
+                    case AND -> "and";
+                    case OR -> "or";
+                    case XOR -> "xor";
+                    default -> throw new IllegalStateException(op + " of masks");
+                };
+                return callTo(DType.BOOL, a.home(), VectorMask.class, name, VectorMask.class);
+            }
+            Class<?> vc = vectorClass(t);
+            if (op == BinaryOp.POW) {
+                load(a);
+                load(b);
+                c.invokestatic(CD_MATH, "pow", MethodTypeDesc.of(desc(vc), desc(vc), desc(vc)));
+                return store(t, t);
+            }
+            if (op == BinaryOp.REM) {
+                if (t.isFloating()) {
+                    load(a);
+                    load(b);
+                    c.invokestatic(CD_MATH, "rem", MethodTypeDesc.of(desc(vc), desc(vc), desc(vc)));
+                    return store(t, t);
+                }
+                // Java's integer % is a - (a / b) * b, with the same ArithmeticException for b == 0
+                Val q = binary(BinaryOp.DIV, a, b, t, pos);
+                Val qb = lanewise("MUL", q, b, t, null);
+                return lanewise("SUB", a, qb, t, null);
+            }
+            String name = switch (op) {
+                case ADD -> "ADD";
+                case SUB -> "SUB";
+                case MUL -> "MUL";
+                case DIV -> "DIV";
+                case MIN -> "MIN";
+                case MAX -> "MAX";
+                case ATAN2 -> "ATAN2";
+                case POW -> "POW";
+                case HYPOT -> "HYPOT";
+                case AND -> "AND";
+                case OR -> "OR";
+                case XOR -> "XOR";
+                case SHL -> "LSHL";
+                case SHR -> "ASHR";
+                case USHR -> "LSHR";
+                case REM -> throw new IllegalStateException("handled above");
+            };
+            // integer division throws for a zero divisor lane; in the tail only the live lanes count,
+            // the others hold the zeros a masked load leaves
+            Integer mask = op == BinaryOp.DIV && t.isIntegral() && pos.masked() ? pos.masks().get(t) : null;
+            return lanewise(name, a, b, t, mask);
+        }
+
+        private Val lanewise(String name, Val a, Val b, DType t, Integer mask) {
+            load(a);
+            op(name, VectorOperators.Binary.class);
+            load(b);
+            if (mask != null) {
+                c.aload(mask);
+                return callTo(t, t, vectorClass(t), "lanewise", VectorOperators.Binary.class, Vector.class, VectorMask.class);
+            }
+            return callTo(t, t, vectorClass(t), "lanewise", VectorOperators.Binary.class, Vector.class);
+        }
+
+        private void loadMaskAs(Val m, DType home) {
+            load(m);
+            if (m.home() != home) {
+                species(home);
+                call(VectorMask.class, "cast", VectorSpecies.class);
+            }
+        }
+
+        private Val compare(CompareOp op, Val a, Val b) {
+            if (a.isMask()) {
+                load(a);
+                loadMaskAs(b, a.home());
+                return callTo(DType.BOOL, a.home(), VectorMask.class, op == CompareOp.EQ ? "eq" : "xor", VectorMask.class);
+            }
+            load(a);
+            op(op.name(), VectorOperators.Comparison.class);
+            load(b);
+            return callTo(DType.BOOL, a.type(), vectorClass(a.type()), "compare", VectorOperators.Comparison.class,
+                    Vector.class);
+        }
+
+        private Val select(Val m, Val a, Val b, DType t) {
+            if (t == DType.BOOL) {
+                // (m & a) | (b & ~m), in a's species
+                load(a);
+                loadMaskAs(m, a.home());
+                call(VectorMask.class, "and", VectorMask.class);
+                loadMaskAs(b, a.home());
+                loadMaskAs(m, a.home());
+                call(VectorMask.class, "andNot", VectorMask.class);
+                return callTo(DType.BOOL, a.home(), VectorMask.class, "or", VectorMask.class);
+            }
+            load(b);
+            load(a);
+            loadMaskAs(m, t);
+            return callTo(t, t, vectorClass(t), "blend", Vector.class, VectorMask.class);
+        }
+
+        private Val cast(Val x, DType to) {
+            DType from = x.type();
+            if (from == to) {
+                return x;
+            }
+            if (from == DType.BOOL) {
+                // a mask as a number is 1 or 0
+                Val zero = broadcastLong(to, 0);
+                load(zero);
+                c.lconst_1();
+                loadMaskAs(x, to);
+                return callTo(to, to, vectorClass(to), "blend", long.class, VectorMask.class);
+            }
+            String conv = letter(from) + "2" + letter(to);
+            load(x);
+            op(conv, VectorOperators.Conversion.class);
+            species(to);
+            c.iconst_0();
+            return callTo(to, to, vectorClass(from), "convertShape", VectorOperators.Conversion.class,
+                    VectorSpecies.class, int.class);
+        }
+
+        private static String letter(DType t) {
+            return switch (t) {
+                case F32 -> "F";
+                case F64 -> "D";
+                case I32 -> "I";
+                case I64 -> "L";
+                case BOOL -> throw new IllegalStateException("no conversion letter for masks");
+            };
+        }
+
+        // ---- map -------------------------------------------------------------------------------
+
+        void map() {
+            startSlot = 6;
+            endSlot = 8;
+            argsSlot = 10;
+            int outSlot = 3;
+            int outOffsetSlot = 4;
+            prologue(startSlot, endSlot, List.of(ir.body()));
+            DType t = ir.body().type();
+            int outStore = c.allocateLocal(TypeKind.REFERENCE);
+            int outOff = c.allocateLocal(indexKind());
+            if (plan.output == Binding.SEGMENT) {
+                c.aload(outSlot).checkcast(desc(MemorySegment.class)).astore(outStore);
+                c.lload(outOffsetSlot);
+                storeIndex(outOff);
+            } else {
+                c.aload(outSlot).checkcast(desc(t.arrayType())).astore(outStore);
+                c.lload(outOffsetSlot);
+                if (plan.intLoop) {
+                    c.l2i();
+                }
+                storeIndex(outOff);
+            }
+            int upper = bound(plan.lanes);
+            Label loop = c.newLabel();
+            Label tail = c.newLabel();
+            Label done = c.newLabel();
+            c.labelBinding(loop);
+            pushIndex();
+            loadIndexSlot(upper);
+            ifIndexGE(tail);
+            Position main = at(0, null);
+            storeOut(eval(ir.body(), main, hoisted), outStore, outOff, main, t);
+            step(plan.lanes);
+            c.goto_(loop);
+            c.labelBinding(tail);
+            pushIndex();
+            loadIndexSlot(limitSlot);
+            ifIndexGE(done);
+            Position last = at(0, tailMasks());
+            storeOut(eval(ir.body(), last, hoisted), outStore, outOff, last, t);
+            c.labelBinding(done);
+            c.return_();
+        }
+
+        private void storeOut(Val v, int outStore, int outOff, Position pos, DType t) {
+            load(v);
+            c.aload(outStore);
+            if (plan.output == Binding.SEGMENT) {
+                c.lload(outOff);
+                pos.index().run();
+                if (plan.intLoop) {
+                    c.i2l();
+                }
+                c.ladd().loadConstant((long) t.byteSize()).lmul();
+                c.aload(orderSlot);
+                if (pos.masked()) {
+                    c.aload(pos.masks().get(t));
+                    call(vectorClass(t), "intoMemorySegment", MemorySegment.class, long.class, ByteOrder.class, VectorMask.class);
+                } else {
+                    call(vectorClass(t), "intoMemorySegment", MemorySegment.class, long.class, ByteOrder.class);
+                }
+                return;
+            }
+            loadIndexSlot(outOff);
+            pos.index().run();
+            indexAdd();
+            if (!plan.intLoop) {
+                c.l2i();
+            }
+            if (pos.masked()) {
+                c.aload(pos.masks().get(t));
+                call(vectorClass(t), "intoArray", t.arrayType(), int.class, VectorMask.class);
+            } else {
+                call(vectorClass(t), "intoArray", t.arrayType(), int.class);
+            }
+        }
+
+        // ---- reductions ---------------------------------------------------------------------------
+
+        private int accumulators() {
+            int size = Schedule.of(ir.body()).nodes().size();
+            // independent accumulators hide the add latency (4 cycles, 2 ports); big bodies have enough
+            // independent work already and would only grow the code past C2's inlining budget
+            return size > 64 ? 1 : size > 24 ? 2 : 4;
+        }
+
+        void reduce() {
+            startSlot = 3;
+            endSlot = 5;
+            argsSlot = 7;
+            resultSlot = 8;
+            ReduceSpec spec = ir.reduce().orElseThrow();
+            List<Node> roots = new ArrayList<>();
+            roots.add(ir.body());
+            spec.combine().ifPresent(roots::add);
+            spec.identity().ifPresent(roots::add);
+            if (spec.op() == ReduceOp.ARGMIN || spec.op() == ReduceOp.ARGMAX) {
+                splitLongRanges(spec);
+            }
+            prologue(startSlot, endSlot, roots);
+            DType t = ir.body().type();
+            switch (spec.op()) {
+                case SUM -> {
+                    if (spec.compensated() && t.isFloating()) {
+                        compensatedSum(t);
+                    } else {
+                        Val acc = fold(t, broadcastLong(t, 0), this::valueAt, (x, y) -> lanewise("ADD", x, y, t, null));
+                        finishLanes(acc, t, "ADD");
+                    }
+                }
+                case PROD -> finishLanes(fold(t, broadcastLong(t, 1), this::valueAt,
+                        (x, y) -> lanewise("MUL", x, y, t, null)), t, "MUL");
+                case MIN -> finishLanes(fold(t, extreme(t, true), this::valueAt,
+                        (x, y) -> lanewise("MIN", x, y, t, null)), t, "MIN");
+                case MAX -> finishLanes(fold(t, extreme(t, false), this::valueAt,
+                        (x, y) -> lanewise("MAX", x, y, t, null)), t, "MAX");
+                case ARGMIN, ARGMAX -> arg(t, spec.op() == ReduceOp.ARGMIN);
+                case MOMENTS -> moments();
+                case CUSTOM -> custom(spec, t);
+            }
+            c.return_();
+        }
+
+        private Val valueAt(Position pos) {
+            return eval(ir.body(), pos, hoisted);
+        }
+
+        /** The identity of MIN (largest value) or MAX (smallest value). */
+        private Val extreme(DType t, boolean largest) {
+            return switch (t) {
+                case F32, F64 -> broadcastDouble(t, largest ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY);
+                case I32 -> broadcastLong(t, largest ? Integer.MAX_VALUE : Integer.MIN_VALUE);
+                case I64 -> broadcastLong(t, largest ? Long.MAX_VALUE : Long.MIN_VALUE);
+                case BOOL -> throw new IllegalStateException("no extreme of a mask");
+            };
+        }
+
+        private void reassign(Val into, Val from) {
+            load(from);
+            c.astore(into.slot());
+        }
+
+        /**
+         * Folds the values over the range with {@code f} into K accumulators: a K-vector main loop, a
+         * one-vector loop, and a masked tail whose dead lanes hold the identity. Returns the accumulators
+         * combined pairwise.
+         */
+        private Val fold(DType t, Val identity, Function<Position, Val> value, BinaryOperator<Val> f) {
+            int k = accumulators();
+            List<Val> accs = new ArrayList<>();
+            for (int j = 0; j < k; j++) {
+                load(identity);
+                accs.add(store(t, t));
+            }
+            Label wide = c.newLabel();
+            Label single = c.newLabel();
+            Label oneLoop = c.newLabel();
+            Label tail = c.newLabel();
+            Label done = c.newLabel();
+            if (k > 1) {
+                int upperK = bound((long) k * plan.lanes);
+                c.labelBinding(wide);
+                pushIndex();
+                loadIndexSlot(upperK);
+                ifIndexGE(single);
+                for (int j = 0; j < k; j++) {
+                    Val v = value.apply(at((long) j * plan.lanes, null));
+                    reassign(accs.get(j), f.apply(accs.get(j), v));
+                }
+                step((long) k * plan.lanes);
+                c.goto_(wide);
+            }
+            c.labelBinding(single);
+            int upper = bound(plan.lanes);
+            c.labelBinding(oneLoop);
+            pushIndex();
+            loadIndexSlot(upper);
+            ifIndexGE(tail);
+            reassign(accs.getFirst(), f.apply(accs.getFirst(), value.apply(at(0, null))));
+            step(plan.lanes);
+            c.goto_(oneLoop);
+            c.labelBinding(tail);
+            pushIndex();
+            loadIndexSlot(limitSlot);
+            ifIndexGE(done);
+            Position last = at(0, tailMasks());
+            Val v = value.apply(last);
+            load(identity);
+            load(v);
+            c.aload(last.masks().get(t));
+            Val live = callTo(t, t, vectorClass(t), "blend", Vector.class, VectorMask.class);
+            reassign(accs.getFirst(), f.apply(accs.getFirst(), live));
+            c.labelBinding(done);
+            while (accs.size() > 1) {
+                List<Val> next = new ArrayList<>();
+                for (int j = 0; j + 1 < accs.size(); j += 2) {
+                    next.add(f.apply(accs.get(j), accs.get(j + 1)));
+                }
+                accs = next;
+            }
+            return accs.getFirst();
+        }
+
+        /** Pushes lane {@code j} of {@code v} widened to double (floating) or long (integral). */
+        private void lane(Val v, int j) {
+            load(v);
+            c.loadConstant(j);
+            call(vectorClass(v.type()), "lane", int.class);
+            switch (v.type()) {
+                case F32 -> c.f2d();
+                case I32 -> c.i2l();
+                default -> {
+                }
+            }
+        }
+
+        /**
+         * Folds the lanes of {@code acc} into the result. Floating sums and products go lane by lane in
+         * order (the Vector API leaves the order of reduceLanes open, and C2 and the interpreter differ);
+         * integer ops are exact in any order.
+         */
+        private void finishLanes(Val acc, DType t, String op) {
+            c.aload(resultSlot);
+            if (t.isIntegral()) {
+                load(acc);
+                op(op, VectorOperators.Associative.class);
+                call(vectorClass(t), "reduceLanes", VectorOperators.Associative.class);
+                if (t == DType.I32) {
+                    c.i2l();
+                }
+                c.putfield(CD_PARTIAL, "l", ConstantDescs.CD_long);
+                return;
+            }
+            TypeKind k = t == DType.F32 ? TypeKind.FLOAT : TypeKind.DOUBLE;
+            ClassDesc prim = t == DType.F32 ? ConstantDescs.CD_float : ConstantDescs.CD_double;
+            for (int j = 0; j < plan.lanes; j++) {
+                load(acc);
+                c.loadConstant(j);
+                call(vectorClass(t), "lane", int.class);
+                if (j == 0) {
+                    continue;
+                }
+                switch (op) {
+                    case "ADD" -> c.with(k == TypeKind.FLOAT ? java.lang.classfile.instruction.OperatorInstruction.of(java.lang.classfile.Opcode.FADD) : java.lang.classfile.instruction.OperatorInstruction.of(java.lang.classfile.Opcode.DADD));
+                    case "MUL" -> c.with(k == TypeKind.FLOAT ? java.lang.classfile.instruction.OperatorInstruction.of(java.lang.classfile.Opcode.FMUL) : java.lang.classfile.instruction.OperatorInstruction.of(java.lang.classfile.Opcode.DMUL));
+                    case "MIN", "MAX" -> c.invokestatic(ClassDesc.of("java.lang.Math"), op.toLowerCase(java.util.Locale.ROOT),
+                            MethodTypeDesc.of(prim, prim, prim));
+                    default -> throw new IllegalStateException(op);
+                }
+            }
+            if (t == DType.F32) {
+                c.f2d();
+            }
+            c.putfield(CD_PARTIAL, "d", ConstantDescs.CD_double);
+        }
+
+        /** Neumaier's summation in every lane, lanes then added into the result in order. */
+        private void compensatedSum(DType t) {
+            int k = Math.min(2, accumulators());
+            Class<?> vc = vectorClass(t);
+            Val zero = broadcastLong(t, 0);
+            List<Val> sums = new ArrayList<>();
+            List<Val> comps = new ArrayList<>();
+            for (int j = 0; j < k; j++) {
+                load(zero);
+                sums.add(store(t, t));
+                load(zero);
+                comps.add(store(t, t));
+            }
+            Label wide = c.newLabel();
+            Label single = c.newLabel();
+            Label oneLoop = c.newLabel();
+            Label tail = c.newLabel();
+            Label done = c.newLabel();
+            if (k > 1) {
+                int upperK = bound((long) k * plan.lanes);
+                c.labelBinding(wide);
+                pushIndex();
+                loadIndexSlot(upperK);
+                ifIndexGE(single);
+                for (int j = 0; j < k; j++) {
+                    neumaierStep(sums.get(j), comps.get(j), valueAt(at((long) j * plan.lanes, null)), t);
+                }
+                step((long) k * plan.lanes);
+                c.goto_(wide);
+            }
+            c.labelBinding(single);
+            int upper = bound(plan.lanes);
+            c.labelBinding(oneLoop);
+            pushIndex();
+            loadIndexSlot(upper);
+            ifIndexGE(tail);
+            neumaierStep(sums.getFirst(), comps.getFirst(), valueAt(at(0, null)), t);
+            step(plan.lanes);
+            c.goto_(oneLoop);
+            c.labelBinding(tail);
+            pushIndex();
+            loadIndexSlot(limitSlot);
+            ifIndexGE(done);
+            Position last = at(0, tailMasks());
+            Val v = valueAt(last);
+            load(zero);
+            load(v);
+            c.aload(last.masks().get(t));
+            neumaierStep(sums.getFirst(), comps.getFirst(),
+                    callTo(t, t, vc, "blend", Vector.class, VectorMask.class), t);
+            c.labelBinding(done);
+            c.aload(resultSlot).dconst_0().putfield(CD_PARTIAL, "d", ConstantDescs.CD_double);
+            c.aload(resultSlot).dconst_0().putfield(CD_PARTIAL, "c", ConstantDescs.CD_double);
+            ClassDesc prim = t == DType.F32 ? ConstantDescs.CD_float : ConstantDescs.CD_double;
+            for (int j = 0; j < k; j++) {
+                for (int lane = 0; lane < plan.lanes; lane++) {
+                    c.aload(resultSlot);
+                    load(sums.get(j));
+                    c.loadConstant(lane);
+                    call(vc, "lane", int.class);
+                    load(comps.get(j));
+                    c.loadConstant(lane);
+                    call(vc, "lane", int.class);
+                    c.invokestatic(CD_MATH, t == DType.F32 ? "neumaierF32" : "neumaierF64",
+                            MethodTypeDesc.of(ConstantDescs.CD_void, CD_PARTIAL, prim, prim));
+                }
+            }
+        }
+
+        /** {@code t = s + x; c += |s| >= |x| ? (s - t) + x : (x - t) + s; s = t}, per lane. */
+        private void neumaierStep(Val s, Val comp, Val x, DType t) {
+            Val sum = lanewise("ADD", s, x, t, null);
+            Val big = lanewise("SUB", s, sum, t, null);
+            Val bigCorr = lanewise("ADD", big, x, t, null);
+            Val small = lanewise("SUB", x, sum, t, null);
+            Val smallCorr = lanewise("ADD", small, s, t, null);
+            load(s);
+            call(vectorClass(t), "abs");
+            op("GE", VectorOperators.Comparison.class);
+            load(x);
+            call(vectorClass(t), "abs");
+            Val sBigger = callTo(DType.BOOL, t, vectorClass(t), "compare", VectorOperators.Comparison.class, Vector.class);
+            Val corr = select(sBigger, bigCorr, smallCorr, t);
+            reassign(comp, lanewise("ADD", comp, corr, t, null));
+            reassign(s, sum);
+        }
+
+        /** MOMENTS: the range's mean from a first pass, the squared deviations from it in a second. */
+        private void moments() {
+            DType t = DType.F64;
+            int startIndex = c.allocateLocal(indexKind());
+            loadIndexSlot(indexSlot);
+            storeIndex(startIndex);
+            Val sum = fold(t, broadcastLong(t, 0), this::valueAt, (x, y) -> lanewise("ADD", x, y, t, null));
+            int total = c.allocateLocal(TypeKind.DOUBLE);
+            sumLanes(sum);
+            c.dstore(total);
+            int count = c.allocateLocal(TypeKind.LONG);
+            c.lload(endSlot).lload(startSlot).lsub().lstore(count);
+            int mean = c.allocateLocal(TypeKind.DOUBLE);
+            c.dload(total).lload(count).l2d().ddiv().dstore(mean);
+            loadIndexSlot(startIndex);
+            storeIndex(indexSlot);
+            species(t);
+            c.dload(mean);
+            Val meanVec = callTo(t, t, DoubleVector.class, "broadcast", VectorSpecies.class, double.class);
+            Val m2 = fold(t, broadcastLong(t, 0), pos -> {
+                Val d = lanewise("SUB", valueAt(pos), meanVec, t, null);
+                return lanewise("MUL", d, d, t, null);
+            }, (x, y) -> lanewise("ADD", x, y, t, null));
+            c.aload(resultSlot).lload(count).putfield(CD_PARTIAL, "n", ConstantDescs.CD_long);
+            c.aload(resultSlot).dload(mean).putfield(CD_PARTIAL, "mean", ConstantDescs.CD_double);
+            c.aload(resultSlot);
+            sumLanes(m2);
+            c.putfield(CD_PARTIAL, "m2", ConstantDescs.CD_double);
+        }
+
+        /** Pushes the sum of the lanes of an F64 vector, in lane order. */
+        private void sumLanes(Val v) {
+            for (int j = 0; j < plan.lanes; j++) {
+                load(v);
+                c.loadConstant(j);
+                call(DoubleVector.class, "lane", int.class);
+                if (j > 0) {
+                    c.dadd();
+                }
+            }
+        }
+
+        /** CUSTOM: the user's combine in every lane, then across lanes by halving rotations. */
+        private void custom(ReduceSpec spec, DType t) {
+            Node combine = spec.combine().orElseThrow();
+            Val identity = hoisted.get(spec.identity().orElseThrow());
+            BinaryOperator<Val> f = (acc, v) -> {
+                Map<Node, Val> env = new HashMap<>(hoisted);
+                env.put(new Node.Input(0, t), acc);
+                env.put(new Node.Input(1, t), v);
+                return eval(combine, at(0, null), env);
+            };
+            Val acc = fold(t, identity, this::valueAt, f);
+            for (int h = plan.lanes / 2; h >= 1; h /= 2) {
+                load(acc);
+                c.loadConstant(h);
+                load(acc);
+                Val rotated = callTo(t, t, vectorClass(t), "slice", int.class, Vector.class);
+                acc = f.apply(acc, rotated);
+            }
+            c.aload(resultSlot);
+            lane(acc, 0);
+            c.putfield(CD_PARTIAL, t.isFloating() ? "d" : "l", t.isFloating() ? ConstantDescs.CD_double : ConstantDescs.CD_long);
+        }
+
+        /** CUSTOM's merge of two partials: the combine expression on broadcast values, lane 0 kept. */
+        void combine() {
+            argsSlot = 3;
+            ReduceSpec spec = ir.reduce().orElseThrow();
+            DType t = ir.body().type();
+            Node combine = spec.combine().orElseThrow();
+            for (Node n : Schedule.of(combine).nodes()) {
+                if (n instanceof Node.Const k && !hoisted.containsKey(k)) {
+                    hoisted.put(k, broadcastArg(k.slot(), k.type()));
+                }
+            }
+            Val[] sides = new Val[2];
+            for (int side = 0; side < 2; side++) {
+                species(t);
+                c.aload(1 + side);
+                if (t.isFloating()) {
+                    c.getfield(CD_PARTIAL, "d", ConstantDescs.CD_double);
+                    if (t == DType.F32) {
+                        c.d2f();
+                    }
+                } else {
+                    c.getfield(CD_PARTIAL, "l", ConstantDescs.CD_long);
+                    if (t == DType.I32) {
+                        c.l2i();
+                    }
+                }
+                sides[side] = callTo(t, t, vectorClass(t), "broadcast", VectorSpecies.class, t.javaType());
+            }
+            Map<Node, Val> env = new HashMap<>(hoisted);
+            env.put(new Node.Input(0, t), sides[0]);
+            env.put(new Node.Input(1, t), sides[1]);
+            Val r = eval(combine, at(0, null), env);
+            c.aload(1);
+            lane(r, 0);
+            c.putfield(CD_PARTIAL, t.isFloating() ? "d" : "l", t.isFloating() ? ConstantDescs.CD_double : ConstantDescs.CD_long);
+            c.return_();
+        }
+
+        /** Ranges too long for int lane indices are reduced in pieces and merged as core merges blocks. */
+        private void splitLongRanges(ReduceSpec spec) {
+            Label fits = c.newLabel();
+            c.lload(endSlot).lload(startSlot).lsub().loadConstant(MAX_ARG_RANGE).lcmp().ifle(fits);
+            c.aload(0).aload(dataSlot).aload(offsetsSlot).lload(startSlot).lload(endSlot).aload(argsSlot).aload(resultSlot);
+            c.getstatic(desc(ReduceOp.class), spec.op().name(), desc(ReduceOp.class));
+            c.getstatic(desc(DType.class), ir.body().type().name(), desc(DType.class));
+            c.invokestatic(desc(VectorKernels.class), "reduceInPieces", MethodTypeDesc.of(ConstantDescs.CD_void,
+                    CD_CPU_KERNEL, desc(Object[].class), desc(long[].class), ConstantDescs.CD_long, ConstantDescs.CD_long,
+                    desc(long[].class), CD_PARTIAL, desc(ReduceOp.class), desc(DType.class)));
+            c.return_();
+            c.labelBinding(fits);
+        }
+
+        /**
+         * ARGMIN/ARGMAX: per lane the best value and its index (relative to start, in an int vector of
+         * the same lane count). The first vector seeds the lanes (its dead lanes hold a value that loses
+         * every tie, at index MAX_VALUE), so a lane never reports an index it did not see.
+         */
+        private void arg(DType t, boolean min) {
+            Class<?> vc = vectorClass(t);
+            DType it = DType.I32;
+            Val worst = extreme(t, min);
+            // seed: first vector, masked if the range is shorter than one vector
+            Map<DType, Integer> firstMasks = tailMasks();
+            Position first = at(0, firstMasks);
+            Val v0 = valueAt(first);
+            load(worst);
+            load(v0);
+            c.aload(firstMasks.get(t));
+            Val best = callTo(t, t, vc, "blend", Vector.class, VectorMask.class);
+            Val noIndex = broadcastLong(it, Integer.MAX_VALUE);
+            Val iota = broadcastLong(it, 0);
+            load(iota);
+            c.iconst_1();
+            iota = callTo(it, it, IntVector.class, "addIndex", int.class);
+            load(noIndex);
+            load(iota);
+            c.aload(firstMasks.get(it));
+            Val bestIndex = callTo(it, it, IntVector.class, "blend", Vector.class, VectorMask.class);
+            step(plan.lanes);
+            int startInt = c.allocateLocal(TypeKind.INT);
+            c.lload(startSlot).l2i().istore(startInt);
+
+            int upper = bound(plan.lanes);
+            Label loop = c.newLabel();
+            Label tail = c.newLabel();
+            Label done = c.newLabel();
+            c.labelBinding(loop);
+            pushIndex();
+            loadIndexSlot(upper);
+            ifIndexGE(tail);
+            argStep(t, min, best, bestIndex, at(0, null), startInt);
+            step(plan.lanes);
+            c.goto_(loop);
+            c.labelBinding(tail);
+            pushIndex();
+            loadIndexSlot(limitSlot);
+            ifIndexGE(done);
+            argStep(t, min, best, bestIndex, at(0, tailMasks()), startInt);
+            c.labelBinding(done);
+
+            String suffix = t.isFloating() ? "D" : "L";
+            ClassDesc prim = t.isFloating() ? ConstantDescs.CD_double : ConstantDescs.CD_long;
+            MethodTypeDesc d = MethodTypeDesc.of(ConstantDescs.CD_void, CD_PARTIAL, prim, ConstantDescs.CD_long);
+            for (int j = 0; j < plan.lanes; j++) {
+                c.aload(resultSlot);
+                lane(best, j);
+                lane(bestIndex, j);
+                c.lload(startSlot).ladd();
+                c.invokestatic(CD_MATH, j == 0 ? "argFirst" + suffix : (min ? "argMin" : "argMax") + suffix, d);
+            }
+        }
+
+        private void argStep(DType t, boolean min, Val best, Val bestIndex, Position pos, int startInt) {
+            Class<?> vc = vectorClass(t);
+            DType it = DType.I32;
+            Val v = valueAt(pos);
+            load(v);
+            op(min ? "LT" : "GT", VectorOperators.Comparison.class);
+            load(best);
+            Val better = callTo(DType.BOOL, t, vc, "compare", VectorOperators.Comparison.class, Vector.class);
+            if (t.isFloating()) {
+                // the first NaN wins: take a NaN unless the lane already holds one
+                load(better);
+                load(v);
+                op("IS_NAN", VectorOperators.Test.class);
+                call(vc, "test", VectorOperators.Test.class);
+                call(VectorMask.class, "or", VectorMask.class);
+                load(best);
+                op("IS_NAN", VectorOperators.Test.class);
+                call(vc, "test", VectorOperators.Test.class);
+                better = callTo(DType.BOOL, t, VectorMask.class, "andNot", VectorMask.class);
+            }
+            if (pos.masked()) {
+                load(better);
+                c.aload(pos.masks().get(t));
+                better = callTo(DType.BOOL, t, VectorMask.class, "and", VectorMask.class);
+            }
+            load(best);
+            load(v);
+            load(better);
+            reassign(best, callTo(t, t, vc, "blend", Vector.class, VectorMask.class));
+            // lane indices relative to start: i - start + lane
+            species(it);
+            pos.index().run();
+            if (!plan.intLoop) {
+                c.l2i();
+            }
+            c.iload(startInt).isub();
+            Val base = callTo(it, it, IntVector.class, "broadcast", VectorSpecies.class, int.class);
+            load(base);
+            c.iconst_1();
+            Val index = callTo(it, it, IntVector.class, "addIndex", int.class);
+            load(bestIndex);
+            load(index);
+            loadMaskAs(better, it);
+            reassign(bestIndex, callTo(it, it, IntVector.class, "blend", Vector.class, VectorMask.class));
+        }
+    }
+}
