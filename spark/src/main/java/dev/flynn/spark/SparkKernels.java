@@ -1,0 +1,428 @@
+package dev.flynn.spark;
+
+import dev.flynn.DType;
+import dev.flynn.Flynn;
+import dev.flynn.Kernel;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * Flynn kernels over Spark data: numeric columns of a {@code Dataset<Row>}, or a {@code JavaRDD} of
+ * primitive-array chunks. Kernels travel to the executors as bytes ({@link SparkKernelCodec}), are
+ * compiled there once per JVM and run on the executor's best backend, a batch of rows at a time.
+ * <pre>{@code
+ * Kernel f = Kernel.parse("x * y + 1", List.of("x", "y"), List.of(F64, F64));
+ * Dataset<Row> withZ = SparkKernels.withColumn(df, "z", f, "price", "qty");
+ * double mean = SparkKernels.reduceDouble(df, Kernel.parse("x", F64).reduce(Reduction.mean()), "price");
+ * }</pre>
+ *
+ * <p><b>Nulls.</b> A map gives null in every row where one of its columns is null (the kernel does not
+ * see that row). A reduction skips every row where one of its columns is null; over no values at all
+ * it gives what the kernel gives for no elements (0 for a sum, NaN for a mean, an error for a min).
+ *
+ * <p><b>Indices.</b> argmin and argmax give a global row index: the position of the row in the order
+ * of the Dataset's partitions, then of the rows within a partition (the order of {@code collect()} and
+ * of {@code zipWithIndex}), counting rows with nulls too. For chunks, the index of the element in the
+ * concatenation of the chunks in that order.
+ *
+ * <p><b>Reproducibility.</b> Each partition is reduced in batches of {@link #BATCH} rows whose states
+ * are combined in a fixed pairwise tree; partitions are combined with {@code treeAggregate} in a fixed
+ * pairwise tree over partition indices. For a given partitioning and executor backend, the result
+ * is bitwise the same whatever the task order.
+ */
+public final class SparkKernels {
+    /** Rows per batch: 64K rows of a double column are 512 KiB, which stays in L2 for two passes. */
+    public static final int BATCH = 1 << 16;
+    private static final int TREE_DEPTH = 2;
+
+    private SparkKernels() {
+    }
+
+    // ---- Dataset: maps --------------------------------------------------------------------------
+
+    /**
+     * {@code ds} with a column {@code name} computed by a map kernel from {@code columns} (one per
+     * kernel input, in order); an existing column of that name is replaced, as
+     * {@link Dataset#withColumn} does. Lazy, like every Dataset transformation.
+     *
+     * @throws IllegalArgumentException for a reduction kernel, a missing or non-numeric column, or a
+     *                                  column the kernel's input type cannot hold exactly
+     */
+    public static Dataset<Row> withColumn(Dataset<Row> ds, String name, Kernel kernel, String... columns) {
+        Objects.requireNonNull(ds, "ds");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(columns, "columns");
+        if (kernel.isReduction()) {
+            throw new IllegalArgumentException("kernel " + kernel + " is a reduction; use reduce, or give a map");
+        }
+        StructType schema = ds.schema();
+        SparkColumns in = SparkColumns.resolve(schema, kernel, List.of(columns));
+        boolean nullable = false;
+        for (int i = 0; i < in.size(); i++) {
+            nullable |= schema.fields()[in.ordinal(i)].nullable();
+        }
+        StructField field = new StructField(name, SparkColumns.sparkType(kernel.resultType()), nullable,
+                org.apache.spark.sql.types.Metadata.empty());
+        int replace = Arrays.asList(schema.fieldNames()).indexOf(name);
+        StructField[] fields = schema.fields().clone();
+        StructType out;
+        if (replace >= 0) {
+            fields[replace] = field;
+            out = new StructType(fields);
+        } else {
+            out = schema.add(field);
+        }
+        byte[] bytes = SparkKernelCodec.encode(kernel);
+        int width = schema.size();
+        MapPartitionsFunction<Row, Row> f = rows -> new MapIterator(rows, bytes, in, width, replace);
+        return ds.mapPartitions(f, Encoders.row(out));
+    }
+
+    /** Rows in, the same rows with the kernel's value appended (or replacing a column) out, a batch at a time. */
+    private static final class MapIterator implements Iterator<Row> {
+        private final Iterator<Row> rows;
+        private final SparkKernel kernel;
+        private final SparkColumns in;
+        private final int width;
+        private final int replace;
+        private final Row[] batch = new Row[BATCH];
+        private final Object[] inputs;
+        private final Object out;
+        private int size;
+        private int next;
+        private int valueAt;
+
+        MapIterator(Iterator<Row> rows, byte[] bytes, SparkColumns in, int width, int replace) {
+            this.rows = rows;
+            this.kernel = SparkKernelCache.get(bytes);
+            this.in = in;
+            this.width = width;
+            this.replace = replace;
+            this.inputs = in.arrays(BATCH);
+            this.out = java.lang.reflect.Array.newInstance(kernel.kernel.resultType().javaType(), BATCH);
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next < size) {
+                return true;
+            }
+            fill();
+            return next < size;
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Row r = batch[next];
+            batch[next++] = null;
+            Object value = null;
+            if (!in.anyNull(r)) {
+                value = java.lang.reflect.Array.get(out, valueAt++);
+            }
+            Object[] values = new Object[replace >= 0 ? width : width + 1];
+            for (int i = 0; i < width; i++) {
+                values[i] = r.get(i);
+            }
+            values[replace >= 0 ? replace : width] = value;
+            return RowFactory.create(values);
+        }
+
+        private void fill() {
+            size = 0;
+            next = 0;
+            valueAt = 0;
+            int values = 0;
+            while (size < BATCH && rows.hasNext()) {
+                Row r = rows.next();
+                batch[size++] = r;
+                if (!in.anyNull(r)) {
+                    in.read(r, inputs, values++);
+                }
+            }
+            if (values > 0) {
+                kernel.map(SparkKernelCache.flynn(), out, inputs, values);
+            }
+        }
+    }
+
+    // ---- Dataset: reductions ----------------------------------------------------------------------
+
+    /**
+     * Reduces {@code columns} (one per kernel input) of {@code ds} with a reduction kernel; the value
+     * boxed in its own type, as {@link Kernel#reduce(Object...)} gives it (Float, Double, Integer, Long
+     * or Boolean). Runs one Spark job.
+     */
+    public static Object reduce(Dataset<Row> ds, Kernel kernel, String... columns) {
+        return reduceAll(ds, List.of(SparkReduction.of(kernel, columns))).getFirst();
+    }
+
+    /** {@link #reduce} as a double (exact for float, double and int results). */
+    public static double reduceDouble(Dataset<Row> ds, Kernel kernel, String... columns) {
+        return number(reduce(ds, kernel, columns), kernel).doubleValue();
+    }
+
+    /** {@link #reduce} for integer results: argmin, argmax, count, sums of integers. */
+    public static long reduceLong(Dataset<Row> ds, Kernel kernel, String... columns) {
+        Number n = number(reduce(ds, kernel, columns), kernel);
+        if (!kernel.resultType().isIntegral()) {
+            throw new IllegalArgumentException(kernel + " has a " + kernel.resultType() + " result; call reduceDouble");
+        }
+        return n.longValue();
+    }
+
+    /**
+     * Several reductions in one pass over the data (one Spark job): their values in the order given.
+     * Each reduction skips the rows where one of its own columns is null.
+     */
+    public static List<Object> reduceAll(Dataset<Row> ds, List<SparkReduction> reductions) {
+        Objects.requireNonNull(ds, "ds");
+        Objects.requireNonNull(reductions, "reductions");
+        if (reductions.isEmpty()) {
+            return List.of();
+        }
+        StructType schema = ds.schema();
+        List<List<String>> lists = new ArrayList<>();
+        SparkColumns[] resolved = new SparkColumns[reductions.size()];
+        for (int r = 0; r < resolved.length; r++) {
+            SparkReduction red = Objects.requireNonNull(reductions.get(r), "reduction " + r);
+            resolved[r] = SparkColumns.resolve(schema, red.kernel(), red.columns());
+            lists.add(red.columns());
+        }
+        // read only the columns the kernels need, so Spark prunes the rest from the scan
+        List<String> needed = SparkColumns.union(lists);
+        Column[] select = new Column[needed.size()];
+        for (int i = 0; i < select.length; i++) {
+            select[i] = functions.col("`" + needed.get(i).replace("`", "``") + "`");
+        }
+        for (int r = 0; r < resolved.length; r++) {
+            int[] ords = new int[resolved[r].size()];
+            for (int i = 0; i < ords.length; i++) {
+                ords[i] = needed.indexOf(resolved[r].names().get(i));
+            }
+            resolved[r] = resolved[r].at(ords);
+        }
+        byte[][] kernels = new byte[reductions.size()][];
+        for (int r = 0; r < kernels.length; r++) {
+            kernels[r] = SparkKernelCodec.encode(reductions.get(r).kernel());
+        }
+        // InternalRow, not Row: an UnsafeRow's fields are read straight from its bytes, with no Row object per row
+        JavaRDD<InternalRow> rows = ds.select(select).queryExecution().toRdd().toJavaRDD();
+        JavaRDD<PartitionState> states = rows.mapPartitionsWithIndex(
+                (index, it) -> List.of(reduceRows(index, it, kernels, resolved)).iterator(), false);
+        return finish(states, kernels);
+    }
+
+    private static PartitionState reduceRows(int partition, Iterator<InternalRow> rows, byte[][] bytes, SparkColumns[] cols) {
+        Flynn flynn = SparkKernelCache.flynn();
+        int nr = bytes.length;
+        SparkKernel[] kernels = new SparkKernel[nr];
+        Object[][] arrays = new Object[nr][];
+        int[][] rowOf = new int[nr][];
+        int[] count = new int[nr];
+        boolean[] skipped = new boolean[nr];
+        List<List<SparkPartial>> batches = new ArrayList<>();
+        for (int r = 0; r < nr; r++) {
+            kernels[r] = SparkKernelCache.get(bytes[r]);
+            arrays[r] = cols[r].arrays(BATCH);
+            rowOf[r] = new int[BATCH];
+            batches.add(new ArrayList<>());
+        }
+        int size = 0;
+        while (rows.hasNext()) {
+            InternalRow row = rows.next();
+            for (int r = 0; r < nr; r++) {
+                if (cols[r].anyNull(row)) {
+                    skipped[r] = true;
+                } else {
+                    cols[r].read(row, arrays[r], count[r]);
+                    rowOf[r][count[r]++] = size;
+                }
+            }
+            if (++size == BATCH || !rows.hasNext()) {
+                for (int r = 0; r < nr; r++) {
+                    batches.get(r).add(kernels[r].reduce(flynn, arrays[r], count[r], size, skipped[r] ? rowOf[r] : null));
+                    count[r] = 0;
+                    skipped[r] = false;
+                }
+                size = 0;
+            }
+        }
+        SparkPartial[] parts = new SparkPartial[nr];
+        for (int r = 0; r < nr; r++) {
+            parts[r] = tree(flynn, kernels[r], batches.get(r));
+        }
+        return new PartitionState(partition, parts);
+    }
+
+    // ---- chunks -------------------------------------------------------------------------------------
+
+    /**
+     * Maps every chunk with a map kernel. A chunk is a primitive array for a one-input kernel, or an
+     * {@code Object[]} with one entry per input: arrays of one length, or {@code Number}s broadcast to
+     * every element. {@code resultType} is the kernel's result array type ({@code float[].class} for F32).
+     */
+    public static <R> JavaRDD<R> mapChunks(JavaRDD<?> chunks, Kernel kernel, Class<R> resultType) {
+        Objects.requireNonNull(chunks, "chunks");
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(resultType, "resultType");
+        if (kernel.isReduction()) {
+            throw new IllegalArgumentException("kernel " + kernel + " is a reduction; use reduceChunks, or give a map");
+        }
+        if (resultType != kernel.resultType().arrayType()) {
+            throw new IllegalArgumentException("kernel " + kernel + " gives " + kernel.resultType() + " ("
+                    + kernel.resultType().arrayType().getSimpleName() + "), not " + resultType.getSimpleName());
+        }
+        byte[] bytes = SparkKernelCodec.encode(kernel);
+        return mapEach(chunks, bytes, resultType);
+    }
+
+    private static <T, R> JavaRDD<R> mapEach(JavaRDD<T> chunks, byte[] bytes, Class<R> resultType) {
+        return chunks.map(chunk -> {
+            SparkKernel k = SparkKernelCache.get(bytes);
+            return resultType.cast(SparkKernelCache.flynn().apply(k.kernel, inputs(chunk, k.kernel)));
+        });
+    }
+
+    /**
+     * Reduces all chunks (see {@link #mapChunks} for what a chunk is) with a reduction kernel, as if
+     * they were one array: the value boxed in its own type; argmin/argmax give the index in that array.
+     */
+    public static Object reduceChunks(JavaRDD<?> chunks, Kernel kernel) {
+        Objects.requireNonNull(chunks, "chunks");
+        Objects.requireNonNull(kernel, "kernel");
+        if (!kernel.isReduction()) {
+            throw new IllegalArgumentException("kernel " + kernel + " is a map; reduce it first, e.g. .reduce(Reduction.sum())");
+        }
+        byte[][] kernels = {SparkKernelCodec.encode(kernel)};
+        return finish(reduceEach(chunks, kernels), kernels).getFirst();
+    }
+
+    private static <T> JavaRDD<PartitionState> reduceEach(JavaRDD<T> chunks, byte[][] bytes) {
+        return chunks.mapPartitionsWithIndex((index, it) -> {
+            Flynn flynn = SparkKernelCache.flynn();
+            SparkKernel k = SparkKernelCache.get(bytes[0]);
+            List<SparkPartial> parts = new ArrayList<>();
+            while (it.hasNext()) {
+                Object[] in = inputs(it.next(), k.kernel);
+                int n = length(in, k.kernel);
+                parts.add(k.reduce(flynn, in, n, n, null));
+            }
+            return List.of(new PartitionState(index, new SparkPartial[] {tree(flynn, k, parts)})).iterator();
+        }, false);
+    }
+
+    private static Object[] inputs(Object chunk, Kernel kernel) {
+        if (chunk == null) {
+            throw new NullPointerException("a chunk is null");
+        }
+        Object[] in = chunk instanceof Object[] a ? a : new Object[] {chunk};
+        if (in.length != kernel.arity()) {
+            throw new IllegalArgumentException("kernel " + kernel + " takes " + kernel.arity() + " inputs "
+                    + kernel.inputNames() + "; a chunk has " + in.length + (chunk instanceof Object[] ? " entries"
+                    : " (give an Object[] with one entry per input)"));
+        }
+        return in;
+    }
+
+    // the common length of a chunk's arrays; the reduction reads that many elements of each
+    private static int length(Object[] in, Kernel kernel) {
+        int n = -1;
+        for (int i = 0; i < in.length; i++) {
+            Object a = in[i];
+            if (a == null) {
+                throw new NullPointerException("input " + kernel.inputNames().get(i) + " of a chunk is null");
+            }
+            if (a instanceof Number) {
+                continue;
+            }
+            if (!a.getClass().isArray() || !a.getClass().getComponentType().isPrimitive()) {
+                throw new IllegalArgumentException("input " + kernel.inputNames().get(i) + " of a chunk must be a "
+                        + kernel.inputTypes().get(i).arrayType().getSimpleName() + " or a Number, got "
+                        + a.getClass().getSimpleName());
+            }
+            int len = java.lang.reflect.Array.getLength(a);
+            if (n >= 0 && len != n) {
+                throw new IllegalArgumentException("lengths differ in a chunk: " + n + " and " + len + " elements");
+            }
+            n = len;
+        }
+        if (n < 0) {
+            throw new IllegalArgumentException("a chunk of reduction " + kernel + " has only scalars; give at least one array");
+        }
+        return n;
+    }
+
+    // ---- combining --------------------------------------------------------------------------------------
+
+    /** The reduction states of one partition. */
+    private record PartitionState(int partition, SparkPartial[] parts) implements Serializable {
+    }
+
+    private static List<Object> finish(JavaRDD<PartitionState> states, byte[][] kernels) {
+        int partitions = states.getNumPartitions();
+        SparkPartial[] all;
+        if (partitions == 0) {
+            all = new SparkPartial[kernels.length];
+            Arrays.setAll(all, i -> SparkPartial.empty(0));
+        } else {
+            SparkPartialTree.Merge merge = (left, right) -> {
+                Flynn flynn = SparkKernelCache.flynn();
+                SparkPartial[] out = new SparkPartial[left.length];
+                for (int r = 0; r < out.length; r++) {
+                    out[r] = SparkKernelCache.get(kernels[r]).merge(flynn, left[r], right[r]);
+                }
+                return out;
+            };
+            all = states.treeAggregate(new SparkPartialTree(partitions),
+                    (tree, s) -> tree.add(s.partition(), s.parts(), merge),
+                    (a, b) -> a.addAll(b, merge), TREE_DEPTH).result();
+        }
+        List<Object> out = new ArrayList<>(kernels.length);
+        for (int r = 0; r < kernels.length; r++) {
+            out.add(SparkKernelCache.get(kernels[r]).finish(SparkKernelCache.flynn(), all[r]));
+        }
+        return out;
+    }
+
+    // the batch states of one partition combined pairwise, neighbours first, as Partials.tree does
+    private static SparkPartial tree(Flynn flynn, SparkKernel k, List<SparkPartial> parts) {
+        if (parts.isEmpty()) {
+            return SparkPartial.empty(0);
+        }
+        SparkPartial[] p = parts.toArray(SparkPartial[]::new);
+        for (int width = 1; width < p.length; width <<= 1) {
+            for (int i = 0; i + width < p.length; i += width << 1) {
+                p[i] = k.merge(flynn, p[i], p[i + width]);
+            }
+        }
+        return p[0];
+    }
+
+    private static Number number(Object value, Kernel kernel) {
+        if (value instanceof Number n) {
+            return n;
+        }
+        throw new IllegalArgumentException(kernel + " has a " + kernel.resultType() + " result, not a number; call reduce");
+    }
+}

@@ -1,0 +1,274 @@
+package dev.flynn.spark;
+
+import dev.flynn.DType;
+import dev.flynn.Kernel;
+import dev.flynn.Reduction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Real Spark (local[2]) against the same kernels run locally through Flynn and against plain Java.
+ * 150,000 rows in 2 partitions: 75,000 rows each, so every partition is reduced in two batches.
+ */
+class SparkKernelsDatasetTest {
+    private static final int N = 150_000;
+    private static SparkSession spark;
+    private static Dataset<Row> df;
+    private static double[] x, y, nx;
+    private static boolean[] nNull;
+    private static float[] f;
+    private static int[] i;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkTestSession.start("SparkKernelsDatasetTest");
+        df = spark.range(0, N, 1, 2).selectExpr(
+                "sin(id) * 100 as x",
+                "cos(id * 0.7) as y",
+                "cast(sin(id) * 100 as float) as f",
+                "cast((id + 500) % 1000 - 500 as int) as i",
+                "case when id % 7 = 3 then null else sin(id) * 100 end as n",
+                "cast(id as string) as s",
+                "id").cache();
+        List<Row> rows = df.collectAsList();
+        x = new double[N];
+        y = new double[N];
+        nx = new double[N];
+        nNull = new boolean[N];
+        f = new float[N];
+        i = new int[N];
+        for (int r = 0; r < N; r++) {
+            Row row = rows.get(r);
+            x[r] = row.getDouble(0);
+            y[r] = row.getDouble(1);
+            f[r] = row.getFloat(2);
+            i[r] = row.getInt(3);
+            nNull[r] = row.isNullAt(4);
+            nx[r] = nNull[r] ? 0 : row.getDouble(4);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private static double[] nonNull() {
+        List<Double> v = new ArrayList<>();
+        for (int r = 0; r < N; r++) {
+            if (!nNull[r]) {
+                v.add(nx[r]);
+            }
+        }
+        return v.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    @Test
+    void aMapAddsAColumnEqualToFlynnAndToJava() {
+        Kernel k = Kernel.parse("x * y + 2 * x - y", List.of("x", "y"), List.of(DType.F64, DType.F64));
+        List<Row> out = SparkKernels.withColumn(df, "z", k, "x", "y").select("z").collectAsList();
+        double[] z = out.stream().mapToDouble(r -> r.getDouble(0)).toArray();
+        assertArrayEquals(k.doubles(x, y), z);
+        double[] java = new double[N];
+        for (int r = 0; r < N; r++) {
+            java[r] = x[r] * y[r] + 2 * x[r] - y[r];
+        }
+        assertArrayEquals(java, z);
+    }
+
+    @Test
+    void transcendentalMapsEqualTheSameKernelInOneJvm() {
+        Kernel k = Kernel.parse("exp(y) * sin(x)", List.of("x", "y"), List.of(DType.F64, DType.F64));
+        double[] z = SparkKernels.withColumn(df, "z", k, "x", "y").select("z").collectAsList().stream()
+                .mapToDouble(r -> r.getDouble(0)).toArray();
+        assertArrayEquals(k.doubles(x, y), z);
+    }
+
+    @Test
+    void mapsGiveNullWhereAnInputIsNullAndKeepTheOtherColumns() {
+        Kernel k = Kernel.parse("n * 2 + 1", List.of("n"), List.of(DType.F64));
+        Dataset<Row> out = SparkKernels.withColumn(df, "z", k, "n");
+        assertEquals(List.of("x", "y", "f", "i", "n", "s", "id", "z"), List.of(out.columns()));
+        List<Row> rows = out.select("id", "z").collectAsList();
+        for (int r = 0; r < N; r++) {
+            assertEquals((long) r, rows.get(r).getLong(0));
+            if (nNull[r]) {
+                assertNull(rows.get(r).get(1), "row " + r);
+            } else {
+                assertEquals(nx[r] * 2 + 1, rows.get(r).getDouble(1), "row " + r);
+            }
+        }
+    }
+
+    @Test
+    void mapsReplaceAColumnAndWidenExactly() {
+        // an int column read as I64 and a float column read as F64: exact widenings
+        Kernel k = Kernel.parse("a * 3 + i64(b)", List.of("a", "b"), List.of(DType.I64, DType.F64));
+        List<Row> rows = SparkKernels.withColumn(df, "i", k, "i", "f").select("i").collectAsList();
+        for (int r = 0; r < N; r += 997) {
+            assertEquals((long) i[r] * 3 + (long) (double) f[r], rows.get(r).getLong(0), "row " + r);
+        }
+    }
+
+    @Test
+    void reductionsEqualFlynnInOneJvm() {
+        Kernel body = Kernel.parse("x * y + 1", List.of("x", "y"), List.of(DType.F64, DType.F64));
+        for (Reduction r : List.of(Reduction.sum(), Reduction.sum(Reduction.Summation.COMPENSATED), Reduction.mean(),
+                Reduction.variance(1), Reduction.std(), Reduction.norm1(), Reduction.norm2())) {
+            Kernel k = body.reduce(r);
+            double local = k.reduceDouble(x, y);
+            double spark = SparkKernels.reduceDouble(df, k, "x", "y");
+            assertEquals(local, spark, Math.abs(local) * 1e-12, k.toString());
+        }
+        for (Reduction r : List.of(Reduction.min(), Reduction.max(), Reduction.normInf(),
+                Reduction.custom(Double.NEGATIVE_INFINITY, (acc, v) -> acc.max(v)))) {
+            Kernel k = body.reduce(r);
+            assertEquals(k.reduce(x, y), SparkKernels.reduce(df, k, "x", "y"), k.toString());
+        }
+        for (Reduction r : List.of(Reduction.argmin(), Reduction.argmax())) {
+            Kernel k = body.reduce(r);
+            assertEquals(k.reduceLong(x, y), SparkKernels.reduceLong(df, k, "x", "y"), k.toString());
+        }
+        Kernel count = Kernel.parse("x > y", List.of("x", "y"), List.of(DType.F64, DType.F64)).reduce(Reduction.count());
+        assertEquals(count.reduce(x, y), SparkKernels.reduce(df, count, "x", "y"));
+        Kernel any = Kernel.parse("x > 99.99", DType.F64).reduce(Reduction.any());
+        assertEquals(any.reduce(x), SparkKernels.reduce(df, any, "x"));
+        Kernel all = Kernel.parse("x < 100", DType.F64).reduce(Reduction.all());
+        assertEquals(true, SparkKernels.reduce(df, all, "x"));
+        Kernel fsum = Kernel.parse("x", DType.F32).reduce(Reduction.sum());
+        float fs = (Float) SparkKernels.reduce(df, fsum, "f");
+        assertEquals((float) fsum.reduce(f), fs, Math.abs(fs) * 1e-4f);
+        Kernel isum = Kernel.parse("x * 3", DType.I32).reduce(Reduction.sum());
+        assertEquals(isum.reduce(i), SparkKernels.reduce(df, isum, "i"));
+    }
+
+    @Test
+    void meanAndVarianceMergeAcrossPartitionsAsPlainJavaComputesThem() {
+        double sum = 0;
+        for (double v : x) {
+            sum += v;
+        }
+        double mean = sum / N;
+        double ss = 0;
+        for (double v : x) {
+            ss += (v - mean) * (v - mean);
+        }
+        Kernel id = Kernel.parse("x", DType.F64);
+        assertEquals(mean, SparkKernels.reduceDouble(df, id.reduce(Reduction.mean()), "x"), 1e-12);
+        assertEquals(ss / (N - 1), SparkKernels.reduceDouble(df, id.reduce(Reduction.variance(1)), "x"), 1e-9);
+        // a large offset: a naive sum-of-squares formula loses every digit here, Chan's merge does not
+        Kernel shifted = Kernel.parse("x + 1e9", DType.F64);
+        assertEquals(ss / N, SparkKernels.reduceDouble(df, shifted.reduce(Reduction.variance()), "x"), ss / N * 1e-6);
+    }
+
+    @Test
+    void argminIsAGlobalRowIndexAndTiesGoToTheLowestRow() {
+        // i = (id + 500) % 1000 - 500: -500 first at row 500, again every 1000 rows in both partitions
+        Kernel argmin = Kernel.parse("x", DType.I32).reduce(Reduction.argmin());
+        assertEquals(500L, SparkKernels.reduceLong(df, argmin, "i"));
+        Kernel argmax = Kernel.parse("x", DType.I32).reduce(Reduction.argmax());
+        assertEquals(499L, SparkKernels.reduceLong(df, argmax, "i"));
+        // the maximum of sin(id)*100 lies in the second partition, in its second batch
+        Kernel xmax = Kernel.parse("x", DType.F64).reduce(Reduction.argmax());
+        long expected = xmax.reduceLong(x);
+        assertTrue(expected > N / 2 + SparkKernels.BATCH || expected < N / 2, "test data: " + expected);
+        assertEquals(expected, SparkKernels.reduceLong(df, xmax, "x"));
+    }
+
+    @Test
+    void reductionsSkipNullRowsButCountThemInIndices() {
+        double[] values = nonNull();
+        Kernel id = Kernel.parse("x", DType.F64);
+        assertEquals(id.reduce(Reduction.mean()).reduceDouble(values),
+                SparkKernels.reduceDouble(df, id.reduce(Reduction.mean()), "n"), 1e-12);
+        assertEquals(values.length, (Long) SparkKernels.reduce(df,
+                Kernel.parse("x == x", DType.F64).reduce(Reduction.count()), "n"));
+        long expected = -1;
+        double best = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < N; r++) {
+            if (!nNull[r] && nx[r] < best) {
+                best = nx[r];
+                expected = r;
+            }
+        }
+        assertEquals(expected, SparkKernels.reduceLong(df, id.reduce(Reduction.argmin()), "n"));
+    }
+
+    @Test
+    void resultsAreReproducibleAndOnePassGivesTheSameAsSeparateJobs() {
+        Kernel body = Kernel.parse("x * y", List.of("x", "y"), List.of(DType.F64, DType.F64));
+        List<SparkReduction> rs = List.of(
+                SparkReduction.of(body.reduce(Reduction.sum()), "x", "y"),
+                SparkReduction.of(Kernel.parse("x", DType.F64).reduce(Reduction.variance()), "n"),
+                SparkReduction.of(Kernel.parse("x", DType.I32).reduce(Reduction.argmin()), "i"));
+        List<Object> once = SparkKernels.reduceAll(df, rs);
+        assertEquals(once, SparkKernels.reduceAll(df, rs));
+        for (int r = 0; r < rs.size(); r++) {
+            assertEquals(once.get(r), SparkKernels.reduce(df, rs.get(r).kernel(), rs.get(r).columns().toArray(String[]::new)));
+        }
+        // more partitions than rows in some: empty partitions take part in the tree without changing it
+        Dataset<Row> many = df.repartition(5);
+        Object a = SparkKernels.reduce(many, body.reduce(Reduction.sum()), "x", "y");
+        assertEquals(a, SparkKernels.reduce(many, body.reduce(Reduction.sum()), "x", "y"));
+    }
+
+    @Test
+    void noValuesGiveWhatTheKernelGivesForNoElements() {
+        Dataset<Row> empty = df.filter("id < 0");
+        Kernel id = Kernel.parse("x", DType.F64);
+        assertEquals(0.0, SparkKernels.reduce(empty, id.reduce(Reduction.sum()), "x"));
+        assertTrue(Double.isNaN(SparkKernels.reduceDouble(empty, id.reduce(Reduction.mean()), "x")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SparkKernels.reduce(empty, id.reduce(Reduction.min()), "x"));
+        assertTrue(e.getMessage().contains("no elements"), e.getMessage());
+        Dataset<Row> allNull = df.filter("id % 7 = 3");
+        assertTrue(Double.isNaN(SparkKernels.reduceDouble(allNull, id.reduce(Reduction.mean()), "n")));
+        assertEquals(0L, SparkKernels.withColumn(empty, "z", id, "x").count());
+    }
+
+    @Test
+    void badColumnsAreNamedWithTheirType() {
+        Kernel k = Kernel.parse("x + 1", DType.F64);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SparkKernels.withColumn(df, "z", k, "nope"));
+        assertTrue(e.getMessage().contains("'nope'") && e.getMessage().contains("[x, y, f, i, n, s, id]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SparkKernels.reduce(df, k.reduce(Reduction.sum()), "s"));
+        assertTrue(e.getMessage().contains("'s'") && e.getMessage().contains("string"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> SparkKernels.withColumn(df, "z", Kernel.parse("x + 1", DType.F32), "id"));
+        assertTrue(e.getMessage().contains("'id'") && e.getMessage().contains("bigint")
+                && e.getMessage().contains("cast(\"float\")"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SparkKernels.withColumn(df, "z", k, "x", "y"));
+        assertTrue(e.getMessage().contains("takes 1 inputs"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SparkKernels.reduce(df, k, "x"));
+        assertTrue(e.getMessage().contains("is a map"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> SparkKernels.withColumn(df, "z", k.reduce(Reduction.sum()), "x"));
+        assertTrue(e.getMessage().contains("is a reduction"), e.getMessage());
+    }
+
+    @Test
+    void integerDivisionByZeroFailsTheJob() {
+        Kernel div = Kernel.parse("100 / x", DType.I32);
+        Exception e = assertThrows(Exception.class,
+                () -> SparkKernels.withColumn(df, "z", div, "i").select("z").collectAsList());
+        Throwable t = e;
+        while (t != null && !(t instanceof ArithmeticException)) {
+            t = t.getCause();
+        }
+        assertTrue(t instanceof ArithmeticException, () -> "no ArithmeticException in " + e);
+    }
+}
