@@ -1,0 +1,51 @@
+package dev.flynn.benchmarks;
+
+import dev.flynn.DType;
+import dev.flynn.Kernel;
+import dev.flynn.Reduction;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One kernel of the benchmark suite: an element-wise body, optionally folded by a reduction, and the
+ * range each input is drawn from (so that {@code log} sees positive numbers and Black-Scholes sensible
+ * prices).
+ *
+ * @param name      the name used on the command line and in reports
+ * @param summary   what it computes, in words
+ * @param body      the element-wise part, built for a given element type
+ * @param reduction how the body's values are folded, if they are
+ * @param domains   one value range per input
+ */
+public record BenchKernel(String name, String summary, Function<DType, Kernel> body, Optional<Reduction> reduction,
+                          List<Domain> domains) {
+
+    /** Uniformly random inputs in {@code [lo, hi)}. */
+    public record Domain(double lo, double hi) {
+        public Domain {
+            if (!(lo < hi)) {
+                throw new IllegalArgumentException("empty range [" + lo + ", " + hi + ")");
+            }
+        }
+    }
+
+    public BenchKernel {
+        domains = List.copyOf(domains);
+    }
+
+    /** The kernel to run: the body, reduced when this is a reduction. */
+    public Kernel kernel(DType type) {
+        Kernel map = body.apply(type);
+        return reduction.map(map::reduce).orElse(map);
+    }
+
+    public boolean isReduction() {
+        return reduction.isPresent();
+    }
+
+    public int arity() {
+        return domains.size();
+    }
+}

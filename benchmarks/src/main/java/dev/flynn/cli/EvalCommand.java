@@ -1,0 +1,82 @@
+package dev.flynn.cli;
+
+import dev.flynn.DType;
+import dev.flynn.Kernel;
+import dev.flynn.Reduction;
+import dev.flynn.benchmarks.BenchKernel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code flynn eval "EXPR"}: one expression on generated data, measured on each available backend. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs an expression such as \"2*x + exp(y)\" on random inputs in [0.1, 2) on each available"
+                + " backend and prints the same metrics as bench.",
+                "Inputs are named in order of first appearance; with --reduce the values are folded to one number."})
+final class EvalCommand implements Callable<Integer> {
+    /** Positive, on both sides of 1: log, sqrt and pow stay defined, exp and products stay finite. */
+    static final BenchKernel.Domain DOMAIN = new BenchKernel.Domain(0.1, 2.0);
+
+    @ParentCommand
+    private FlynnCommand parent;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "EXPR", description = "The expression, e.g. \"2*x + y\" or \"where(x > 1, log(x), 0)\".")
+    private String expression;
+
+    @Option(names = "--n", paramLabel = "N", converter = Choices.Size.class,
+            description = "Elements per input, e.g. 1000, 4K, 16M (default 1M).")
+    private int n = 1 << 20;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", converter = Choices.FloatType.class,
+            description = "Element type of every input: f32 or f64 (default f32).")
+    private DType dtype = DType.F32;
+
+    @Option(names = "--backend", paramLabel = "BACKEND", converter = Choices.BackendName.class,
+            description = "Run only this backend: scalar, simd, gpu or c (default: all).")
+    private String backend;
+
+    @Option(names = "--reduce", paramLabel = "R", converter = Choices.ReductionName.class,
+            description = "Fold the values: sum, mean, var, std, min, max, norm1, norm2.")
+    private String reduce;
+
+    @Option(names = "--threads", split = ",", paramLabel = "T", converter = Choices.Threads.class,
+            description = "Thread counts for CPU backends (default: 1 and every core).")
+    private List<Integer> threads = Choices.defaultThreads();
+
+    @Option(names = "--format", paramLabel = "FORMAT", converter = Choices.OutputFormat.class,
+            description = "Output: table, json or csv (default table).")
+    private Format format = Format.TABLE;
+
+    @Override
+    public Integer call() {
+        Kernel parsed;
+        try {
+            parsed = Kernel.parse(expression, dtype);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "cannot parse expression '" + expression + "': "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+        Optional<Reduction> reduction = Optional.ofNullable(reduce).map(r -> Choices.REDUCTIONS.get(r).get());
+        String name = reduce == null ? expression : reduce + "(" + expression + ")";
+        BenchKernel kernel = new BenchKernel(name, name, t -> Kernel.parse(expression, t), reduction,
+                Collections.nCopies(parsed.arity(), DOMAIN));
+        Context ctx = parent.context();
+        Suite suite = new Suite(ctx.timing(false), new Progress(ctx.err(), ctx.terminal()));
+        List<String> backends = backend == null ? Suite.backendNames() : List.of(backend);
+        SuiteResult result = suite.run(List.of(kernel), List.of(n), dtype, backends, threads.stream().distinct().toList());
+        Output.print(ctx, format, result);
+        return 0;
+    }
+}

@@ -1,0 +1,250 @@
+package dev.flynn.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command's parsing, errors and outputs, on tiny sizes with one timed call per row (no timing checks). */
+class FlynnCommandTest {
+
+    /** What a run printed, and its exit status. */
+    private record Run(int status, String out, String err) {
+        List<String> outLines() {
+            return out.lines().filter(l -> !l.isBlank()).toList();
+        }
+    }
+
+    private static Run flynn(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Context ctx = new Context(new PrintWriter(out, true), new PrintWriter(err, true), false, Optional.of(Timing.ONCE));
+        int status = FlynnCommand.execute(ctx, args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    private static CommandLine.ParseResult parse(String... args) {
+        StringWriter sink = new StringWriter();
+        Context ctx = new Context(new PrintWriter(sink), new PrintWriter(sink), false, Optional.of(Timing.ONCE));
+        return new CommandLine(new FlynnCommand(ctx)).parseArgs(args);
+    }
+
+    @Test
+    void parsesBenchOptions() {
+        CommandLine.ParseResult bench = parse("bench", "--kernels", "saxpy,dot", "--sizes", "4K,16M,1000",
+                "--backends", "SIMD,c", "--threads", "1,2", "--dtype", "f64", "--quick", "--format", "json").subcommand();
+        assertEquals(List.of("saxpy", "dot"), bench.matchedOptionValue("--kernels", List.of()));
+        assertEquals(List.of(4096, 16777216, 1000), bench.matchedOptionValue("--sizes", List.of()));
+        assertEquals(List.of("simd", "c"), bench.matchedOptionValue("--backends", List.of()));
+        assertEquals(List.of(1, 2), bench.matchedOptionValue("--threads", List.of()));
+        assertEquals(dev.flynn.DType.F64, bench.matchedOptionValue("--dtype", null));
+        assertTrue(bench.hasMatchedOption("--quick"));
+        assertEquals(Format.JSON, bench.matchedOptionValue("--format", null));
+    }
+
+    @Test
+    void parsesEvalOptions() {
+        CommandLine.ParseResult eval = parse("eval", "2*x + y", "--n", "1M", "--backend", "scalar", "--reduce", "sum")
+                .subcommand();
+        assertEquals("2*x + y", eval.matchedPositionalValue(0, ""));
+        assertEquals(1 << 20, (int) eval.matchedOptionValue("--n", 0));
+        assertEquals("scalar", eval.matchedOptionValue("--backend", ""));
+        assertEquals("sum", eval.matchedOptionValue("--reduce", ""));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"4K, 4096", "4k, 4096", "16M, 16777216", "1M, 1048576", "1000, 1000", "1, 1", "1G, 1073741824"})
+    void parsesSizes(String text, int n) {
+        assertEquals(n, Sizes.parse(text));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"4X", "K", "1.5K", "-4", "0", "4KB", "99999999999", "3G"})
+    void rejectsMalformedSizes(String text) {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Sizes.parse(text));
+        assertTrue(e.getMessage().contains("'" + text + "'"), e.getMessage());
+    }
+
+    @Test
+    void formatsSizes() {
+        assertEquals("4K", Sizes.format(4096));
+        assertEquals("16M", Sizes.format(16 << 20));
+        assertEquals("1000", Sizes.format(1000));
+        assertEquals("4109", Sizes.format(4109));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "bench --kernels saxpy,fft          | 'fft'   | saxpy, poly, exp, log, sin, relu, sum, dot, var, blackscholes",
+            "bench --backends cuda              | 'cuda'  | scalar, simd, gpu, c",
+            "bench --dtype f16                  | 'f16'   | f32, f64",
+            "bench --sizes 4K,4X                | '4X'    | 4K, 16M",
+            "bench --format xml                 | 'xml'   | table, json, csv",
+            "bench --threads 0                  | '0'     | from 1",
+            "eval x --reduce median             | 'median'| sum, mean, var",
+            "eval x --n lots                    | 'lots'  | 4K",
+            "eval 'x +* y'                      | 'x +* y'| position",
+            "eval 'foo(x)'                      | 'foo(x)'| foo",
+            "bench --frobnicate                 | '--frobnicate' | --help",
+            "frobnicate                         | 'frobnicate'   | --help"})
+    void badInputIsOneLineNamingTheValueAndTheValidOnes(String command, String bad, String valid) {
+        Run run = flynn(split(command));
+        assertEquals(FlynnCommand.BAD_INPUT, run.status(), run.err());
+        assertEquals("", run.out());
+        List<String> lines = run.err().lines().toList();
+        assertEquals(1, lines.size(), run.err());
+        assertTrue(lines.getFirst().startsWith("flynn: "), run.err());
+        assertTrue(lines.getFirst().contains(bad), run.err());
+        assertTrue(lines.getFirst().contains(valid), run.err());
+    }
+
+    @Test
+    void noCommandIsBadInput() {
+        Run run = flynn();
+        assertEquals(FlynnCommand.BAD_INPUT, run.status());
+        assertTrue(run.err().contains("info, bench, eval"), run.err());
+    }
+
+    @Test
+    void jsonRowsHaveExactlyTheNamedFields() {
+        Run run = flynn("bench", "--kernels", "saxpy,sum", "--sizes", "1K,1000", "--backends", "scalar",
+                "--threads", "1", "--format", "json");
+        assertEquals(0, run.status(), run.err());
+        List<String> lines = run.outLines();
+        assertEquals(4, lines.size(), run.out());
+        List<String> expected = List.of("kernel", "dtype", "n", "backend", "threads", "median_ns", "min_ns", "gbps",
+                "gelems", "speedup", "bw_fraction", "max_ulp", "rel_err");
+        for (String line : lines) {
+            assertTrue(line.startsWith("{") && line.endsWith("}"), line);
+            assertEquals(expected, keys(line), line);
+        }
+        assertTrue(lines.getFirst().startsWith("{\"kernel\": \"saxpy\", \"dtype\": \"f32\", \"n\": 1024, \"backend\":"
+                + " \"scalar\", \"threads\": 1,"), lines.getFirst());
+        assertTrue(lines.getFirst().contains("\"max_ulp\": 0, \"rel_err\": null"), lines.getFirst());
+        assertTrue(lines.get(2).contains("\"max_ulp\": null, \"rel_err\": "), lines.get(2));
+    }
+
+    @Test
+    void unavailableBackendsAreListedWithTheirReason() {
+        Run run = flynn("bench", "--kernels", "relu", "--sizes", "100", "--backends", "scalar,gpu", "--threads", "1");
+        assertEquals(0, run.status(), run.err());
+        boolean gpuRunsHere = dev.flynn.Flynn.backends().stream().anyMatch(b -> b.name().equals("gpu") && b.available());
+        if (!gpuRunsHere) {
+            assertTrue(run.out().contains("note: gpu: "), run.out());
+        }
+        assertTrue(run.out().contains("relu"), run.out());
+    }
+
+    @Test
+    void csvHasAHeaderAndOneLinePerRow() {
+        Run run = flynn("eval", "2*x + y", "--n", "1K", "--backend", "scalar", "--threads", "1", "--format", "csv");
+        assertEquals(0, run.status(), run.err());
+        List<String> lines = run.outLines();
+        assertEquals(String.join(",", Row.FIELDS), lines.getFirst());
+        assertEquals(2, lines.size(), run.out());
+        assertTrue(lines.get(1).startsWith("2*x + y,f32,1024,scalar,1,"), lines.get(1));
+    }
+
+    @Test
+    void evalReducesAndReportsTheRelativeError() {
+        Run run = flynn("eval", "x*x", "--reduce", "sum", "--n", "1000", "--dtype", "f64", "--backend", "scalar",
+                "--threads", "1", "--format", "json");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().startsWith("{\"kernel\": \"sum(x*x)\", \"dtype\": \"f64\", \"n\": 1000"), run.out());
+        assertFalse(run.out().contains("\"rel_err\": null"), run.out());
+    }
+
+    @Test
+    void tableHasAHeaderAndTheBandwidth() {
+        Run run = flynn("bench", "--kernels", "poly", "--sizes", "64", "--backends", "scalar", "--threads", "1");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("memory bandwidth"), run.out());
+        assertTrue(run.out().contains("kernel"), run.out());
+        assertTrue(run.out().contains("poly "), run.out());
+    }
+
+    @Test
+    void reportWritesThePageWithChartsAndTheData(@TempDir Path dir) throws IOException {
+        Run run = flynn("bench", "--kernels", "saxpy,dot", "--sizes", "1K,4K", "--backends", "scalar", "--threads",
+                "1", "--report", dir.toString());
+        assertEquals(0, run.status(), run.err());
+        String html = Files.readString(dir.resolve("index.html"));
+        String json = Files.readString(dir.resolve("results.json"));
+        assertTrue(html.contains("Chart.js v"), "the Chart.js bundle is inlined");
+        assertTrue(html.contains("new Chart("), "the page draws charts");
+        assertTrue(html.contains("'logarithmic'"), "on log axes");
+        assertTrue(html.contains("const FLYNN = {"), "the data is in the page");
+        assertTrue(html.contains("\"kernel\": \"dot\""), "with the rows");
+        assertTrue(html.contains("<table>"), "and the table");
+        assertFalse(html.contains("{{"), "every placeholder is filled");
+        assertTrue(json.contains("\"rows\": ["), json);
+        assertTrue(json.contains("\"bandwidth\": {\"copy_gbps\": "), json);
+        assertEquals(4, Pattern.compile("\\{\"kernel\"").matcher(json).results().count(), json);
+    }
+
+    @Test
+    void infoListsEveryBackend() {
+        Run run = flynn("info");
+        assertEquals(0, run.status(), run.err());
+        for (String b : List.of("scalar", "simd", "gpu", "c")) {
+            assertTrue(Pattern.compile("(?m)^  " + b + " ").matcher(run.out()).find(), run.out());
+        }
+        assertTrue(run.out().contains("C compiler"), run.out());
+    }
+
+    @Test
+    void jsonNumbers() {
+        assertEquals("null", Json.number(Double.NaN));
+        assertEquals("\"inf\"", Json.number(Double.POSITIVE_INFINITY));
+        assertEquals("3", Json.number(3.0));
+        assertEquals("1.2346", Json.number(1.23456789));
+        assertEquals("123457", Json.number(123456.7));
+        assertEquals("\"a\\\"\\u003c/script>\"", Json.string("a\"</script>"));
+    }
+
+    @Test
+    void ulpsCountRepresentableValues() {
+        float[] ref = {1f, -0f, 0f, Float.NaN, -1f};
+        assertEquals(0, Accuracy.maxUlp(new float[]{1f, 0f, -0f, Float.NaN, -1f}, ref));
+        assertEquals(1, Accuracy.maxUlp(new float[]{Math.nextUp(1f), -0f, 0f, Float.NaN, -1f}, ref));
+        assertEquals(2, Accuracy.maxUlp(new float[]{1f, -0f, 0f, Float.NaN, Math.nextDown(Math.nextDown(-1f))}, ref));
+        assertEquals(Double.POSITIVE_INFINITY, Accuracy.maxUlp(new float[]{1f, -0f, 0f, 1f, -1f}, ref));
+        assertEquals(2, Accuracy.maxUlp(new double[]{Double.MIN_VALUE}, new double[]{-Double.MIN_VALUE}));
+    }
+
+    private static List<String> keys(String jsonLine) {
+        List<String> keys = new ArrayList<>();
+        Matcher m = Pattern.compile("\"([a-z_]+)\": ").matcher(jsonLine);
+        while (m.find()) {
+            keys.add(m.group(1));
+        }
+        return keys;
+    }
+
+    /** Splits on spaces, keeping 'single-quoted' parts together. */
+    private static String[] split(String command) {
+        List<String> parts = new ArrayList<>();
+        Matcher m = Pattern.compile("'([^']*)'|(\\S+)").matcher(command);
+        while (m.find()) {
+            parts.add(m.group(1) != null ? m.group(1) : m.group(2));
+        }
+        return parts.toArray(String[]::new);
+    }
+}
