@@ -38,6 +38,8 @@ public final class Flynn implements AutoCloseable {
     private static final ThreadLocal<String> LAST = new ThreadLocal<>();
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
     private static volatile Flynn global;
+    /** A thread that is not the caller, to ask whether a segment may be used by pool workers. */
+    private static final Thread OTHER_THREAD = Thread.ofPlatform().unstarted(() -> { });
 
     private final Backend backend;
     private final int threads;
@@ -343,33 +345,34 @@ public final class Flynn implements AutoCloseable {
         long[] args = args(kernel, call, s);
         // integer division may throw midway, and an output that partly overlaps an input would be
         // overwritten before it is read: compute such calls into a temporary and copy on success
+        int workers = threadsFor(call, outStore);
         boolean temp = n > 0 && (kernel.mayThrow() || overlapsPartly(kernel, call, outStore, outOff, n));
         if (temp) {
-            runIntoTemporary(kernel, b, call, compiled, outStore, outOff, outBinding, n, args, s);
+            runIntoTemporary(kernel, b, call, compiled, outStore, outOff, outBinding, n, args, workers);
         } else if (n > 0) {
-            call.set(kernel.ir(), compiled, outStore, outOff, n, args, threads, pool());
+            call.set(kernel.ir(), compiled, outStore, outOff, n, args, workers, workers > 1 ? pool() : null);
             b.map(call);
         }
         LAST.set(b.name());
     }
 
     private void runIntoTemporary(Kernel kernel, BackendProvider b, Call call, Object compiled, Object outStore,
-                                  long outOff, Binding outBinding, long n, long[] args, Scratch s) {
+                                  long outOff, Binding outBinding, long n, long[] args, int workers) {
         DType t = kernel.resultType();
         if (outBinding == Binding.DEVICE) {
             // device memory is written by its backend; a failed launch leaves no partial host state
-            call.set(kernel.ir(), compiled, outStore, outOff, n, args, threads, pool());
+            call.set(kernel.ir(), compiled, outStore, outOff, n, args, workers, workers > 1 ? pool() : null);
             b.map(call);
         } else if (outBinding == Binding.ARRAY) {
             Object tmp = java.lang.reflect.Array.newInstance(t.javaType(), (int) n);
             Object tmpCompiled = kernel.plan(b, bindingCodes(kernel, call, Binding.ARRAY), call, Binding.ARRAY);
-            call.set(kernel.ir(), tmpCompiled, tmp, 0, n, args, threads, pool());
+            call.set(kernel.ir(), tmpCompiled, tmp, 0, n, args, workers, workers > 1 ? pool() : null);
             b.map(call);
             System.arraycopy(tmp, 0, outStore, (int) outOff, (int) n);
         } else {
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofShared()) {
                 MemorySegment tmp = arena.allocate(n * t.byteSize(), t.byteSize());
-                call.set(kernel.ir(), compiled, tmp, 0, n, args, threads, pool());
+                call.set(kernel.ir(), compiled, tmp, 0, n, args, workers, workers > 1 ? pool() : null);
                 b.map(call);
                 MemorySegment.copy(tmp, 0, (MemorySegment) outStore, outOff * t.byteSize(), n * t.byteSize());
             }
@@ -492,7 +495,8 @@ public final class Flynn implements AutoCloseable {
         long[] args = args(kernel, call, s);
         Partial p = s.partial;
         p.clear();
-        call.set(kernel.ir(), compiled, null, 0, n, args, threads, pool());
+        int workers = threadsFor(call, null);
+        call.set(kernel.ir(), compiled, null, 0, n, args, workers, workers > 1 ? pool() : null);
         if (n == 0) {
             empty(kernel, p);
         } else {
@@ -728,6 +732,24 @@ public final class Flynn implements AutoCloseable {
             }
         }
         return args;
+    }
+
+    /**
+     * Memory confined to the calling thread cannot be touched by pool workers: calls on such segments
+     * run on the calling thread (results are the same, since they never depend on the thread count).
+     */
+    private int threadsFor(Call call, Object out) {
+        if (threads > 1) {
+            for (int i = 0; i < call.ir().arity(); i++) {
+                if (call.data()[i] instanceof MemorySegment m && !m.isAccessibleBy(OTHER_THREAD)) {
+                    return 1;
+                }
+            }
+            if (out instanceof MemorySegment m && !m.isAccessibleBy(OTHER_THREAD)) {
+                return 1;
+            }
+        }
+        return threads;
     }
 
     private static boolean overlapsPartly(Kernel kernel, Call call, Object out, long outOff, long n) {
