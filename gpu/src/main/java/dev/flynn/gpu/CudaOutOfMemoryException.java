@@ -1,0 +1,26 @@
+package dev.flynn.gpu;
+
+/**
+ * The GPU had too little free memory for a call. Nothing was leaked: the call can be retried with
+ * less data, after freeing {@link GpuArray}s, or on another backend.
+ */
+public final class CudaOutOfMemoryException extends CudaException {
+    private static final long serialVersionUID = 1L;
+    private final long requested;
+    private final long free;
+
+    CudaOutOfMemoryException(long requested, long free, int result) {
+        super("out of GPU memory: requested " + requested + " bytes, " + free + " bytes free"
+                + " (CUDA_ERROR_OUT_OF_MEMORY): free GpuArrays, use smaller chunks, or run on a CPU backend", result);
+        this.requested = requested;
+        this.free = free;
+    }
+
+    public long requested() {
+        return requested;
+    }
+
+    public long free() {
+        return free;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.flynn.gpu;
+
+import dev.flynn.DType;
+import dev.flynn.DeviceArray;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
+import java.util.Objects;
+
+/**
+ * Elements in GPU memory, used as kernel inputs and outputs with no transfer: upload once, chain
+ * kernels, download the result. Close it to free the memory; a {@link Cleaner} frees it if an
+ * unreachable array was not closed.
+ * <pre>{@code
+ * try (GpuArray x = GpuArray.upload(xs); GpuArray y = GpuArray.allocate(DType.F32, xs.length)) {
+ *     Flynn.global().into(kernel, y, x);
+ *     y.download(result);
+ * }
+ * }</pre>
+ */
+public final class GpuArray implements DeviceArray {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final DType type;
+    private final long length;
+    private final CudaContext.Allocation memory;
+    private final Cleaner.Cleanable cleanable;
+    private volatile boolean closed;
+
+    private GpuArray(DType type, long length) {
+        this.type = type;
+        this.length = length;
+        this.memory = CudaContext.get().allocate(Math.max(1, length * type.byteSize()));
+        this.cleanable = CLEANER.register(this, memory);
+    }
+
+    /** Uninitialised device memory for {@code length} elements of {@code type}. */
+    public static GpuArray allocate(DType type, long length) {
+        Objects.requireNonNull(type, "type");
+        type.layout();
+        if (length < 0) {
+            throw new IllegalArgumentException("length must be >= 0, got " + length);
+        }
+        return new GpuArray(type, length);
+    }
+
+    /** A device copy of a float[], double[], int[], long[] or a MemorySegment of {@code type}. */
+    public static GpuArray upload(Object host) {
+        Objects.requireNonNull(host, "host");
+        DType t = DType.ofArray(host).orElseThrow(() -> new IllegalArgumentException(
+                "upload takes a float[], double[], int[] or long[]; for a MemorySegment use upload(segment, type)"));
+        GpuArray a = allocate(t, java.lang.reflect.Array.getLength(host));
+        a.copyFrom(host);
+        return a;
+    }
+
+    /** A device copy of a segment holding elements of {@code type}. */
+    public static GpuArray upload(MemorySegment host, DType type) {
+        Objects.requireNonNull(host, "host");
+        GpuArray a = allocate(type, host.byteSize() / type.byteSize());
+        a.copyFrom(host);
+        return a;
+    }
+
+    /** Copies all elements from a host array or segment of the same type and length. */
+    public void copyFrom(Object host) {
+        checkHost(host);
+        CudaContext.get().upload(host, 0, pointer(), length * type.byteSize(), type);
+    }
+
+    /** Copies all elements to a host array or segment of the same type and length. */
+    public void download(Object host) {
+        checkHost(host);
+        CudaContext.get().download(pointer(), host, 0, length * type.byteSize(), type);
+    }
+
+    private void checkHost(Object host) {
+        Objects.requireNonNull(host, "host");
+        long n;
+        if (host instanceof MemorySegment seg) {
+            n = seg.byteSize() / type.byteSize();
+        } else {
+            DType t = DType.ofArray(host).orElseThrow(() -> new IllegalArgumentException(
+                    "expected a " + type.javaType() + "[] or a MemorySegment, got " + host.getClass().getSimpleName()));
+            if (t != type) {
+                throw new IllegalArgumentException("this GpuArray holds " + type + ", the host array is " + t);
+            }
+            n = java.lang.reflect.Array.getLength(host);
+        }
+        if (n != length) {
+            throw new IllegalArgumentException("lengths differ: the GpuArray has " + length + " elements, the host "
+                    + n);
+        }
+    }
+
+    /** The device address of the first element. */
+    long pointer() {
+        if (closed) {
+            throw new IllegalStateException("this GpuArray is closed");
+        }
+        return memory.address();
+    }
+
+    @Override
+    public DType type() {
+        return type;
+    }
+
+    @Override
+    public long length() {
+        return length;
+    }
+
+    @Override
+    public String backend() {
+        return "gpu";
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        cleanable.clean();
+    }
+
+    @Override
+    public String toString() {
+        return "GpuArray[" + type.label() + " x " + length + (closed ? ", closed" : "") + "]";
+    }
+}

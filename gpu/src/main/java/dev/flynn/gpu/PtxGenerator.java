@@ -1,0 +1,758 @@
+package dev.flynn.gpu;
+
+import dev.flynn.DType;
+import dev.flynn.ir.KernelIR;
+import dev.flynn.ir.Node;
+import dev.flynn.ir.ReduceOp;
+import dev.flynn.ir.ReduceSpec;
+import dev.flynn.ir.Schedule;
+import dev.flynn.spi.Binding;
+
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.flynn.gpu.PtxType.B32;
+import static dev.flynn.gpu.PtxType.F32;
+import static dev.flynn.gpu.PtxType.F64;
+import static dev.flynn.gpu.PtxType.PRED;
+import static dev.flynn.gpu.PtxType.S32;
+import static dev.flynn.gpu.PtxType.S64;
+import static dev.flynn.gpu.PtxType.U32;
+import static dev.flynn.gpu.PtxType.U64;
+
+/**
+ * Lowers a kernel's IR to a PTX module. Every node type and op is lowered by an exhaustive switch;
+ * one virtual register per scheduled node. Maps are 64-bit grid-stride loops; reductions are two
+ * entries: per-block partials (a per-thread fold, warp shuffles, shared memory across the warps),
+ * then one block that folds the partials. The merge order depends only on {@code n}, never on the
+ * device, and no floating-point atomics are used, so results are reproducible.
+ *
+ * <p>Constants are never baked into the text: they arrive as 64-bit kernel parameters, so kernels
+ * that differ only in literals share one module.
+ */
+final class PtxGenerator {
+    /** Threads per block for every kernel. */
+    static final int BLOCK = 256;
+    static final int WARPS = BLOCK / 32;
+    static final String MAP = "flynn_map";
+    static final String REDUCE_BLOCKS = "flynn_reduce_blocks";
+    static final String REDUCE_FINAL = "flynn_reduce_final";
+    private static final String SMEM = "flynn_smem";
+
+    private final KernelIR ir;
+    private final boolean[] memory;
+    private final boolean fast;
+    private final Set<PtxMath.Fn> used = EnumSet.noneOf(PtxMath.Fn.class);
+    private boolean checksErrors;
+
+    private PtxGenerator(KernelIR ir, List<Binding> inputs, boolean fast) {
+        this.ir = ir;
+        this.fast = fast;
+        this.memory = new boolean[ir.arity()];
+        for (int i = 0; i < ir.arity(); i++) {
+            memory[i] = inputs.get(i) != Binding.SCALAR;
+        }
+    }
+
+    /**
+     * The module for a kernel with these input bindings (only scalar or not matters: every other
+     * binding reaches the kernel as a device pointer).
+     *
+     * @param fast use {@code .approx} instructions for F32 exp, log, sin and cos (opt-in fast mode)
+     */
+    static PtxModule generate(KernelIR ir, List<Binding> inputs, PtxTarget target, boolean fast) {
+        PtxGenerator g = new PtxGenerator(ir, inputs, fast);
+        StringBuilder entries = new StringBuilder();
+        if (ir.isReduction()) {
+            entries.append(g.reduceEntry(false)).append('\n').append(g.reduceEntry(true));
+        } else {
+            entries.append(g.mapEntry());
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("// Flynn kernel ").append(ir.shapeKey().replace('\n', ' ')).append('\n');
+        sb.append("// inputs ").append(inputs).append(fast ? ", fast math (.approx)" : "").append("\n\n");
+        sb.append(target.header()).append('\n');
+        boolean twoOverPi = g.used.stream().anyMatch(PtxMath.Fn::usesTwoOverPi);
+        boolean atan = g.used.stream().anyMatch(PtxMath.Fn::usesAtanTable);
+        String tables = PtxMath.tables(twoOverPi, atan);
+        if (!tables.isEmpty()) {
+            sb.append(tables).append('\n');
+        }
+        if (ir.isReduction()) {
+            sb.append(".shared .align 8 .b8 ").append(SMEM).append('[').append(WARPS * PtxModule.PARTIAL_BYTES)
+                    .append("];\n\n");
+        }
+        for (PtxMath.Fn fn : g.used) {
+            sb.append(PtxMath.function(fn)).append('\n');
+        }
+        sb.append(entries);
+        return new PtxModule(sb.toString(), ir.isReduction(), g.memory.clone(), ir.argCount(), g.checksErrors);
+    }
+
+    // ---- entries ------------------------------------------------------------------------------
+
+    /** The entry's parameters: the count, the named pointers, input pointers, the error flag, the arguments. */
+    private String params(List<String> pointers, boolean withInputs) {
+        StringBuilder sb = new StringBuilder("(\n\t.param .u64 n");
+        for (String p : pointers) {
+            sb.append(",\n\t.param .u64 ").append(p);
+        }
+        if (withInputs) {
+            for (int i = 0; i < memory.length; i++) {
+                if (memory[i]) {
+                    sb.append(",\n\t.param .u64 in").append(i);
+                }
+            }
+        }
+        sb.append(",\n\t.param .u64 err");
+        for (int i = 0; i < ir.argCount(); i++) {
+            sb.append(",\n\t.param .b64 arg").append(i);
+        }
+        return sb.append("\n)\n").toString();
+    }
+
+    private String mapEntry() {
+        Body b = new Body();
+        PtxWriter w = b.w;
+        PtxReg n = b.param("n");
+        PtxReg out = b.global(b.param("out"));
+        b.prologue(ir.body(), true);
+        Loop loop = b.gridStride(n, "map");
+        b.evaluate(ir.body(), loop.i);
+        PtxType t = PtxType.of(ir.body().type());
+        PtxReg addr = b.address(out, loop.i, t.size());
+        w.line(PtxWriter.ST_GLOBAL + "." + t.suffix() + " \t[" + addr + "], " + b.value(ir.body()));
+        b.endLoop(loop);
+        w.line(PtxWriter.RET);
+        return "// out[i] = body(inputs at i) for i in [0, n)\n.visible .entry " + MAP
+                + params(List.of("out"), true) + w.finish();
+    }
+
+    private String reduceEntry(boolean finalPass) {
+        ReduceSpec spec = ir.reduce().orElseThrow();
+        DType type = ir.body().type();
+        Body b = new Body();
+        PtxWriter w = b.w;
+        PtxReg n = b.param("n");
+        PtxReg partials = b.global(b.param(finalPass ? "partials" : "out"));
+        PtxReg result = finalPass ? b.global(b.param("result")) : null;
+        b.prologue(ir.body(), !finalPass);
+        State acc = State.identity(b, spec, type);
+        Loop loop = b.gridStride(n, finalPass ? "fold_partials" : "fold");
+        if (finalPass) {
+            State next = State.load(b, spec, type, b.address(partials, loop.i, PtxModule.PARTIAL_BYTES), false);
+            acc.merge(b, next);
+        } else {
+            b.evaluate(ir.body(), loop.i);
+            acc.fold(b, b.value(ir.body()), loop.i);
+        }
+        b.endLoop(loop);
+        // within the warp: lane l takes lane l + off, halving; lane 0 ends with the warp's result
+        PtxReg tid = w.mov(U32, "%tid.x");
+        PtxReg lane = w.op(PtxWriter.AND, B32, tid, 31);
+        PtxReg warp = w.op(PtxWriter.SHR, U32, tid, 5);
+        for (int off = 16; off >= 1; off >>= 1) {
+            acc.merge(b, acc.shuffle(b, off));
+        }
+        PtxReg smem = w.mov(U64, SMEM);
+        PtxReg slot = w.op(PtxWriter.ADD, U64, smem, w.mulWide(U32, warp, PtxModule.PARTIAL_BYTES));
+        String skipStore = w.label("not_lane0");
+        w.braIf(w.setp("ne", U32, lane, 0), skipStore);
+        acc.store(b, slot, true);
+        w.place(skipStore);
+        w.line(PtxWriter.BAR_SYNC + " \t0");
+        String end = w.label("end");
+        w.braIf(w.setp("ne", U32, warp, 0), end);
+        // warp 0 combines the WARPS warp results: lanes 0..WARPS-1 load them, offsets WARPS/2 .. 1
+        PtxReg src = w.op(PtxWriter.ADD, U64, smem, w.mulWide(U32, w.op(PtxWriter.AND, B32, lane, WARPS - 1),
+                PtxModule.PARTIAL_BYTES));
+        State block = State.load(b, spec, type, src, true);
+        for (int off = WARPS / 2; off >= 1; off >>= 1) {
+            block.merge(b, block.shuffle(b, off));
+        }
+        w.braIf(w.setp("ne", U32, lane, 0), end);
+        if (finalPass) {
+            block.store(b, result, false);
+        } else {
+            PtxReg ctaid = w.mov(U32, "%ctaid.x");
+            block.store(b, w.op(PtxWriter.ADD, U64, partials, w.mulWide(U32, ctaid, PtxModule.PARTIAL_BYTES)), false);
+        }
+        w.place(end);
+        w.line(PtxWriter.RET);
+        String what = finalPass
+                ? "// result = fold of partials[0, n): one block"
+                : "// partials[block] = fold of body(inputs at i) over the block's grid-stride share of [0, n)";
+        return what + "\n.visible .entry " + (finalPass ? REDUCE_FINAL : REDUCE_BLOCKS)
+                + params(finalPass ? List.of("partials", "result") : List.of("out"), !finalPass) + w.finish();
+    }
+
+    record Loop(PtxReg i, PtxReg n, PtxReg stride, String top, String exit) {
+    }
+
+    /** The code of one entry: its writer, parameter loads, and the register of every evaluated node. */
+    final class Body {
+        final PtxWriter w = new PtxWriter();
+        final Map<Node, PtxReg> values = new HashMap<>();
+        final PtxReg[] pointers = new PtxReg[memory.length];
+        PtxReg err;
+
+        PtxReg param(String name) {
+            PtxReg r = w.reg(U64);
+            w.line(PtxWriter.LD_PARAM + ".u64 \t" + r + ", [" + name + "]");
+            return r;
+        }
+
+        PtxReg global(PtxReg generic) {
+            return w.op(PtxWriter.CVTA_GLOBAL, U64, generic);
+        }
+
+        /** Loads pointers, the error flag's address, constants and scalar inputs: all loop-invariant. */
+        void prologue(Node root, boolean inputs) {
+            for (int i = 0; i < memory.length; i++) {
+                if (memory[i] && inputs) {
+                    pointers[i] = global(param("in" + i));
+                }
+            }
+            err = global(param("err"));
+            for (Node node : schedule(root).nodes()) {
+                if (node instanceof Node.Const c) {
+                    values.put(node, arg(c.slot(), c.type()));
+                } else if (node instanceof Node.Input in && !memory[in.index()] && inputs) {
+                    values.put(node, arg(ir.scalarSlot(in.index()), in.type()));
+                }
+            }
+        }
+
+        private Schedule schedule(Node root) {
+            var spec = ir.reduce();
+            if (spec.isPresent() && spec.get().combine().isPresent()) {
+                return Schedule.of(root, spec.get().combine().get(), spec.get().identity().get());
+            }
+            return Schedule.of(root);
+        }
+
+        /** Argument slot {@code slot} (raw 64-bit bits) as a value of {@code type}. */
+        PtxReg arg(int slot, DType type) {
+            PtxReg raw = w.reg(PtxType.B64);
+            w.line(PtxWriter.LD_PARAM + ".b64 \t" + raw + ", [arg" + slot + "]");
+            return switch (type) {
+                case F64 -> w.mov(F64, raw);
+                case I64 -> w.mov(S64, raw);
+                case F32 -> w.mov(F32, w.cvt(PtxWriter.CVT, U32, U64, raw));
+                case I32 -> w.cvt(PtxWriter.CVT, U32, U64, raw);
+                case BOOL -> w.setp("ne", U64, raw, 0);
+            };
+        }
+
+        Loop gridStride(PtxReg n, String name) {
+            PtxReg ctaid = w.mov(U32, "%ctaid.x");
+            PtxReg ntid = w.mov(U32, "%ntid.x");
+            PtxReg tid = w.mov(U32, "%tid.x");
+            PtxReg nctaid = w.mov(U32, "%nctaid.x");
+            PtxReg i = w.reg(U64);
+            w.opInto(i, PtxWriter.MAD_LO ,U64, w.cvt(PtxWriter.CVT, U64, U32, ctaid), w.cvt(PtxWriter.CVT, U64, U32, ntid),
+                    w.cvt(PtxWriter.CVT, U64, U32, tid));
+            PtxReg stride = w.mulWide(U32, nctaid, ntid);
+            String top = w.label(name);
+            String exit = w.label(name + "_done");
+            w.braIf(w.setp("ge", U64, i, n), exit);
+            w.place(top);
+            return new Loop(i, n, stride, top, exit);
+        }
+
+        void endLoop(Loop loop) {
+            w.opInto(loop.i, PtxWriter.ADD, U64, loop.i, loop.stride);
+            w.braIf(w.setp("lt", U64, loop.i, loop.n), loop.top);
+            w.place(loop.exit);
+        }
+
+        PtxReg address(PtxReg base, PtxReg i, int size) {
+            return w.op(PtxWriter.ADD, U64, base, w.op(PtxWriter.MUL_LO, U64, i, size));
+        }
+
+        PtxReg value(Node n) {
+            PtxReg r = values.get(n);
+            if (r == null) {
+                throw new IllegalStateException("node evaluated out of order: " + n);
+            }
+            return r;
+        }
+
+        /** Evaluates every node of {@code root} that is not loop-invariant, at element {@code i}. */
+        void evaluate(Node root, PtxReg i) {
+            Map<Integer, PtxReg> offsets = new HashMap<>();
+            for (Node node : Schedule.of(root).nodes()) {
+                if (values.containsKey(node)) {
+                    continue;
+                }
+                if (node instanceof Node.Input in) {
+                    PtxType t = PtxType.of(in.type());
+                    PtxReg off = offsets.computeIfAbsent(t.size(), s -> w.op(PtxWriter.MUL_LO, U64, i, s));
+                    PtxReg addr = w.op(PtxWriter.ADD, U64, pointers[in.index()], off);
+                    PtxReg v = w.reg(t);
+                    w.line(PtxWriter.LD_GLOBAL + "." + t.suffix() + " \t" + v + ", [" + addr + "]");
+                    values.put(node, v);
+                } else {
+                    values.put(node, lower(node));
+                }
+            }
+        }
+
+        /** Evaluates {@code expr} with inputs 0 and 1 bound to registers (a CUSTOM combine). */
+        PtxReg evaluateWith(Node expr, PtxReg in0, PtxReg in1) {
+            Map<Node, PtxReg> saved = new HashMap<>(values);
+            for (Node node : Schedule.of(expr).nodes()) {
+                if (node instanceof Node.Input in) {
+                    values.put(node, in.index() == 0 ? in0 : in1);
+                } else if (!(node instanceof Node.Const)) {
+                    values.remove(node);
+                }
+            }
+            for (Node node : Schedule.of(expr).nodes()) {
+                if (!values.containsKey(node)) {
+                    values.put(node, lower(node));
+                }
+            }
+            PtxReg r = values.get(expr);
+            values.clear();
+            values.putAll(saved);
+            return r;
+        }
+
+        private PtxReg lower(Node node) {
+            return switch (node) {
+                case Node.Input in -> throw new IllegalStateException("inputs are loaded by the loop");
+                case Node.Const c -> throw new IllegalStateException("constants are parameters");
+                case Node.Unary u -> unary(u);
+                case Node.Binary bn -> binary(bn);
+                case Node.Ternary t -> switch (t.op()) {
+                    case FMA -> w.op(PtxWriter.FMA_RN, PtxType.of(t.type()), value(t.a()), value(t.b()), value(t.c()));
+                };
+                case Node.Compare c -> compare(c);
+                case Node.Select s -> select(s);
+                case Node.Cast c -> cast(c);
+            };
+        }
+
+        private PtxReg unary(Node.Unary u) {
+            DType dt = u.type();
+            PtxType t = PtxType.of(dt);
+            PtxReg x = value(u.x());
+            return switch (u.op()) {
+                case NEG -> w.op(PtxWriter.NEG, t, x);
+                case ABS -> dt.isFloating() ? w.op(PtxWriter.ABS, t, x)
+                        // max(x, -x): MIN_VALUE stays MIN_VALUE, as Math.abs wraps
+                        : w.op(PtxWriter.MAX, t, x, w.op(PtxWriter.NEG, t, x));
+                case NOT -> w.op(PtxWriter.NOT, dt == DType.BOOL ? PRED : t.bits(), x);
+                case SQRT -> w.op(PtxWriter.SQRT_RN, t, x);
+                case FLOOR -> w.cvt(PtxWriter.CVT_RMI, t, t, x);
+                case CEIL -> w.cvt(PtxWriter.CVT_RPI, t, t, x);
+                case RINT -> w.cvt(PtxWriter.CVT_RNI, t, t, x);
+                case SIGNUM -> {
+                    // +-0 and NaN are their own signum
+                    PtxReg one = w.mov(t, PtxWriter.fimm(t, 1.0));
+                    PtxReg signed = w.op(PtxWriter.COPYSIGN, t, x, one);
+                    yield w.selp(t, x, signed, w.setp("equ", t, x, PtxWriter.fimm(t, 0.0)));
+                }
+                case EXP -> math(PtxMath.Fn.EXP, t, x);
+                case EXPM1 -> math(PtxMath.Fn.EXPM1, t, x);
+                case LOG -> math(PtxMath.Fn.LOG, t, x);
+                case LOG1P -> math(PtxMath.Fn.LOG1P, t, x);
+                case LOG10 -> math(PtxMath.Fn.LOG10, t, x);
+                case SIN -> math(PtxMath.Fn.SIN, t, x);
+                case COS -> math(PtxMath.Fn.COS, t, x);
+                case TAN -> math(PtxMath.Fn.TAN, t, x);
+                case ASIN -> math(PtxMath.Fn.ASIN, t, x);
+                case ACOS -> math(PtxMath.Fn.ACOS, t, x);
+                case ATAN -> math(PtxMath.Fn.ATAN, t, x);
+                case SINH -> math(PtxMath.Fn.SINH, t, x);
+                case COSH -> math(PtxMath.Fn.COSH, t, x);
+                case TANH -> math(PtxMath.Fn.TANH, t, x);
+                case CBRT -> math(PtxMath.Fn.CBRT, t, x);
+            };
+        }
+
+        /** A library function: f64 directly; F32 widened, computed in f64 and rounded once, as Java does. */
+        private PtxReg math(PtxMath.Fn fn, PtxType t, PtxReg... args) {
+            if (t == F32 && fast) {
+                PtxReg approx = approx(fn, args);
+                if (approx != null) {
+                    return approx;
+                }
+            }
+            used.add(fn);
+            if (t == F64) {
+                return w.call(fn.symbol(), F64, args);
+            }
+            PtxReg[] wide = new PtxReg[args.length];
+            for (int i = 0; i < args.length; i++) {
+                wide[i] = w.cvt(PtxWriter.CVT, F64, F32, args[i]);
+            }
+            return w.cvt(PtxWriter.CVT_RN, F32, F64, w.call(fn.symbol(), F64, wide));
+        }
+
+        /** The fast-mode F32 forms ({@code .approx}, flush-to-zero); null where there is none. */
+        private PtxReg approx(PtxMath.Fn fn, PtxReg[] args) {
+            PtxReg x = args[0];
+            return switch (fn) {
+                case EXP -> w.op(PtxWriter.EX2_APPROX, F32, w.op(PtxWriter.MUL_RN, F32, x, PtxWriter.f32(1.442695041f)));
+                case LOG -> w.op(PtxWriter.MUL_RN, F32, w.op(PtxWriter.LG2_APPROX, F32, x), PtxWriter.f32(0.6931471806f));
+                case SIN -> w.op(PtxWriter.SIN_APPROX, F32, x);
+                case COS -> w.op(PtxWriter.COS_APPROX, F32, x);
+                default -> null;
+            };
+        }
+
+        private PtxReg binary(Node.Binary bn) {
+            DType dt = bn.type();
+            PtxType t = PtxType.of(dt);
+            PtxReg a = value(bn.a());
+            PtxReg b = value(bn.b());
+            boolean fl = dt.isFloating();
+            return switch (bn.op()) {
+                case ADD -> w.op(fl ? PtxWriter.ADD_RN : PtxWriter.ADD, t, a, b);
+                case SUB -> w.op(fl ? PtxWriter.SUB_RN : PtxWriter.SUB, t, a, b);
+                case MUL -> w.op(fl ? PtxWriter.MUL_RN : PtxWriter.MUL_LO, t, a, b);
+                case DIV -> fl ? w.op(PtxWriter.DIV_RN, t, a, b) : intDivide(t, a, b, false);
+                case REM -> fl ? math(PtxMath.Fn.FMOD, t, a, b) : intDivide(t, a, b, true);
+                case MIN -> fl ? floatMinMax(t, a, b, true) : w.op(PtxWriter.MIN, t, a, b);
+                case MAX -> fl ? floatMinMax(t, a, b, false) : w.op(PtxWriter.MAX, t, a, b);
+                case ATAN2 -> math(PtxMath.Fn.ATAN2, t, a, b);
+                case POW -> math(PtxMath.Fn.POW, t, a, b);
+                case HYPOT -> math(PtxMath.Fn.HYPOT, t, a, b);
+                case AND -> w.op(PtxWriter.AND, dt == DType.BOOL ? PRED : t.bits(), a, b);
+                case OR -> w.op(PtxWriter.OR, dt == DType.BOOL ? PRED : t.bits(), a, b);
+                case XOR -> w.op(PtxWriter.XOR, dt == DType.BOOL ? PRED : t.bits(), a, b);
+                case SHL -> w.op(PtxWriter.SHL, t.bits(), a, shiftCount(t, b));
+                case SHR -> w.op(PtxWriter.SHR, t, a, shiftCount(t, b));
+                case USHR -> w.op(PtxWriter.SHR, t == S32 ? U32 : U64, a, shiftCount(t, b));
+            };
+        }
+
+        /** Java masks a shift count to the low 5 (int) or 6 (long) bits; PTX clamps instead. */
+        private PtxReg shiftCount(PtxType t, PtxReg b) {
+            PtxReg c32 = t == S32 ? b : w.cvt(PtxWriter.CVT, U32, U64, b);
+            return w.op(PtxWriter.AND, B32, c32, t == S32 ? 31 : 63);
+        }
+
+        /**
+         * Integer / and %: a zero divisor sets the error flag (the host throws ArithmeticException);
+         * MIN_VALUE / -1 wraps to MIN_VALUE and MIN_VALUE % -1 is 0, as in Java.
+         */
+        private PtxReg intDivide(PtxType t, PtxReg a, PtxReg b, boolean rem) {
+            checksErrors = true;
+            PtxReg zero = w.setp("eq", t, b, 0);
+            w.lineIf(zero, PtxWriter.ST_GLOBAL + ".u32 \t[" + err + "], 1");
+            PtxReg minusOne = w.setp("eq", t, b, -1);
+            PtxReg special = w.op(PtxWriter.OR, PRED, zero, minusOne);
+            PtxReg safe = w.selp(t, 1, b, special);
+            PtxReg q = w.op(rem ? PtxWriter.REM : PtxWriter.DIV, t, a, safe);
+            PtxReg onMinusOne = rem ? w.mov(t, 0) : w.op(PtxWriter.NEG, t, a);
+            return w.selp(t, onMinusOne, q, minusOne);
+        }
+
+        /** Math.min/max: NaN if either is NaN (PTX returns the other operand), -0.0 below +0.0. */
+        private PtxReg floatMinMax(PtxType t, PtxReg a, PtxReg b, boolean min) {
+            PtxReg r = w.op(min ? PtxWriter.MIN : PtxWriter.MAX, t, a, b);
+            // equal operands (+0 and -0 among them): or of the bits keeps -0 for min, and for max
+            PtxReg bits = w.op(min ? PtxWriter.OR : PtxWriter.AND, t.bits(), a, b);
+            PtxReg eq = w.setp("eq", t, a, b);
+            PtxReg r2 = w.selp(t, bits, r, eq);
+            return w.selp(t, w.op(PtxWriter.ADD_RN, t, a, b), r2, w.setp("nan", t, a, b));
+        }
+
+        private PtxReg compare(Node.Compare c) {
+            DType ot = c.a().type();
+            PtxReg a = value(c.a());
+            PtxReg b = value(c.b());
+            if (ot == DType.BOOL) {
+                PtxReg ne = w.op(PtxWriter.XOR, PRED, a, b);
+                return switch (c.op()) {
+                    case NE -> ne;
+                    case EQ -> w.op(PtxWriter.NOT, PRED, ne);
+                    default -> throw new IllegalStateException("masks are not ordered: " + c.op());
+                };
+            }
+            PtxType t = PtxType.of(ot);
+            // floating: ordered comparisons are false on NaN; != is the unordered "neu", true on NaN
+            String cmp = switch (c.op()) {
+                case LT -> "lt";
+                case LE -> "le";
+                case GT -> "gt";
+                case GE -> "ge";
+                case EQ -> "eq";
+                case NE -> ot.isFloating() ? "neu" : "ne";
+            };
+            return w.setp(cmp, t, a, b);
+        }
+
+        private PtxReg select(Node.Select s) {
+            PtxReg m = value(s.mask());
+            PtxReg a = value(s.a());
+            PtxReg b = value(s.b());
+            if (s.type() == DType.BOOL) {
+                PtxReg x = w.op(PtxWriter.AND, PRED, m, a);
+                PtxReg y = w.op(PtxWriter.AND, PRED, w.op(PtxWriter.NOT, PRED, m), b);
+                return w.op(PtxWriter.OR, PRED, x, y);
+            }
+            return w.selp(PtxType.of(s.type()), a, b, m);
+        }
+
+        private PtxReg cast(Node.Cast c) {
+            DType from = c.x().type();
+            DType to = c.type();
+            PtxReg x = value(c.x());
+            PtxType tt = PtxType.of(to);
+            PtxType ft = PtxType.of(from);
+            if (from == to) {
+                return x;
+            }
+            if (from == DType.BOOL) {
+                return w.selp(tt, to.isFloating() ? PtxWriter.fimm(tt, 1.0) : "1",
+                        to.isFloating() ? PtxWriter.fimm(tt, 0.0) : "0", x);
+            }
+            if (from.isFloating() && to.isFloating()) {
+                return to == DType.F64 ? w.cvt(PtxWriter.CVT, F64, F32, x) : w.cvt(PtxWriter.CVT_RN, F32, F64, x);
+            }
+            if (from.isFloating()) {
+                // saturating by default for float-to-int in PTX; NaN made 0 explicitly, as Java does
+                PtxReg r = w.cvt(PtxWriter.CVT_RZI, tt, ft, x);
+                return w.selp(tt, 0, r, w.setp("nan", ft, x, x));
+            }
+            if (to.isFloating()) {
+                return w.cvt(PtxWriter.CVT_RN, tt, ft, x);
+            }
+            // I32 <-> I64: sign-extend, or keep the low 32 bits
+            return to == DType.I64 ? w.cvt(PtxWriter.CVT, S64, S32, x) : w.cvt(PtxWriter.CVT, U32, U64, x);
+        }
+    }
+
+    /** The registers of one reduction state and how states fold, merge, shuffle, load and store. */
+    static final class State {
+        final ReduceSpec spec;
+        final DType type;
+        final PtxType t;
+        /** value, or MOMENTS' count (as f64) */
+        PtxReg v;
+        /** compensation, or argmin/argmax's index (u64), or MOMENTS' mean */
+        PtxReg x;
+        /** MOMENTS' m2 */
+        PtxReg m2;
+
+        private State(ReduceSpec spec, DType type) {
+            this.spec = spec;
+            this.type = type;
+            this.t = PtxType.of(type);
+        }
+
+        static State identity(Body b, ReduceSpec spec, DType type) {
+            State s = new State(spec, type);
+            PtxWriter w = b.w;
+            PtxType t = s.t;
+            boolean fl = type.isFloating();
+            switch (spec.op()) {
+                case SUM -> {
+                    s.v = w.mov(t, fl ? PtxWriter.fimm(t, 0.0) : "0");
+                    if (spec.compensated() && fl) {
+                        s.x = w.mov(t, PtxWriter.fimm(t, 0.0));
+                    }
+                }
+                case PROD -> s.v = w.mov(t, fl ? PtxWriter.fimm(t, 1.0) : "1");
+                case MIN, ARGMIN -> s.v = w.mov(t, fl ? PtxWriter.fimm(t, Double.POSITIVE_INFINITY)
+                        : type == DType.I32 ? String.valueOf(Integer.MAX_VALUE) : String.valueOf(Long.MAX_VALUE));
+                case MAX, ARGMAX -> s.v = w.mov(t, fl ? PtxWriter.fimm(t, Double.NEGATIVE_INFINITY)
+                        : type == DType.I32 ? String.valueOf(Integer.MIN_VALUE) : String.valueOf(Long.MIN_VALUE));
+                case MOMENTS -> {
+                    s.v = w.mov(F64, PtxWriter.f64(0.0));
+                    s.x = w.mov(F64, PtxWriter.f64(0.0));
+                    s.m2 = w.mov(F64, PtxWriter.f64(0.0));
+                }
+                case CUSTOM -> s.v = w.mov(t, b.value(spec.identity().orElseThrow()));
+            }
+            if (spec.op() == ReduceOp.ARGMIN || spec.op() == ReduceOp.ARGMAX) {
+                // an empty state loses every tie: its index is the largest
+                s.x = w.mov(U64, "-1");
+            }
+            return s;
+        }
+
+        private State fresh() {
+            return new State(spec, type);
+        }
+
+        /** Folds the value {@code val} of element {@code i} into this state. */
+        void fold(Body b, PtxReg val, PtxReg i) {
+            PtxWriter w = b.w;
+            switch (spec.op()) {
+                case MOMENTS -> {
+                    // Welford: n += 1; d = x - mean; mean += d/n; m2 += d (x - mean)
+                    w.opInto(v, PtxWriter.ADD_RN, F64, v, PtxWriter.f64(1.0));
+                    PtxReg d = w.op(PtxWriter.SUB_RN, F64, val, x);
+                    w.opInto(x, PtxWriter.ADD_RN, F64, x, w.op(PtxWriter.DIV_RN, F64, d, v));
+                    w.opInto(m2, PtxWriter.FMA_RN, F64, d, w.op(PtxWriter.SUB_RN, F64, val, x), m2);
+                }
+                default -> {
+                    State e = fresh();
+                    e.v = val;
+                    if (spec.op() == ReduceOp.ARGMIN || spec.op() == ReduceOp.ARGMAX) {
+                        e.x = i;
+                    } else if (spec.compensated() && type.isFloating()) {
+                        e.x = w.mov(t, PtxWriter.fimm(t, 0.0));
+                    }
+                    merge(b, e);
+                }
+            }
+        }
+
+        /** this = merge(this, o), in place. */
+        void merge(Body b, State o) {
+            PtxWriter w = b.w;
+            boolean fl = type.isFloating();
+            switch (spec.op()) {
+                case SUM -> {
+                    if (spec.compensated() && fl) {
+                        // Neumaier, as Partials.merge: t = s + x; c += |s| >= |x| ? (s - t) + x : (x - t) + s; c += x.c
+                        PtxReg sum = w.op(PtxWriter.ADD_RN, t, v, o.v);
+                        PtxReg big = w.setp("ge", t, w.op(PtxWriter.ABS, t, v), w.op(PtxWriter.ABS, t, o.v));
+                        PtxReg e1 = w.op(PtxWriter.ADD_RN, t, w.op(PtxWriter.SUB_RN, t, v, sum), o.v);
+                        PtxReg e2 = w.op(PtxWriter.ADD_RN, t, w.op(PtxWriter.SUB_RN, t, o.v, sum), v);
+                        w.opInto(x, PtxWriter.ADD_RN, t, x, w.selp(t, e1, e2, big));
+                        w.opInto(x, PtxWriter.ADD_RN, t, x, o.x);
+                        w.move(v, sum);
+                    } else {
+                        w.opInto(v, fl ? PtxWriter.ADD_RN : PtxWriter.ADD, t, v, o.v);
+                    }
+                }
+                case PROD -> w.opInto(v, fl ? PtxWriter.MUL_RN : PtxWriter.MUL_LO, t, v, o.v);
+                case MIN, MAX -> {
+                    boolean min = spec.op() == ReduceOp.MIN;
+                    if (fl) {
+                        w.move(v, b.floatMinMax(t, v, o.v, min));
+                    } else {
+                        w.opInto(v, min ? PtxWriter.MIN : PtxWriter.MAX, t, v, o.v);
+                    }
+                }
+                case ARGMIN, ARGMAX -> {
+                    String better = spec.op() == ReduceOp.ARGMIN ? "lt" : "gt";
+                    PtxReg lower = w.setp("lt", U64, o.x, x);
+                    PtxReg take;
+                    if (fl) {
+                        // the NaN with the lowest index wins; else the better value, ties to the lower index
+                        PtxReg aNaN = w.setp("nan", t, v, v);
+                        PtxReg bNaN = w.setp("nan", t, o.v, o.v);
+                        PtxReg wins = w.op(PtxWriter.OR, PRED, w.setp(better, t, o.v, v),
+                                w.op(PtxWriter.AND, PRED, w.setp("eq", t, o.v, v), lower));
+                        PtxReg ifA = w.op(PtxWriter.AND, PRED, bNaN, lower);
+                        PtxReg ifNotA = w.op(PtxWriter.OR, PRED, bNaN, wins);
+                        take = w.op(PtxWriter.OR, PRED, w.op(PtxWriter.AND, PRED, aNaN, ifA),
+                                w.op(PtxWriter.AND, PRED, w.op(PtxWriter.NOT, PRED, aNaN), ifNotA));
+                    } else {
+                        take = w.op(PtxWriter.OR, PRED, w.setp(better, t, o.v, v),
+                                w.op(PtxWriter.AND, PRED, w.setp("eq", t, o.v, v), lower));
+                    }
+                    w.move(v, w.selp(t, o.v, v, take));
+                    w.move(x, w.selp(U64, o.x, x, take));
+                }
+                case MOMENTS -> {
+                    // Chan: n = na + nb; d = mb - ma; mean = ma + d nb/n; m2 = m2a + m2b + d^2 na nb / n
+                    PtxReg n = w.op(PtxWriter.ADD_RN, F64, v, o.v);
+                    PtxReg d = w.op(PtxWriter.SUB_RN, F64, o.x, x);
+                    PtxReg safeN = w.selp(F64, PtxWriter.f64(1.0), n, w.setp("eq", F64, n, PtxWriter.f64(0.0)));
+                    PtxReg mean = w.op(PtxWriter.ADD_RN, F64, x,
+                            w.op(PtxWriter.MUL_RN, F64, d, w.op(PtxWriter.DIV_RN, F64, o.v, safeN)));
+                    PtxReg prod = w.op(PtxWriter.DIV_RN, F64, w.op(PtxWriter.MUL_RN, F64, v, o.v), safeN);
+                    PtxReg m = w.op(PtxWriter.ADD_RN, F64, w.op(PtxWriter.ADD_RN, F64, m2, o.m2),
+                            w.op(PtxWriter.MUL_RN, F64, w.op(PtxWriter.MUL_RN, F64, d, d), prod));
+                    // an empty side leaves the other unchanged (no 0 * inf or NaN from it)
+                    PtxReg bEmpty = w.setp("eq", F64, o.v, PtxWriter.f64(0.0));
+                    PtxReg aEmpty = w.setp("eq", F64, v, PtxWriter.f64(0.0));
+                    PtxReg mean2 = w.selp(F64, o.x, w.selp(F64, x, mean, bEmpty), aEmpty);
+                    PtxReg m22 = w.selp(F64, o.m2, w.selp(F64, m2, m, bEmpty), aEmpty);
+                    w.move(v, n);
+                    w.move(x, mean2);
+                    w.move(m2, m22);
+                }
+                case CUSTOM -> w.move(v, b.evaluateWith(spec.combine().orElseThrow(), v, o.v));
+            }
+        }
+
+        /** The state of lane {@code lane + off} (shfl.sync.down over the full warp). */
+        State shuffle(Body b, int off) {
+            State s = fresh();
+            s.v = shfl(b, v, off);
+            s.x = x == null ? null : shfl(b, x, off);
+            s.m2 = m2 == null ? null : shfl(b, m2, off);
+            return s;
+        }
+
+        private static PtxReg shfl(Body b, PtxReg r, int off) {
+            PtxWriter w = b.w;
+            if (r.type() == PRED) {
+                throw new IllegalStateException("masks are not reduced");
+            }
+            if (r.type().size() == 4) {
+                PtxReg d = w.reg(r.type());
+                w.line(PtxWriter.SHFL_DOWN + " \t" + d + ", " + r + ", " + off + ", 31, -1");
+                return d;
+            }
+            PtxReg lo = w.reg(B32);
+            PtxReg hi = w.reg(B32);
+            w.line("mov.b64 \t{" + lo + ", " + hi + "}, " + r);
+            PtxReg lo2 = w.reg(B32);
+            PtxReg hi2 = w.reg(B32);
+            w.line(PtxWriter.SHFL_DOWN + " \t" + lo2 + ", " + lo + ", " + off + ", 31, -1");
+            w.line(PtxWriter.SHFL_DOWN + " \t" + hi2 + ", " + hi + ", " + off + ", 31, -1");
+            PtxReg d = w.reg(r.type());
+            w.line("mov.b64 \t" + d + ", {" + lo2 + ", " + hi2 + "}");
+            return d;
+        }
+
+        /** Stores the state as a partial record at {@code addr}. */
+        void store(Body b, PtxReg addr, boolean shared) {
+            String st = shared ? PtxWriter.ST_SHARED : PtxWriter.ST_GLOBAL;
+            PtxWriter w = b.w;
+            if (spec.op() == ReduceOp.MOMENTS) {
+                // the count as an integer, as Partial.n holds it
+                PtxReg n = w.cvt(PtxWriter.CVT_RZI, U64, F64, v);
+                w.line(st + ".u64 \t[" + addr + "], " + n);
+                w.line(st + ".f64 \t[" + addr + "+8], " + x);
+                w.line(st + ".f64 \t[" + addr + "+16], " + m2);
+                return;
+            }
+            w.line(st + "." + t.suffix() + " \t[" + addr + "], " + v);
+            if (x != null) {
+                w.line(st + "." + x.type().suffix() + " \t[" + addr + "+8], " + x);
+            }
+        }
+
+        /** Loads a partial record into a new state. */
+        static State load(Body b, ReduceSpec spec, DType type, PtxReg addr, boolean shared) {
+            String ld = shared ? PtxWriter.LD_SHARED : PtxWriter.LD_GLOBAL;
+            PtxWriter w = b.w;
+            State s = new State(spec, type);
+            if (spec.op() == ReduceOp.MOMENTS) {
+                PtxReg n = w.reg(U64);
+                w.line(ld + ".u64 \t" + n + ", [" + addr + "]");
+                s.v = w.cvt(PtxWriter.CVT_RN, F64, U64, n);
+                s.x = w.reg(F64);
+                s.m2 = w.reg(F64);
+                w.line(ld + ".f64 \t" + s.x + ", [" + addr + "+8]");
+                w.line(ld + ".f64 \t" + s.m2 + ", [" + addr + "+16]");
+                return s;
+            }
+            s.v = w.reg(s.t);
+            w.line(ld + "." + s.t.suffix() + " \t" + s.v + ", [" + addr + "]");
+            if (spec.op() == ReduceOp.ARGMIN || spec.op() == ReduceOp.ARGMAX) {
+                s.x = w.reg(U64);
+                w.line(ld + ".u64 \t" + s.x + ", [" + addr + "+8]");
+            } else if (spec.compensated() && type.isFloating()) {
+                s.x = w.reg(s.t);
+                w.line(ld + "." + s.t.suffix() + " \t" + s.x + ", [" + addr + "+8]");
+            }
+            return s;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.flynn.gpu;
+
+import dev.flynn.Backend;
+import dev.flynn.DType;
+import dev.flynn.conformance.ConformanceSuite;
+import dev.flynn.ir.BinaryOp;
+import dev.flynn.ir.UnaryOp;
+import dev.flynn.spi.Availability;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+
+/** The conformance suite on the GPU; skipped, with the probe's reason, where no GPU is present. */
+@Tag("gpu")
+class GpuConformanceTest extends ConformanceSuite {
+
+    @BeforeAll
+    void requireGpu() {
+        Availability a = new CudaBackend().probe();
+        Assumptions.assumeTrue(a.available(), () -> "no GPU here, GPU conformance skipped: " + a);
+    }
+
+    @Override
+    protected Backend backend() {
+        return Backend.GPU;
+    }
+
+    /** The bounds docs/GPU.md gives; composed functions (tan, inverse trig, pow) round a little more. */
+    @Override
+    protected double ulpBound(Enum<?> op, DType type) {
+        return switch (op) {
+            case UnaryOp u when u == UnaryOp.TAN || u == UnaryOp.ASIN || u == UnaryOp.ACOS -> 2;
+            case BinaryOp b when b == BinaryOp.POW -> 2;
+            default -> super.ulpBound(op, type);
+        };
+    }
+}
