@@ -76,7 +76,7 @@ final class CLowering {
             case MAX -> t.isFloating() ? call("flynn_max_" + t.suffix(), a, b) : "(" + a + " >= " + b + " ? " + a + " : " + b + ")";
             case ATAN2 -> math(t, "atan2", a, b);
             case POW -> math(t, "flynn_pow", a, b);
-            case HYPOT -> math(t, "hypot", a, b);
+            case HYPOT -> math(t, "flynn_hypot", a, b);
             case AND -> "(" + a + " & " + b + ")";
             case OR -> "(" + a + " | " + b + ")";
             case XOR -> "(" + a + " ^ " + b + ")";

@@ -35,8 +35,11 @@ final class CPrelude {
             static inline float flynn_signum_f32(float x) { return (x == 0.0f || x != x) ? x : copysignf(1.0f, x); }
             static inline double flynn_signum_f64(double x) { return (x == 0.0 || x != x) ? x : copysign(1.0, x); }
 
-            /* Math.pow differs from C's pow: pow(1, NaN) and pow(+-1, +-Inf) are NaN in Java, 1 in C */
-            static inline double flynn_pow(double a, double b) { return b != b ? b : (fabs(a) == 1.0 && isinf(b)) ? (double) NAN : pow(a, b); }
+            /* Math.pow differs from C's pow: pow(1, NaN) and pow(+-1, +-Inf) are NaN in Java, 1 in C;
+               and pow(x, +-0) is 1 in Java even for a signaling NaN x, which glibc turns into NaN */
+            static inline double flynn_pow(double a, double b) { return b == 0.0 ? 1.0 : b != b ? b : (fabs(a) == 1.0 && isinf(b)) ? (double) NAN : pow(a, b); }
+            /* Math.hypot is +Inf when either argument is infinite, even if the other is a (signaling) NaN */
+            static inline double flynn_hypot(double a, double b) { return (isinf(a) || isinf(b)) ? (double) INFINITY : hypot(a, b); }
 
             /* Java's float-to-integer casts saturate and map NaN to 0; in C an out-of-range conversion is undefined */
             static inline int32_t flynn_to_i32(double x) { return x != x ? 0 : x >= 2147483647.0 ? INT32_MAX : x <= -2147483648.0 ? INT32_MIN : (int32_t) x; }

@@ -1,0 +1,18 @@
+package dev.flynn.c;
+
+import dev.flynn.Backend;
+import dev.flynn.DType;
+import dev.flynn.conformance.ConformanceSuite;
+
+/** The whole conformance suite on the C backend in strict mode. */
+class CConformanceTest extends ConformanceSuite {
+    @Override
+    protected Backend backend() {
+        return Backend.C;
+    }
+
+    @Override
+    protected double ulpBound(Enum<?> op, DType type) {
+        return CUlpBounds.againstExact(op, type);
+    }
+}
