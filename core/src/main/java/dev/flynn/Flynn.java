@@ -479,6 +479,45 @@ public final class Flynn implements AutoCloseable {
         };
     }
 
+    /**
+     * Runs a reduction over a non-empty range of data and copies its unfinished state into {@code into},
+     * for callers that reduce pieces of a larger whole (Spark partitions, say): merge the states of
+     * neighbouring pieces with {@link dev.flynn.spi.Partials#merge} (lower indices first), then
+     * {@link #finish} gives the value. Argmin/argmax indices in the state count from the start of this
+     * piece.
+     */
+    public void reducePartial(Kernel kernel, Partial into, Object... inputs) {
+        Objects.requireNonNull(into, "into");
+        Scratch s = acquire();
+        try {
+            Partial p = reduceRaw(kernel, inputs, inputs.length, s);
+            if (s.call.n() == 0) {
+                throw new IllegalArgumentException("reducePartial of no elements: skip empty pieces before merging");
+            }
+            into.copyFrom(p);
+        } finally {
+            release(s);
+        }
+    }
+
+    /**
+     * The value of a reduction kernel from its (merged) state over {@code n} elements, boxed in its own
+     * type (Float, Double, Integer, Long or Boolean): what {@link #reduce(Kernel, Object...)} returns.
+     */
+    public static Object finish(Kernel kernel, Partial state, long n) {
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(state, "state");
+        Reduction r = kernel.reduction().orElseThrow(() -> new IllegalArgumentException(kernel + " is not a reduction"));
+        DType body = kernel.ir().body().type();
+        return switch (kernel.resultType()) {
+            case F32 -> (float) finishDouble(kernel, state, body);
+            case F64 -> finishDouble(kernel, state, body);
+            case I32 -> (int) finishLong(kernel, state, body);
+            case I64 -> finishLong(kernel, state, body);
+            case BOOL -> r.kind() == Reduction.Kind.ANY ? state.l > 0 : state.l == n;
+        };
+    }
+
     private Partial reduceRaw(Kernel kernel, Object[] inputs, int count, Scratch s) {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(inputs, "inputs");
@@ -543,6 +582,9 @@ public final class Flynn implements AutoCloseable {
             case VARIANCE -> variance(p, r.ddof());
             case STD -> Math.sqrt(variance(p, r.ddof()));
             case NORM2 -> body == DType.F32 ? (float) Math.sqrt((float) p.d) : Math.sqrt(p.d);
+            case SUM -> r.summation() == Reduction.Summation.COMPENSATED && body.isFloating()
+                    ? (body == DType.F32 ? (float) p.d + (float) p.c : p.d + p.c)
+                    : body.isFloating() ? p.d : p.l;
             default -> body.isFloating() ? p.d : p.l;
         };
     }

@@ -36,6 +36,9 @@ public interface BackendProvider {
     /** Runs a map call: writes all {@code n} outputs or throws before writing any of the caller's memory. */
     void map(Call call);
 
-    /** Runs a reduction call over all {@code n > 0} elements into {@code result}. */
+    /**
+     * Runs a reduction call over all {@code n > 0} elements into {@code result}: the merged state, not
+     * yet finished (a compensated sum keeps its compensation in {@link Partial#c}); core finishes it.
+     */
     void reduce(Call call, Partial result);
 }

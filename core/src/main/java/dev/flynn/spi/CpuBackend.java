@@ -95,9 +95,6 @@ public abstract class CpuBackend implements BackendProvider {
         }
         Partials.tree(spec, type, parts, nb, k, call.args());
         result.copyFrom(parts[0]);
-        if (spec.compensated()) {
-            Partials.finishCompensated(type, result);
-        }
     }
 
     private static Partial[] scratch(int count) {

@@ -10,7 +10,6 @@ import dev.flynn.spi.BackendProvider;
 import dev.flynn.spi.Binding;
 import dev.flynn.spi.Call;
 import dev.flynn.spi.Partial;
-import dev.flynn.spi.Partials;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -119,9 +118,6 @@ public final class CudaBackend implements BackendProvider {
         }
         ReduceSpec spec = call.ir().reduce().orElseThrow();
         decode(spec, call.ir().body().type(), rec, result);
-        if (spec.compensated()) {
-            Partials.finishCompensated(call.ir().body().type(), result);
-        }
     }
 
     /** Reads a partial record as {@link PtxGenerator.State#store} wrote it. */
