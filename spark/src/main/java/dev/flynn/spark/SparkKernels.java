@@ -42,13 +42,15 @@ import java.util.Objects;
  * of {@code zipWithIndex}), counting rows with nulls too. For chunks, the index of the element in the
  * concatenation of the chunks in that order.
  *
- * <p><b>Reproducibility.</b> Each partition is reduced in batches of {@link #BATCH} rows whose states
- * are combined in a fixed pairwise tree; partitions are combined with {@code treeAggregate} in a fixed
- * pairwise tree over partition indices. For a given partitioning and executor backend, the result
- * is bitwise the same whatever the task order.
+ * <p><b>Reproducibility.</b> Each partition is reduced in batches of {@link #BATCH} rows, one pass
+ * and one unfinished state ({@link Flynn#reducePartial}) per batch; batch states are combined in a
+ * fixed pairwise tree, and partitions with {@code treeAggregate} in a fixed pairwise tree over
+ * partition indices, and only the state of all rows is finished. A compensated sum keeps its
+ * compensation across batches and partitions. For a given partitioning and executor backend, the
+ * result is bitwise the same whatever the task order.
  */
 public final class SparkKernels {
-    /** Rows per batch: 64K rows of a double column are 512 KiB, which stays in L2 for two passes. */
+    /** Rows per batch: 64K rows of a double column are 512 KiB, which the reduction reads in one pass. */
     public static final int BATCH = 1 << 16;
     private static final int TREE_DEPTH = 2;
 

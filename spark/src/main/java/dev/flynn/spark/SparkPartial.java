@@ -5,9 +5,10 @@ import dev.flynn.spi.Partial;
 import java.io.Serializable;
 
 /**
- * The state of one reduction over a range of rows, as it travels between Spark tasks: core's
- * {@link Partial} fields plus what a range needs to be merged with its neighbours.
- * {@code index} (argmin, argmax) counts rows from the start of this range, nulls included.
+ * The unfinished state of one reduction over a range of rows, as it travels between Spark tasks:
+ * core's {@link Partial} fields (a compensated sum's compensation {@code c} included) plus what a
+ * range needs to be merged with its neighbours. {@code index} (argmin, argmax) counts rows from the
+ * start of this range, nulls included.
  */
 final class SparkPartial implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -31,6 +32,15 @@ final class SparkPartial implements Serializable {
         return p;
     }
 
+    /** {@code state} over a range of {@code rows} rows, {@code count} of them with values. */
+    static SparkPartial of(Partial state, long rows, long count) {
+        SparkPartial p = new SparkPartial();
+        p.set(state);
+        p.rows = rows;
+        p.count = count;
+        return p;
+    }
+
     Partial toPartial() {
         Partial p = new Partial();
         p.d = d;
@@ -43,7 +53,7 @@ final class SparkPartial implements Serializable {
         return p;
     }
 
-    void set(Partial p) {
+    private void set(Partial p) {
         d = p.d;
         c = p.c;
         l = p.l;

@@ -175,6 +175,46 @@ class SparkKernelsDatasetTest {
     }
 
     @Test
+    void aCompensatedSumOverManyBatchesKeepsItsCompensationAcrossBatchesAndPartitions() {
+        // 5 partitions of 317,042 rows, 5 batches each: batch sums near +-6.5e9 that cancel to a total
+        // near 1, so a state finished per batch (or per partition) would lose ~1e-7 per batch
+        int rows = 24 * SparkKernels.BATCH + 12_346;
+        Dataset<Row> big = spark.range(0, rows, 1, 5)
+                .selectExpr("(case when id < " + rows / 2 + " then 1e5 else -1e5 end) + sin(id) as x");
+        double[] v = big.collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
+        java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+        double abs = 0;
+        for (double e : v) {
+            exact = exact.add(new java.math.BigDecimal(e));
+            abs += Math.abs(e);
+        }
+        Kernel ksum = Kernel.parse("x", DType.F64).reduce(Reduction.sum(Reduction.Summation.COMPENSATED));
+        double spark = SparkKernels.reduceDouble(big, ksum, "x");
+        // Neumaier's bound: |s - S| <= 2u|S| + 2 n u^2 sum|x|, u = 2^-53
+        double u = Math.ulp(1.0) / 2;
+        double bound = 2 * u * Math.abs(exact.doubleValue()) + 2 * rows * u * u * abs;
+        double error = new java.math.BigDecimal(spark).subtract(exact).abs().doubleValue();
+        assertTrue(error <= bound, "error " + error + " above the compensated bound " + bound
+                + " (sum " + spark + ", exact " + exact + ")");
+        // and reproducible for this partitioning
+        assertEquals(spark, SparkKernels.reduceDouble(big, ksum, "x"));
+    }
+
+    @Test
+    void varianceOverSeveralPartitionsMatchesFlynnInOneJvm() {
+        int rows = 7 * SparkKernels.BATCH / 2 + 999;
+        Dataset<Row> parts = spark.range(0, rows, 1, 7).selectExpr("1e6 + 10 * sin(id * 0.3) + cos(id) as x");
+        double[] v = parts.collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
+        Kernel id = Kernel.parse("x", DType.F64);
+        for (Reduction r : List.of(Reduction.variance(), Reduction.variance(1), Reduction.std(), Reduction.mean())) {
+            Kernel k = id.reduce(r);
+            double local = k.reduceDouble(v);
+            double spark = SparkKernels.reduceDouble(parts, k, "x");
+            assertEquals(local, spark, Math.abs(local) * 1e-12, k.toString());
+        }
+    }
+
+    @Test
     void argminIsAGlobalRowIndexAndTiesGoToTheLowestRow() {
         // i = (id + 500) % 1000 - 500: -500 first at row 500, again every 1000 rows in both partitions
         Kernel argmin = Kernel.parse("x", DType.I32).reduce(Reduction.argmin());
