@@ -78,6 +78,8 @@ final class VectorCompiler {
                     ClassHierarchyResolver.ofClassLoading(VectorCompiler.class.getClassLoader()))));
     /** Reductions over longer ranges are split so that lane indices of ARGMIN/ARGMAX fit an int vector. */
     static final long MAX_ARG_RANGE = 1L << 30;
+    /** Lanewise ops whose operands may swap without changing a bit (Java's min/max are symmetric too). */
+    private static final Set<String> COMMUTATIVE = Set.of("ADD", "MUL", "MIN", "MAX", "AND", "OR", "XOR");
 
     private VectorCompiler() {
     }
@@ -111,12 +113,30 @@ final class VectorCompiler {
                 }
             });
         });
+        dump(bytes, ir);
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup()
                     .defineHiddenClassWithClassData(bytes, plan.speciesList(), true);
             return (CpuKernel) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
         } catch (Throwable e) {
             throw new IllegalStateException("the SIMD backend generated invalid code for " + ir.shapeKey() + ": " + e, e);
+        }
+    }
+
+    /** Where {@code -Dflynn.simd.dump=DIR} asks for it, writes the generated class there (for javap). */
+    private static void dump(byte[] bytes, KernelIR ir) {
+        String dir = System.getProperty("flynn.simd.dump");
+        if (dir == null) {
+            return;
+        }
+        try {
+            java.nio.file.Path d = java.nio.file.Files.createDirectories(java.nio.file.Path.of(dir));
+            String name = "VectorKernel-" + Integer.toHexString(ir.shapeKey().hashCode()) + "-"
+                    + System.identityHashCode(bytes) + ".class";
+            java.nio.file.Files.write(d.resolve(name), bytes);
+            java.nio.file.Files.writeString(d.resolve(name + ".txt"), ir.shapeKey());
+        } catch (java.io.IOException | RuntimeException e) {
+            System.getLogger("dev.flynn.simd").log(System.Logger.Level.WARNING, "cannot dump generated class: " + e);
         }
     }
 
@@ -184,10 +204,22 @@ final class VectorCompiler {
         }
     }
 
-    /** A value in a local: a vector of {@code type}, or for BOOL a mask whose species is that of {@code home}. */
-    record Val(int slot, DType type, DType home) {
+    /**
+     * A value in a local: a vector of {@code type}, or for BOOL a mask whose species is that of {@code home}.
+     * {@code merged} marks a local that is reassigned (a loop-carried accumulator): C2 types it from the
+     * bytecode's declared type (FloatVector, not the exact Float512Vector), see {@link Gen#exact}.
+     */
+    record Val(int slot, DType type, DType home, boolean merged) {
+        Val(int slot, DType type, DType home) {
+            this(slot, type, home, false);
+        }
+
         boolean isMask() {
             return type == DType.BOOL;
+        }
+
+        Val asMerged() {
+            return new Val(slot, type, home, true);
         }
     }
 
@@ -293,6 +325,33 @@ final class VectorCompiler {
             int slot = c.allocateLocal(TypeKind.REFERENCE);
             c.astore(slot);
             return new Val(slot, t, home);
+        }
+
+        /**
+         * A copy of {@code v} that C2 sees with its exact vector class, where {@code v} is a merged local.
+         *
+         * <p>C2 types a loop-carried local by its declared type, an abstract class with one subclass per
+         * shape, so a virtual call with it as receiver needs a profile-based guess. Once the cumulative
+         * class-check trap count of a compilation passes PerMethodTrapLimit (inlined Vector API methods
+         * carry the trap history of every other shape the process ran), C2 stops guessing with a trap and
+         * keeps a real virtual call on the slow path, to which the vector must be passed as a boxed object:
+         * an allocation per iteration. A blend into an exact vector with an all-true mask has the exact
+         * class, is bitwise the identity, and costs at most one instruction; as an argument (not a
+         * receiver) a merged value needs no copy.
+         */
+        private Val exact(Val v) {
+            if (!v.merged() || v.isMask()) {
+                return v;
+            }
+            DType t = v.type();
+            species(t);
+            c.lconst_0();
+            call(vectorClass(t), "broadcast", VectorSpecies.class, long.class);
+            load(v);
+            species(t);
+            c.iconst_1();
+            call(VectorSpecies.class, "maskAll", boolean.class);
+            return callTo(t, t, vectorClass(t), "blend", Vector.class, VectorMask.class);
         }
 
         private void species(DType t) {
@@ -558,7 +617,7 @@ final class VectorCompiler {
                 case Node.Binary b -> binary(b.op(), env.get(b.a()), env.get(b.b()), b.type(), pos);
                 case Node.Ternary t -> {
                     // FMA is the only ternary op: one rounding, exactly Math.fma
-                    load(env.get(t.a()));
+                    load(exact(env.get(t.a())));
                     op("FMA", VectorOperators.Ternary.class);
                     load(env.get(t.b()));
                     load(env.get(t.c()));
@@ -619,6 +678,7 @@ final class VectorCompiler {
                 load(x);
                 return callTo(DType.BOOL, x.home(), VectorMask.class, "not");
             }
+            x = exact(x);
             String name = switch (op) {
                 case NEG -> "NEG";
                 case ABS -> "ABS";
@@ -665,7 +725,9 @@ final class VectorCompiler {
                 return callTo(DType.BOOL, a.home(), VectorMask.class, name, VectorMask.class);
             }
             Class<?> vc = vectorClass(t);
+            a = exact(a);
             if (op == BinaryOp.POW) {
+                b = exact(b);
                 load(a);
                 load(b);
                 c.invokestatic(CD_MATH, "pow", MethodTypeDesc.of(desc(vc), desc(vc), desc(vc)));
@@ -673,6 +735,7 @@ final class VectorCompiler {
             }
             if (op == BinaryOp.REM) {
                 if (t.isFloating()) {
+                    b = exact(b);
                     load(a);
                     load(b);
                     c.invokestatic(CD_MATH, "rem", MethodTypeDesc.of(desc(vc), desc(vc), desc(vc)));
@@ -708,6 +771,13 @@ final class VectorCompiler {
         }
 
         private Val lanewise(String name, Val a, Val b, DType t, Integer mask) {
+            if (a.merged() && !b.merged() && COMMUTATIVE.contains(name)) {
+                // the exact value as receiver, the accumulator as argument: no copy needed
+                Val swap = a;
+                a = b;
+                b = swap;
+            }
+            a = exact(a);
             load(a);
             op(name, VectorOperators.Binary.class);
             load(b);
@@ -727,6 +797,7 @@ final class VectorCompiler {
         }
 
         private Val compare(CompareOp op, Val a, Val b) {
+            a = exact(a);
             if (a.isMask()) {
                 load(a);
                 loadMaskAs(b, a.home());
@@ -750,7 +821,7 @@ final class VectorCompiler {
                 call(VectorMask.class, "andNot", VectorMask.class);
                 return callTo(DType.BOOL, a.home(), VectorMask.class, "or", VectorMask.class);
             }
-            load(b);
+            load(exact(b));
             load(a);
             loadMaskAs(m, t);
             return callTo(t, t, vectorClass(t), "blend", Vector.class, VectorMask.class);
@@ -770,7 +841,7 @@ final class VectorCompiler {
                 return callTo(to, to, vectorClass(to), "blend", long.class, VectorMask.class);
             }
             String conv = letter(from) + "2" + letter(to);
-            load(x);
+            load(exact(x));
             op(conv, VectorOperators.Conversion.class);
             species(to);
             c.iconst_0();
@@ -942,7 +1013,7 @@ final class VectorCompiler {
             List<Val> accs = new ArrayList<>();
             for (int j = 0; j < k; j++) {
                 load(identity);
-                accs.add(store(t, t));
+                accs.add(store(t, t).asMerged());
             }
             Label wide = c.newLabel();
             Label single = c.newLabel();
@@ -995,6 +1066,7 @@ final class VectorCompiler {
 
         /** Pushes lane {@code j} of {@code v} widened to double (floating) or long (integral). */
         private void lane(Val v, int j) {
+            v = exact(v);
             load(v);
             c.loadConstant(j);
             call(vectorClass(v.type()), "lane", int.class);
@@ -1012,6 +1084,7 @@ final class VectorCompiler {
          * integer ops are exact in any order.
          */
         private void finishLanes(Val acc, DType t, String op) {
+            acc = exact(acc);
             c.aload(resultSlot);
             if (t.isIntegral()) {
                 load(acc);
@@ -1055,9 +1128,9 @@ final class VectorCompiler {
             List<Val> comps = new ArrayList<>();
             for (int j = 0; j < k; j++) {
                 load(zero);
-                sums.add(store(t, t));
+                sums.add(store(t, t).asMerged());
                 load(zero);
-                comps.add(store(t, t));
+                comps.add(store(t, t).asMerged());
             }
             Label wide = c.newLabel();
             Label single = c.newLabel();
@@ -1097,22 +1170,31 @@ final class VectorCompiler {
             neumaierStep(sums.getFirst(), comps.getFirst(),
                     callTo(t, t, vc, "blend", Vector.class, VectorMask.class), t);
             c.labelBinding(done);
-            c.aload(resultSlot).dconst_0().putfield(CD_PARTIAL, "d", ConstantDescs.CD_double);
-            c.aload(resultSlot).dconst_0().putfield(CD_PARTIAL, "c", ConstantDescs.CD_double);
-            ClassDesc prim = t == DType.F32 ? ConstantDescs.CD_float : ConstantDescs.CD_double;
+            // the lanes' (sum, compensation) pairs summed exactly, in lane order (see VectorMath.exactAdd)
+            ClassDesc cdDoubles = desc(double[].class);
+            c.invokestatic(CD_MATH, "exactStart", MethodTypeDesc.of(cdDoubles));
+            int exact = c.allocateLocal(TypeKind.REFERENCE);
+            c.astore(exact);
+            MethodTypeDesc addDesc = MethodTypeDesc.of(ConstantDescs.CD_void, cdDoubles, ConstantDescs.CD_double);
             for (int j = 0; j < k; j++) {
-                for (int lane = 0; lane < plan.lanes; lane++) {
-                    c.aload(resultSlot);
-                    load(sums.get(j));
-                    c.loadConstant(lane);
-                    call(vc, "lane", int.class);
-                    load(comps.get(j));
-                    c.loadConstant(lane);
-                    call(vc, "lane", int.class);
-                    c.invokestatic(CD_MATH, t == DType.F32 ? "neumaierF32" : "neumaierF64",
-                            MethodTypeDesc.of(ConstantDescs.CD_void, CD_PARTIAL, prim, prim));
+                Val sj = exact(sums.get(j));
+                Val cj = exact(comps.get(j));
+                for (Val part : List.of(sj, cj)) {
+                    for (int lane = 0; lane < plan.lanes; lane++) {
+                        c.aload(exact);
+                        load(part);
+                        c.loadConstant(lane);
+                        call(vc, "lane", int.class);
+                        if (t == DType.F32) {
+                            c.f2d();
+                        }
+                        c.invokestatic(CD_MATH, "exactAdd", addDesc);
+                    }
                 }
             }
+            c.aload(resultSlot).aload(exact).loadConstant(t == DType.F32 ? 1 : 0);
+            c.invokestatic(CD_MATH, "exactFinish", MethodTypeDesc.of(ConstantDescs.CD_void, CD_PARTIAL, cdDoubles,
+                    ConstantDescs.CD_boolean));
         }
 
         /** {@code t = s + x; c += |s| >= |x| ? (s - t) + x : (x - t) + s; s = t}, per lane. */
@@ -1122,7 +1204,7 @@ final class VectorCompiler {
             Val bigCorr = lanewise("ADD", big, x, t, null);
             Val small = lanewise("SUB", x, sum, t, null);
             Val smallCorr = lanewise("ADD", small, s, t, null);
-            load(s);
+            load(exact(s));
             call(vectorClass(t), "abs");
             op("GE", VectorOperators.Comparison.class);
             load(x);
@@ -1165,6 +1247,7 @@ final class VectorCompiler {
 
         /** Pushes the sum of the lanes of an F64 vector, in lane order. */
         private void sumLanes(Val v) {
+            v = exact(v);
             for (int j = 0; j < plan.lanes; j++) {
                 load(v);
                 c.loadConstant(j);
@@ -1187,6 +1270,7 @@ final class VectorCompiler {
             };
             Val acc = fold(t, identity, this::valueAt, f);
             for (int h = plan.lanes / 2; h >= 1; h /= 2) {
+                acc = exact(acc);
                 load(acc);
                 c.loadConstant(h);
                 load(acc);
@@ -1266,7 +1350,7 @@ final class VectorCompiler {
             load(worst);
             load(v0);
             c.aload(firstMasks.get(t));
-            Val best = callTo(t, t, vc, "blend", Vector.class, VectorMask.class);
+            Val best = callTo(t, t, vc, "blend", Vector.class, VectorMask.class).asMerged();
             Val noIndex = broadcastLong(it, Integer.MAX_VALUE);
             Val iota = broadcastLong(it, 0);
             load(iota);
@@ -1275,7 +1359,7 @@ final class VectorCompiler {
             load(noIndex);
             load(iota);
             c.aload(firstMasks.get(it));
-            Val bestIndex = callTo(it, it, IntVector.class, "blend", Vector.class, VectorMask.class);
+            Val bestIndex = callTo(it, it, IntVector.class, "blend", Vector.class, VectorMask.class).asMerged();
             step(plan.lanes);
             int startInt = c.allocateLocal(TypeKind.INT);
             c.lload(startSlot).l2i().istore(startInt);
@@ -1301,6 +1385,8 @@ final class VectorCompiler {
             String suffix = t.isFloating() ? "D" : "L";
             ClassDesc prim = t.isFloating() ? ConstantDescs.CD_double : ConstantDescs.CD_long;
             MethodTypeDesc d = MethodTypeDesc.of(ConstantDescs.CD_void, CD_PARTIAL, prim, ConstantDescs.CD_long);
+            best = exact(best);
+            bestIndex = exact(bestIndex);
             for (int j = 0; j < plan.lanes; j++) {
                 c.aload(resultSlot);
                 lane(best, j);
@@ -1325,7 +1411,7 @@ final class VectorCompiler {
                 op("IS_NAN", VectorOperators.Test.class);
                 call(vc, "test", VectorOperators.Test.class);
                 call(VectorMask.class, "or", VectorMask.class);
-                load(best);
+                load(exact(best));
                 op("IS_NAN", VectorOperators.Test.class);
                 call(vc, "test", VectorOperators.Test.class);
                 better = callTo(DType.BOOL, t, VectorMask.class, "andNot", VectorMask.class);
@@ -1335,7 +1421,7 @@ final class VectorCompiler {
                 c.aload(pos.masks().get(t));
                 better = callTo(DType.BOOL, t, VectorMask.class, "and", VectorMask.class);
             }
-            load(best);
+            load(exact(best));
             load(v);
             load(better);
             reassign(best, callTo(t, t, vc, "blend", Vector.class, VectorMask.class));
@@ -1350,7 +1436,7 @@ final class VectorCompiler {
             load(base);
             c.iconst_1();
             Val index = callTo(it, it, IntVector.class, "addIndex", int.class);
-            load(bestIndex);
+            load(exact(bestIndex));
             load(index);
             loadMaskAs(better, it);
             reassign(bestIndex, callTo(it, it, IntVector.class, "blend", Vector.class, VectorMask.class));

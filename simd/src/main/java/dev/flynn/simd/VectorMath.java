@@ -103,33 +103,82 @@ final class VectorMath {
         return DoubleVector.fromArray(a.species(), x, 0);
     }
 
-    // ---- per-lane results folded into a Partial, in lane order so results are reproducible
+    // ---- exact merge of the lanes of a compensated sum. Each lane's Neumaier pair (s, c) is exact to
+    // about twice the working precision, but lanes see strided elements, so a lane may hold a huge sum
+    // whose compensation is huge too (1e100 in every fourth element): folding the pairs with one more
+    // Neumaier step would lose the small lanes under those compensations. The pairs are instead summed
+    // exactly (Shewchuk's partials, as Python's math.fsum) and rounded to a (sum, compensation) pair.
 
-    /** Adds one lane's Neumaier sum {@code s} and compensation {@code c} into {@code p}, in float. */
-    static void neumaierF32(Partial p, float s, float c) {
-        float sum = (float) p.d;
-        float t = sum + s;
-        float comp = (float) p.c;
-        if (Math.abs(sum) >= Math.abs(s)) {
-            comp += (sum - t) + s;
-        } else {
-            comp += (s - t) + sum;
-        }
-        p.d = t;
-        p.c = comp + c;
+    /** Per-thread partials: index 0 holds the count, 1 the plain sum (for non-finite input), 2.. the partials. */
+    private static final ThreadLocal<double[]> EXACT = ThreadLocal.withInitial(() -> new double[2 + 80]);
+
+    static double[] exactStart() {
+        double[] a = EXACT.get();
+        a[0] = 0;
+        a[1] = 0;
+        return a;
     }
 
-    static void neumaierF64(Partial p, double s, double c) {
-        double sum = p.d;
-        double t = sum + s;
-        double comp = p.c;
-        if (Math.abs(sum) >= Math.abs(s)) {
-            comp += (sum - t) + s;
-        } else {
-            comp += (s - t) + sum;
+    static void exactAdd(double[] a, double x) {
+        a[1] += x;
+        int m = (int) a[0];
+        int i = 0;
+        for (int j = 0; j < m; j++) {
+            double y = a[2 + j];
+            if (Math.abs(x) < Math.abs(y)) {
+                double t = x;
+                x = y;
+                y = t;
+            }
+            double hi = x + y;
+            double lo = y - (hi - x);
+            if (lo != 0) {
+                a[2 + i++] = lo;
+            }
+            x = hi;
         }
-        p.d = t;
-        p.c = comp + c;
+        if (2 + i < a.length) {
+            a[2 + i++] = x;
+        } else {
+            a[2 + i - 1] += x;
+        }
+        a[0] = i;
+    }
+
+    /** Stores the exact sum rounded to a (sum, compensation) pair, in float for F32. */
+    static void exactFinish(Partial p, double[] a, boolean f32) {
+        int m = (int) a[0];
+        double hi = 0;
+        double lo = 0;
+        if (m > 0) {
+            hi = a[2 + m - 1];
+            for (int k = m - 2; k >= 0; k--) {
+                double x = hi;
+                double y = a[2 + k];
+                hi = x + y;
+                double err = y - (hi - x);
+                if (err != 0) {
+                    lo = err;
+                    for (int r = k - 1; r >= 0; r--) {
+                        lo += a[2 + r];
+                    }
+                    break;
+                }
+            }
+        }
+        if (!Double.isFinite(hi) || !Double.isFinite(lo)) {
+            // an infinity or NaN among the values (or an overflowing total): the plain sum says which
+            hi = a[1];
+            lo = 0;
+        }
+        if (f32) {
+            float h = (float) hi;
+            p.d = h;
+            p.c = Double.isFinite(h) ? (float) ((hi - h) + lo) : 0;
+        } else {
+            p.d = hi;
+            p.c = lo;
+        }
     }
 
     static void argFirstD(Partial p, double v, long index) {
