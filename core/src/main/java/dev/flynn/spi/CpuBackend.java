@@ -83,6 +83,11 @@ public abstract class CpuBackend implements BackendProvider {
             throw new IllegalArgumentException("too many elements for one reduction: " + n);
         }
         int nb = (int) blocks;
+        if (nb == 1) {
+            // one block: its state is the result, no scratch and no tree
+            k.reduce(call.data(), call.offsets(), 0, n, call.args(), result);
+            return;
+        }
         Partial[] parts = scratch(nb);
         if (call.threads() <= 1 || nb == 1) {
             for (int b = 0; b < nb; b++) {
