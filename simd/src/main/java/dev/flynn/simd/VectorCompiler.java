@@ -58,7 +58,7 @@ import java.util.function.Function;
  * species that C2 cannot see as constant would box every vector. Constants and scalar inputs are
  * broadcast once before the loop. Then comes an unmasked main loop (int-indexed when every operand is
  * an array, so C2 eliminates the bounds checks and unrolls it) and one masked step for the tail.
- * Reductions keep several accumulators, combined once after the loop and then lane by lane in a fixed
+ * Reductions keep several accumulators, combined once after the loop and then across lanes in a fixed
  * order, so results depend only on the range, never on JIT state.
  */
 final class VectorCompiler {
@@ -1079,8 +1079,8 @@ final class VectorCompiler {
         }
 
         /**
-         * Folds the lanes of {@code acc} into the result. Floating sums and products go lane by lane in
-         * order (the Vector API leaves the order of reduceLanes open, and C2 and the interpreter differ);
+         * Folds the lanes of {@code acc} into the result. Floating sums and products go through a fixed
+         * pairwise tree of the lanes (the Vector API leaves the order of reduceLanes open, and C2 and the interpreter differ);
          * integer ops are exact in any order.
          */
         private void finishLanes(Val acc, DType t, String op) {
@@ -1098,6 +1098,35 @@ final class VectorCompiler {
             }
             TypeKind k = t == DType.F32 ? TypeKind.FLOAT : TypeKind.DOUBLE;
             ClassDesc prim = t == DType.F32 ? ConstantDescs.CD_float : ConstantDescs.CD_double;
+            if (op.equals("ADD") || op.equals("MUL")) {
+                // a fixed pairwise tree over the lanes (lane j with lane j + half, halving): the same order
+                // on every call, and a dependency chain of log2(lanes) operations instead of lanes - 1
+                int[] slots = new int[plan.lanes];
+                for (int j = 0; j < plan.lanes; j++) {
+                    load(acc);
+                    c.loadConstant(j);
+                    call(vectorClass(t), "lane", int.class);
+                    slots[j] = c.allocateLocal(k);
+                    c.storeLocal(k, slots[j]);
+                }
+                java.lang.classfile.Opcode opc = op.equals("ADD")
+                        ? (k == TypeKind.FLOAT ? java.lang.classfile.Opcode.FADD : java.lang.classfile.Opcode.DADD)
+                        : (k == TypeKind.FLOAT ? java.lang.classfile.Opcode.FMUL : java.lang.classfile.Opcode.DMUL);
+                for (int half = plan.lanes / 2; half >= 1; half /= 2) {
+                    for (int j = 0; j < half; j++) {
+                        c.loadLocal(k, slots[j]);
+                        c.loadLocal(k, slots[j + half]);
+                        c.with(java.lang.classfile.instruction.OperatorInstruction.of(opc));
+                        c.storeLocal(k, slots[j]);
+                    }
+                }
+                c.loadLocal(k, slots[0]);
+                if (t == DType.F32) {
+                    c.f2d();
+                }
+                c.putfield(CD_PARTIAL, "d", ConstantDescs.CD_double);
+                return;
+            }
             for (int j = 0; j < plan.lanes; j++) {
                 load(acc);
                 c.loadConstant(j);
