@@ -35,7 +35,6 @@ public final class Flynn implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.flynn");
     private static final List<Provider> PROVIDERS = discover();
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
-    private static final ThreadLocal<String> LAST = new ThreadLocal<>();
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
     private static volatile Flynn global;
     /** A thread that is not the caller, to ask whether a segment may be used by pool workers. */
@@ -82,7 +81,18 @@ public final class Flynn implements AutoCloseable {
         long[] args = new long[8];
         long[] scalars = new long[4];
         final Object[] fixed = new Object[3];
+        /** The thread's own scratch, which records the last backend even for a re-entrant call. */
+        final Scratch owner;
+        String last;
         boolean busy;
+
+        Scratch() {
+            owner = this;
+        }
+
+        Scratch(Scratch owner) {
+            this.owner = owner;
+        }
 
         Object[] inputs(Object a, Object b, Object c) {
             fixed[0] = a;
@@ -176,7 +186,7 @@ public final class Flynn implements AutoCloseable {
 
     /** The name of the backend that ran this thread's most recent call, if any. */
     public static java.util.Optional<String> lastBackend() {
-        return java.util.Optional.ofNullable(LAST.get());
+        return java.util.Optional.ofNullable(SCRATCH.get().last);
     }
 
     @Override
@@ -353,7 +363,7 @@ public final class Flynn implements AutoCloseable {
             call.set(kernel.ir(), compiled, outStore, outOff, n, args, workers, workers > 1 ? pool() : null);
             b.map(call);
         }
-        LAST.set(b.name());
+        s.owner.last = b.name();
     }
 
     private void runIntoTemporary(Kernel kernel, BackendProvider b, Call call, Object compiled, Object outStore,
@@ -541,7 +551,7 @@ public final class Flynn implements AutoCloseable {
         } else {
             b.reduce(call, p);
         }
-        LAST.set(b.name());
+        s.owner.last = b.name();
         return p;
     }
 
@@ -907,7 +917,7 @@ public final class Flynn implements AutoCloseable {
         Scratch s = SCRATCH.get();
         if (s.busy) {
             // re-entered on this thread (from a callback): use fresh objects rather than the busy ones
-            s = new Scratch();
+            s = new Scratch(s);
         }
         s.busy = true;
         return s;
