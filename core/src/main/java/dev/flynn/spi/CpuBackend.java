@@ -20,10 +20,19 @@ import java.util.concurrent.RecursiveAction;
 public abstract class CpuBackend implements BackendProvider {
     /** Elements per reduction block (a block of F64 is 128 KiB: it stays in L2 for two-pass reductions). */
     public static final int BLOCK = 1 << 14;
-    /** Maps smaller than this run on the calling thread: forking costs more than it saves. */
+    /** Calls smaller than this always run on the calling thread. */
     static final long MIN_PARALLEL = 1 << 15;
+    /**
+     * Waking the pool's threads and joining them costs tens of microseconds on a shared machine: a
+     * call is split only when one thread would take longer than this.
+     */
+    static final double PARALLEL_WORTH_NANOS = 200_000;
 
-    private final ConcurrentHashMap<String, CpuKernel> cache = new ConcurrentHashMap<>();
+    /** A compiled kernel and the smallest call worth splitting across threads. */
+    private record Compiled(CpuKernel kernel, long minParallel) {
+    }
+
+    private final ConcurrentHashMap<String, Compiled> cache = new ConcurrentHashMap<>();
     private static final ThreadLocal<Partial[]> SCRATCH = ThreadLocal.withInitial(() -> new Partial[0]);
 
     /** Compiles a kernel for these bindings. Called once per shape and bindings. */
@@ -50,7 +59,49 @@ public abstract class CpuBackend implements BackendProvider {
                     + " arrays: run on the backend that owns them, or copy them to the host first");
         }
         String key = shapeKey + "|" + inputs + "->" + output;
-        return cache.computeIfAbsent(key, k -> compile(ir, inputs, output));
+        return cache.computeIfAbsent(key, k -> new Compiled(compile(ir, inputs, output),
+                Math.max(MIN_PARALLEL, (long) (PARALLEL_WORTH_NANOS / nanosPerElement(ir)))));
+    }
+
+    /** The compiled kernel for these bindings, from this backend's cache (compiled on first use). */
+    public final CpuKernel kernel(KernelIR ir, String shapeKey, List<Binding> inputs, Binding output) {
+        return ((Compiled) prepare(ir, shapeKey, inputs, output)).kernel();
+    }
+
+    /**
+     * A rough single-thread cost of one element of this kernel, from which the runtime decides when
+     * splitting a call across threads pays. The default models a plain Java loop: a few tenths of a
+     * nanosecond per arithmetic op, about 3 ns per call of a {@code Math} transcendental.
+     */
+    protected double nanosPerElement(KernelIR ir) {
+        return 0.25 + 0.1 * arithmeticOps(ir) + 3.0 * transcendentalOps(ir);
+    }
+
+    /** Number of distinct operations in the kernel's body that are not transcendental functions. */
+    protected static int arithmeticOps(KernelIR ir) {
+        int ops = 0;
+        for (dev.flynn.ir.Node n : dev.flynn.ir.Schedule.of(ir.body()).nodes()) {
+            if (!(n instanceof dev.flynn.ir.Node.Input || n instanceof dev.flynn.ir.Node.Const) && !transcendental(n)) {
+                ops++;
+            }
+        }
+        return ops;
+    }
+
+    /** Number of distinct transcendental function calls ({@code exp}, {@code sin}, {@code pow}, ...) in the body. */
+    protected static int transcendentalOps(KernelIR ir) {
+        int ops = 0;
+        for (dev.flynn.ir.Node n : dev.flynn.ir.Schedule.of(ir.body()).nodes()) {
+            if (transcendental(n)) {
+                ops++;
+            }
+        }
+        return ops;
+    }
+
+    private static boolean transcendental(dev.flynn.ir.Node n) {
+        return n instanceof dev.flynn.ir.Node.Unary u && u.op().transcendental()
+                || n instanceof dev.flynn.ir.Node.Binary b && b.op().transcendental();
     }
 
     /** Number of distinct compiled kernels held (tests check that literals do not multiply it). */
@@ -60,9 +111,10 @@ public abstract class CpuBackend implements BackendProvider {
 
     @Override
     public void map(Call call) {
-        CpuKernel k = (CpuKernel) call.compiled();
+        Compiled c = (Compiled) call.compiled();
+        CpuKernel k = c.kernel();
         long n = call.n();
-        if (call.threads() <= 1 || n < MIN_PARALLEL) {
+        if (call.threads() <= 1 || n < c.minParallel()) {
             k.map(call.data(), call.offsets(), call.out(), call.outOffset(), 0, n, call.args());
             return;
         }
@@ -73,7 +125,8 @@ public abstract class CpuBackend implements BackendProvider {
 
     @Override
     public void reduce(Call call, Partial result) {
-        CpuKernel k = (CpuKernel) call.compiled();
+        Compiled c = (Compiled) call.compiled();
+        CpuKernel k = c.kernel();
         KernelIR ir = call.ir();
         ReduceSpec spec = ir.reduce().orElseThrow();
         DType type = ir.body().type();
@@ -89,7 +142,7 @@ public abstract class CpuBackend implements BackendProvider {
             return;
         }
         Partial[] parts = scratch(nb);
-        if (call.threads() <= 1 || nb == 1) {
+        if (call.threads() <= 1 || n < c.minParallel()) {
             for (int b = 0; b < nb; b++) {
                 long start = (long) b * BLOCK;
                 k.reduce(call.data(), call.offsets(), start, Math.min(n, start + BLOCK), call.args(), parts[b]);

@@ -445,6 +445,8 @@ final class ScalarCodegen {
         final Schedule schedule;
         int i;
         int end;
+        /** While emitting the copy of a map loop for whole arrays: index every array by i alone. */
+        boolean zeroOffsets;
 
         Loop(CodeBuilder cob, int dataSlot, int offsetsSlot, int startSlot, int endSlot, int argsSlot) {
             this.cob = cob;
@@ -540,7 +542,9 @@ final class ScalarCodegen {
         private void loadElement(int in, DType t) {
             if (inputs.get(in) == Binding.ARRAY) {
                 cob.aload(storage[in]);
-                if (intLoop) {
+                if (zeroOffsets) {
+                    cob.iload(i);
+                } else if (intLoop) {
                     cob.iload(offset[in]).iload(i).iadd();
                 } else {
                     cob.lload(offset[in]).lload(i).ladd().l2i();
@@ -566,11 +570,13 @@ final class ScalarCodegen {
             } else {
                 cob.lstore(outOff);
             }
-            loop(() -> {
+            Runnable each = () -> {
                 evaluateBody();
                 if (output == Binding.ARRAY) {
                     cob.aload(out);
-                    if (intLoop) {
+                    if (zeroOffsets) {
+                        cob.iload(i);
+                    } else if (intLoop) {
                         cob.iload(outOff).iload(i).iadd();
                     } else {
                         cob.lload(outOff).lload(i).ladd().l2i();
@@ -584,7 +590,29 @@ final class ScalarCodegen {
                     body.load(ir.body());
                     cob.invokeinterface(CD_SEGMENT, "set", MethodTypeDesc.of(CD_void, layoutDesc(t), CD_long, desc(t)));
                 }
-            });
+            };
+            if (intLoop) {
+                // Whole arrays (every offset 0) get the loop a developer writes, out[i] = f(x[i], y[i]):
+                // with offsets, out[oo + i] and x[ox + i] may overlap across iterations, so C2's
+                // auto-vectorizer gives up on the loop; without them it vectorizes it.
+                Label withOffsets = cob.newLabel();
+                Label done = cob.newLabel();
+                for (int in = 0; in < inputs.size(); in++) {
+                    if (inputs.get(in) == Binding.ARRAY) {
+                        cob.iload(offset[in]).ifne(withOffsets);
+                    }
+                }
+                cob.iload(outOff).ifne(withOffsets);
+                zeroOffsets = true;
+                loop(each);
+                zeroOffsets = false;
+                cob.goto_(done);
+                cob.labelBinding(withOffsets);
+                loop(each);
+                cob.labelBinding(done);
+            } else {
+                loop(each);
+            }
             cob.return_();
         }
 

@@ -37,8 +37,8 @@ class CBackendTest {
         Kernel two = Kernel.map(DType.F64, DType.F64, (x, y) -> x.mul(2).add(y));
         Kernel three = Kernel.map(DType.F64, DType.F64, (x, y) -> x.mul(3).add(y));
         List<Binding> arrays = List.of(Binding.ARRAY, Binding.ARRAY);
-        CpuKernel k2 = (CpuKernel) c.prepare(two.ir(), two.shapeKey(), arrays, Binding.ARRAY);
-        CpuKernel k3 = (CpuKernel) c.prepare(three.ir(), three.shapeKey(), arrays, Binding.ARRAY);
+        CpuKernel k2 = c.kernel(two.ir(), two.shapeKey(), arrays, Binding.ARRAY);
+        CpuKernel k3 = c.kernel(three.ir(), three.shapeKey(), arrays, Binding.ARRAY);
         assertEquals(1, c.cachedKernels());
         assertEquals(1, c.compilations());
         double[] out = new double[2];
@@ -90,7 +90,7 @@ class CBackendTest {
         assertTrue(a.reason().contains("FAST mode (-ffast-math)"), a.reason());
         assertTrue(fast.config().flags().contains("-ffast-math"));
         Kernel k = Kernel.map(DType.F32, DType.F32, (x, y) -> x.mul(2).add(y));
-        CpuKernel compiled = (CpuKernel) fast.prepare(k.ir(), k.shapeKey(), List.of(Binding.ARRAY, Binding.ARRAY),
+        CpuKernel compiled = fast.kernel(k.ir(), k.shapeKey(), List.of(Binding.ARRAY, Binding.ARRAY),
                 Binding.ARRAY);
         float[] out = new float[3];
         compiled.map(new Object[]{new float[]{1, 2, 3}, new float[]{1, 1, 1}}, new long[2], out, 0, 0, 3, k.constants());

@@ -50,6 +50,12 @@ public final class VectorBackend extends CpuBackend {
         return VectorCompiler.compile(ir, inputs, output);
     }
 
+    /** A vector loop handles 8 to 16 elements per instruction; SVML-style math costs a few instructions per lane. */
+    @Override
+    protected double nanosPerElement(KernelIR ir) {
+        return 0.1 + 0.02 * arithmeticOps(ir) + 0.25 * transcendentalOps(ir);
+    }
+
     /**
      * Runs {@code kernel} on the SIMD backend, one thread, with arrays of a few thousand elements,
      * until C2 has had every reason to compile its loops; afterwards calls with array inputs run the
