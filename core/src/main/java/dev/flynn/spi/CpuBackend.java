@@ -29,7 +29,37 @@ public abstract class CpuBackend implements BackendProvider {
     static final double PARALLEL_WORTH_NANOS = 200_000;
 
     /** A compiled kernel and the smallest call worth splitting across threads. */
-    private record Compiled(CpuKernel kernel, long minParallel) {
+    private record Compiled(CpuKernel kernel, long minParallel, java.lang.invoke.MethodHandle map) {
+        Compiled(CpuKernel kernel, long minParallel) {
+            this(kernel, minParallel, MAP.bindTo(kernel));
+        }
+
+        /**
+         * Runs the kernel's map through a method handle that C2 does not see as a constant: the
+         * kernel's loop is then compiled as a unit of its own, where C2 unrolls it, instead of being
+         * inlined into the runtime's call path, where it is left rolled.
+         */
+        void runMap(Object[] data, long[] offsets, Object out, long outOffset, long start, long end, long[] args) {
+            try {
+                map.invokeExact(data, offsets, out, outOffset, start, end, args);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static final java.lang.invoke.MethodHandle MAP;
+
+    static {
+        try {
+            MAP = java.lang.invoke.MethodHandles.publicLookup().findVirtual(CpuKernel.class, "map",
+                    java.lang.invoke.MethodType.methodType(void.class, Object[].class, long[].class, Object.class,
+                            long.class, long.class, long.class, long[].class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private final ConcurrentHashMap<String, Compiled> cache = new ConcurrentHashMap<>();
@@ -115,12 +145,12 @@ public abstract class CpuBackend implements BackendProvider {
         CpuKernel k = c.kernel();
         long n = call.n();
         if (call.threads() <= 1 || n < c.minParallel()) {
-            k.map(call.data(), call.offsets(), call.out(), call.outOffset(), 0, n, call.args());
+            c.runMap(call.data(), call.offsets(), call.out(), call.outOffset(), 0, n, call.args());
             return;
         }
         // a few chunks per thread balance uneven cores; chunk edges on 64-element boundaries keep vector loops unmasked
         long chunk = Math.max(MIN_PARALLEL / 2, ((n / (call.threads() * 4L)) + 63) & ~63L);
-        call.pool().invoke(new MapTask(k, call, 0, n, chunk));
+        call.pool().invoke(new MapTask(c, call, 0, n, chunk));
     }
 
     @Override
@@ -169,14 +199,14 @@ public abstract class CpuBackend implements BackendProvider {
     }
 
     private static final class MapTask extends RecursiveAction {
-        private final CpuKernel k;
+        private final Compiled c;
         private final Call call;
         private final long start;
         private final long end;
         private final long chunk;
 
-        MapTask(CpuKernel k, Call call, long start, long end, long chunk) {
-            this.k = k;
+        MapTask(Compiled c, Call call, long start, long end, long chunk) {
+            this.c = c;
             this.call = call;
             this.start = start;
             this.end = end;
@@ -186,11 +216,11 @@ public abstract class CpuBackend implements BackendProvider {
         @Override
         protected void compute() {
             if (end - start <= chunk) {
-                k.map(call.data(), call.offsets(), call.out(), call.outOffset(), start, end, call.args());
+                c.runMap(call.data(), call.offsets(), call.out(), call.outOffset(), start, end, call.args());
                 return;
             }
             long mid = start + (((end - start) / 2 + 63) & ~63L);
-            invokeAll(new MapTask(k, call, start, mid, chunk), new MapTask(k, call, mid, end, chunk));
+            invokeAll(new MapTask(c, call, start, mid, chunk), new MapTask(c, call, mid, end, chunk));
         }
     }
 
