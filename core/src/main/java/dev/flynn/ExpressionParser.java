@@ -40,7 +40,6 @@ final class ExpressionParser {
     private final DType inferredType;
     private final boolean inferNames;
     private final List<Expr> inputs = new ArrayList<>();
-    private int tokenStart;
 
     private ExpressionParser(String src, List<String> names, List<DType> types, DType inferredType) {
         this.src = src;
@@ -258,11 +257,9 @@ final class ExpressionParser {
             if (peek("(")) {
                 pos++;
                 List<Expr> args = new ArrayList<>();
-                List<Integer> argAt = new ArrayList<>();
                 skipSpace();
                 if (!peek(")")) {
                     do {
-                        argAt.add(peekAt());
                         args.add(expr());
                     } while (eat(","));
                 }

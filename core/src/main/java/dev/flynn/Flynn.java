@@ -12,7 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -559,7 +558,7 @@ public final class Flynn implements AutoCloseable {
         Reduction r = kernel.reduction().orElseThrow();
         DType t = kernel.ir().body().type();
         switch (r.kind()) {
-            case SUM, NORM1, NORM2, COUNT, ANY, ALL -> {
+            case SUM, NORM1, NORM2, NORM_INF, COUNT, ANY, ALL -> {
             }
             case PROD -> {
                 p.d = 1;
@@ -576,12 +575,8 @@ public final class Flynn implements AutoCloseable {
                     p.l = bits;
                 }
             }
-            case MIN, MAX, ARGMIN, ARGMAX, NORM_INF -> {
-                if (r.kind() == Reduction.Kind.NORM_INF) {
-                    return;
-                }
-                throw new IllegalArgumentException(r + " of no elements is undefined (kernel " + kernel + ")");
-            }
+            case MIN, MAX, ARGMIN, ARGMAX ->
+                    throw new IllegalArgumentException(r + " of no elements is undefined (kernel " + kernel + ")");
         }
     }
 
@@ -593,7 +588,7 @@ public final class Flynn implements AutoCloseable {
             case STD -> Math.sqrt(variance(p, r.ddof()));
             case NORM2 -> body == DType.F32 ? (float) Math.sqrt((float) p.d) : Math.sqrt(p.d);
             case SUM -> r.summation() == Reduction.Summation.COMPENSATED && body.isFloating()
-                    ? (body == DType.F32 ? (float) p.d + (float) p.c : p.d + p.c)
+                    ? dev.flynn.spi.Partials.compensatedValue(body, p)
                     : body.isFloating() ? p.d : p.l;
             default -> body.isFloating() ? p.d : p.l;
         };
@@ -936,14 +931,5 @@ public final class Flynn implements AutoCloseable {
         }
         out.sort(Comparator.comparingInt((Provider p) -> -p.impl.priority()).thenComparing(p -> p.impl.name()));
         return List.copyOf(out);
-    }
-
-    /** For diagnostics: the backend names found, highest priority first. */
-    static Map<String, Integer> priorities() {
-        Map<String, Integer> m = new java.util.LinkedHashMap<>();
-        for (Provider p : PROVIDERS) {
-            m.put(p.impl.name(), p.impl.priority());
-        }
-        return m;
     }
 }

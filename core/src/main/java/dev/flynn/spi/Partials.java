@@ -122,15 +122,9 @@ public final class Partials {
         }
     }
 
-    /** The final value of a compensated sum: {@code s + c} rounded to the value's type. */
-    public static void finishCompensated(DType type, Partial p) {
-        if (type == DType.F32) {
-            p.d = (float) p.d + (float) p.c;
-            p.c = 0;
-        } else if (type == DType.F64) {
-            p.d = p.d + p.c;
-            p.c = 0;
-        }
+    /** The value of a compensated floating sum: {@code s + c} rounded to the value's type. */
+    public static double compensatedValue(DType type, Partial p) {
+        return type == DType.F32 ? (float) p.d + (float) p.c : p.d + p.c;
     }
 
     /**
