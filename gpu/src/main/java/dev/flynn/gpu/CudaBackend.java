@@ -23,8 +23,10 @@ import java.util.Optional;
  * Nothing touches JCuda before {@link #probe()}: constructing this class never fails.
  *
  * <p>System properties: {@code flynn.gpu.minHostElements} (AUTO runs host-array calls here from this
- * many elements on; default 2^22) and {@code flynn.gpu.fastMath} ({@code true}: F32 exp, log, sin and
- * cos use the {@code .approx} instructions; see docs/GPU.md for their bounds).
+ * many elements on; default 2^22), {@code flynn.gpu.fastMath} ({@code true}: F32 exp, log, sin and
+ * cos use the {@code .approx} instructions; see docs/GPU.md for their bounds) and
+ * {@code flynn.gpu.device} ({@code cuda}, the default, or {@code emulator}: the generated PTX is
+ * interpreted on the CPU instead, with no GPU and no JCuda, for testing; slow).
  */
 public final class CudaBackend implements BackendProvider {
     /** Host-array calls below this many elements cost more in transfers than they gain. */
@@ -48,6 +50,20 @@ public final class CudaBackend implements BackendProvider {
         String off = CudaContext.disabledReason();
         if (off != null) {
             return Availability.unavailable("disabled after a fatal CUDA error: " + off, "restart the JVM");
+        }
+        try {
+            CudaContext.checkDeviceProperty();
+        } catch (IllegalArgumentException e) {
+            return Availability.unavailable(e.getMessage(), "set -D" + CudaContext.DEVICE_PROPERTY
+                    + "=cuda or -D" + CudaContext.DEVICE_PROPERTY + "=emulator, or leave it unset");
+        }
+        if (CudaContext.emulatorSelected()) {
+            try {
+                return Availability.available("PTX emulator: " + CudaContext.get().device.name()
+                        + " (generated PTX interpreted on the CPU, for testing; slow)");
+            } catch (RuntimeException e) {
+                return Availability.unavailable("the PTX emulator failed to start: " + e, "report this as a bug");
+            }
         }
         return CudaProbe.probe(CudaProbe.driverLocations());
     }

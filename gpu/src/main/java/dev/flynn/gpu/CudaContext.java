@@ -1,142 +1,103 @@
 package dev.flynn.gpu;
 
 import dev.flynn.DType;
-import dev.flynn.spi.Availability;
-import jcuda.Pointer;
-import jcuda.driver.CUcontext;
-import jcuda.driver.CUdevice;
-import jcuda.driver.CUdeviceptr;
-import jcuda.driver.CUfunction;
-import jcuda.driver.CUmodule;
-import jcuda.driver.CUresult;
-import jcuda.driver.CUstream;
-import jcuda.driver.JCudaDriver;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR;
-import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR;
-import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT;
-
 /**
- * The CUDA driver state of the process: device 0's primary context, the module cache keyed by kernel
- * shape, two streams with pinned staging buffers for chunked host transfers, and the small device
- * buffers every launch uses (error flag, reduction partials). Only {@code jcuda.driver} is used.
- * Calls are serialised: one kernel call at a time uses the shared buffers.
+ * The GPU backend's state in the process: its {@link GpuDevice}, the module cache keyed by kernel
+ * shape, and the small device buffers every launch uses (error flag, reduction partials, result). The
+ * device is a {@link DriverDevice} (device 0 of the NVIDIA driver) unless system property
+ * {@value #DEVICE_PROPERTY} is {@code emulator}: then it is an {@link EmulatorDevice}. This class never
+ * touches JCuda itself. Calls are serialised: one kernel call at a time uses the shared buffers.
  */
 final class CudaContext {
-    /** Bytes per staging buffer: a chunk of a host transfer. */
-    static final int CHUNK = 8 << 20;
+    /** The system property that chooses the device: {@code cuda} (the default) or {@code emulator}. */
+    static final String DEVICE_PROPERTY = "flynn.gpu.device";
     /** At most this many blocks produce reduction partials; fixed so results do not depend on the device. */
     static final int MAX_REDUCE_BLOCKS = 1024;
     private static volatile CudaContext instance;
     private static volatile String disabled;
 
-    final CUcontext context = new CUcontext();
+    final GpuDevice device;
     final PtxTarget target;
-    final String deviceName;
     final int multiprocessors;
     private final ConcurrentHashMap<String, Compiled> modules = new ConcurrentHashMap<>();
-    private final CUstream[] streams = {new CUstream(), new CUstream()};
-    private final Pointer[] staging = {new Pointer(), new Pointer()};
-    private final CudaPointer errorFlag = new CudaPointer();
-    private final CudaPointer partials = new CudaPointer();
-    private final CudaPointer result = new CudaPointer();
+    private final long errorFlag;
+    private final long partials;
+    private final long result;
 
-    /** A loaded module and its entries. */
-    record Compiled(PtxModule module, CUmodule cuModule, CUfunction main, CUfunction fin) {
+    /** A generated module and the device's handle for it once loaded. */
+    record Compiled(PtxModule module, Object handle) {
     }
 
     /** Device memory freed once, by close or by the Cleaner. */
     static final class Allocation implements Runnable {
-        private final CudaPointer ptr;
+        private final GpuDevice device;
+        private final long address;
         private final long bytes;
         private boolean freed;
 
-        Allocation(CudaPointer ptr, long bytes) {
-            this.ptr = ptr;
+        Allocation(GpuDevice device, long address, long bytes) {
+            this.device = device;
+            this.address = address;
             this.bytes = bytes;
         }
 
         long address() {
-            return ptr.address();
+            return address;
+        }
+
+        long bytes() {
+            return bytes;
         }
 
         @Override
         public synchronized void run() {
             if (!freed && disabled == null) {
                 freed = true;
-                CudaContext c = instance;
-                if (c != null) {
-                    JCudaDriver.cuCtxSetCurrent(c.context);
-                    JCudaDriver.cuMemFree(ptr);
+                try {
+                    device.free(address);
+                } catch (CudaException e) {
+                    // a failed free leaks the memory; it must not hide the exception of the call that freed
+                    // (a sticky error has disabled the backend already)
                 }
             }
         }
+    }
 
-        long bytes() {
-            return bytes;
+    private CudaContext(GpuDevice device) {
+        this.device = device;
+        target = device.target();
+        multiprocessors = device.multiprocessors();
+        errorFlag = device.allocate(4);
+        partials = device.allocate((long) MAX_REDUCE_BLOCKS * PtxModule.PARTIAL_BYTES);
+        result = device.allocate(PtxModule.PARTIAL_BYTES);
+    }
+
+    /** Whether {@value #DEVICE_PROPERTY} chooses the emulator. */
+    static boolean emulatorSelected() {
+        return "emulator".equals(System.getProperty(DEVICE_PROPERTY));
+    }
+
+    /**
+     * Checks {@value #DEVICE_PROPERTY}.
+     *
+     * @throws IllegalArgumentException when it is set to neither {@code cuda} nor {@code emulator}
+     */
+    static void checkDeviceProperty() {
+        String d = System.getProperty(DEVICE_PROPERTY);
+        if (d != null && !d.equals("cuda") && !d.equals("emulator")) {
+            throw new IllegalArgumentException("system property " + DEVICE_PROPERTY + " is \"" + d
+                    + "\"; valid values: cuda (the default: an NVIDIA GPU) or emulator (the PTX emulator)");
         }
     }
 
-    private CudaContext() {
-        check(JCudaDriver.cuInit(0), "cuInit");
-        CUdevice device = new CUdevice();
-        check(JCudaDriver.cuDeviceGet(device, 0), "cuDeviceGet");
-        int[] v = new int[1];
-        check(JCudaDriver.cuDriverGetVersion(v), "cuDriverGetVersion");
-        int driver = v[0];
-        int major = attribute(device, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
-        int minor = attribute(device, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
-        multiprocessors = attribute(device, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
-        target = PtxTarget.of(driver, major, minor);
-        byte[] name = new byte[256];
-        check(JCudaDriver.cuDeviceGetName(name, name.length, device), "cuDeviceGetName");
-        deviceName = new String(name, java.nio.charset.StandardCharsets.US_ASCII).trim().replace("\0", "");
-        check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
-        current();
-        for (int i = 0; i < 2; i++) {
-            check(JCudaDriver.cuStreamCreate(streams[i], 0), "cuStreamCreate");
-            check(JCudaDriver.cuMemHostAlloc(staging[i], CHUNK, 0), "cuMemHostAlloc");
-        }
-        alloc(errorFlag, 4);
-        alloc(partials, (long) MAX_REDUCE_BLOCKS * PtxModule.PARTIAL_BYTES);
-        alloc(result, PtxModule.PARTIAL_BYTES);
-    }
-
-    private static int attribute(CUdevice d, int attr) {
-        int[] v = new int[1];
-        check(JCudaDriver.cuDeviceGetAttribute(v, attr, d), "cuDeviceGetAttribute");
-        return v[0];
-    }
-
-    /** Initialises the driver and reports what it found. Called by the probe once the library exists. */
-    static Availability probeDriver() {
-        JCudaDriver.setExceptionsEnabled(false);
-        int r = JCudaDriver.cuInit(0);
-        if (r != CUresult.CUDA_SUCCESS) {
-            return Availability.unavailable("cuInit failed: " + CUresult.stringFor(r)
-                    + (r == CUresult.CUDA_ERROR_NO_DEVICE ? " (no CUDA device)" : ""),
-                    "check the driver and the device with nvidia-smi");
-        }
-        int[] v = new int[1];
-        JCudaDriver.cuDriverGetVersion(v);
-        if (v[0] < PtxTarget.MIN_DRIVER) {
-            return Availability.unavailable("the CUDA driver supports CUDA " + v[0] / 1000 + "." + (v[0] % 1000) / 10
-                    + ", older than 11.0", "update the NVIDIA driver");
-        }
-        int[] count = new int[1];
-        JCudaDriver.cuDeviceGetCount(count);
-        if (count[0] == 0) {
-            return Availability.unavailable("the NVIDIA driver found no CUDA device", "check the device with nvidia-smi");
-        }
-        CudaContext c = get();
-        return Availability.available(c.deviceName + " (sm_" + c.target.sm() + ", " + c.multiprocessors
-                + " SMs, CUDA driver " + v[0] / 1000 + "." + (v[0] % 1000) / 10 + ", PTX " + c.target.ptxMajor()
-                + "." + c.target.ptxMinor() + ")");
+    private static GpuDevice newDevice() {
+        checkDeviceProperty();
+        return emulatorSelected() ? new EmulatorDevice() : new DriverDevice();
     }
 
     static CudaContext get() {
@@ -149,8 +110,7 @@ final class CudaContext {
             synchronized (CudaContext.class) {
                 c = instance;
                 if (c == null) {
-                    JCudaDriver.setExceptionsEnabled(false);
-                    c = instance = new CudaContext();
+                    c = instance = new CudaContext(newDevice());
                 }
             }
         }
@@ -162,27 +122,40 @@ final class CudaContext {
         return disabled;
     }
 
-    void current() {
-        check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+    /** Disables the backend for the rest of the process: a sticky error made the device unusable. */
+    static void disable(String reason) {
+        disabled = reason;
     }
 
-    /** The module for a kernel shape, generated and loaded (JIT by the driver) once. */
+    /**
+     * A sticky error the emulator found: disables the backend as the driver's would and returns the
+     * exception to throw, naming the {@code CUresult} and what the faulting thread did.
+     */
+    static CudaFatalException fatal(String call, int result, String detail) {
+        String name = switch (result) {
+            case PtxInterpreter.ILLEGAL_ADDRESS -> "CUDA_ERROR_ILLEGAL_ADDRESS";
+            case PtxInterpreter.ILLEGAL_INSTRUCTION -> "CUDA_ERROR_ILLEGAL_INSTRUCTION";
+            case PtxInterpreter.MISALIGNED_ADDRESS -> "CUDA_ERROR_MISALIGNED_ADDRESS";
+            default -> "CUDA_ERROR_LAUNCH_FAILED";
+        };
+        String message = call + " failed with " + name + ": " + detail;
+        disable(message);
+        return new CudaFatalException(message, result);
+    }
+
+    /** Drops the context and the disabled state, so that a test can start again on a fresh device. */
+    static void resetForTests() {
+        synchronized (CudaContext.class) {
+            instance = null;
+            disabled = null;
+        }
+    }
+
+    /** The module for a kernel shape, generated and loaded (JIT-compiled by the device) once. */
     Compiled module(String key, Supplier<PtxModule> generate) {
         return modules.computeIfAbsent(key, k -> {
-            current();
             PtxModule m = generate.get();
-            CUmodule mod = new CUmodule();
-            check(JCudaDriver.cuModuleLoadData(mod, m.ptx()), "cuModuleLoadData");
-            CUfunction main = new CUfunction();
-            CUfunction fin = null;
-            if (m.reduction()) {
-                check(JCudaDriver.cuModuleGetFunction(main, mod, PtxGenerator.REDUCE_BLOCKS), "cuModuleGetFunction");
-                fin = new CUfunction();
-                check(JCudaDriver.cuModuleGetFunction(fin, mod, PtxGenerator.REDUCE_FINAL), "cuModuleGetFunction");
-            } else {
-                check(JCudaDriver.cuModuleGetFunction(main, mod, PtxGenerator.MAP), "cuModuleGetFunction");
-            }
-            return new Compiled(m, mod, main, fin);
+            return new Compiled(m, device.load(m));
         });
     }
 
@@ -191,190 +164,99 @@ final class CudaContext {
     }
 
     Allocation allocate(long bytes) {
-        current();
-        CudaPointer p = new CudaPointer();
-        alloc(p, bytes);
-        return new Allocation(p, bytes);
+        return new Allocation(device, device.allocate(bytes), bytes);
     }
 
-    private void alloc(CUdeviceptr p, long bytes) {
-        int r = JCudaDriver.cuMemAlloc(p, bytes);
-        if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
-            long[] free = new long[1];
-            long[] total = new long[1];
-            JCudaDriver.cuMemGetInfo(free, total);
-            throw new CudaOutOfMemoryException(bytes, free[0], r);
-        }
-        check(r, "cuMemAlloc(" + bytes + ")");
-    }
-
-    // ---- transfers: chunks through two pinned buffers, alternating streams ------------------------
+    // ---- transfers -------------------------------------------------------------------------------
 
     /** Copies {@code bytes} from a host array or segment (from element {@code offset}) to device address {@code dst}. */
     synchronized void upload(Object host, long offset, long dst, long bytes, DType type) {
-        current();
-        int size = type.byteSize();
-        for (long done = 0, k = 0; done < bytes; done += CHUNK, k++) {
-            int s = (int) (k & 1);
-            long len = Math.min(CHUNK, bytes - done);
-            // the buffer is reused two chunks later: wait for that chunk's copy to finish
-            check(JCudaDriver.cuStreamSynchronize(streams[s]), "cuStreamSynchronize");
-            MemorySegment stage = staged(s, len);
-            long first = offset + done / size;
-            if (host instanceof MemorySegment seg) {
-                MemorySegment.copy(seg, first * size, stage, 0, len);
-            } else {
-                MemorySegment.copy(heap(host), first * size, stage, 0, len);
-            }
-            check(JCudaDriver.cuMemcpyHtoDAsync(device(dst + done), staging[s], len, streams[s]), "cuMemcpyHtoDAsync");
-        }
-        sync();
+        device.upload(host(host).asSlice(offset * type.byteSize(), bytes), dst);
     }
 
     /** Copies {@code bytes} from device address {@code src} to a host array or segment from element {@code offset}. */
     synchronized void download(long src, Object host, long offset, long bytes, DType type) {
-        current();
-        int size = type.byteSize();
-        long pendingDone = -1;
-        int pendingStream = 0;
-        long pendingLen = 0;
-        for (long done = 0, k = 0; done < bytes; done += CHUNK, k++) {
-            int s = (int) (k & 1);
-            long len = Math.min(CHUNK, bytes - done);
-            check(JCudaDriver.cuMemcpyDtoHAsync(staging[s], device(src + done), len, streams[s]), "cuMemcpyDtoHAsync");
-            if (pendingDone >= 0) {
-                drain(pendingStream, host, offset, pendingDone, pendingLen, size);
-            }
-            pendingDone = done;
-            pendingStream = s;
-            pendingLen = len;
-        }
-        if (pendingDone >= 0) {
-            drain(pendingStream, host, offset, pendingDone, pendingLen, size);
-        }
+        device.download(src, host(host).asSlice(offset * type.byteSize(), bytes));
     }
 
-    private void drain(int s, Object host, long offset, long done, long len, int size) {
-        check(JCudaDriver.cuStreamSynchronize(streams[s]), "cuStreamSynchronize");
-        MemorySegment stage = staged(s, len);
-        long first = offset + done / size;
-        if (host instanceof MemorySegment seg) {
-            MemorySegment.copy(stage, 0, seg, first * size, len);
-        } else {
-            MemorySegment.copy(stage, 0, heap(host), first * size, len);
-        }
-    }
-
-    private static MemorySegment heap(Object array) {
-        return switch (array) {
+    private static MemorySegment host(Object host) {
+        return switch (host) {
+            case MemorySegment s -> s;
             case float[] a -> MemorySegment.ofArray(a);
             case double[] a -> MemorySegment.ofArray(a);
             case int[] a -> MemorySegment.ofArray(a);
             case long[] a -> MemorySegment.ofArray(a);
-            default -> throw new IllegalArgumentException("not a primitive array: " + array.getClass().getSimpleName());
+            default -> throw new IllegalArgumentException("not a primitive array or a MemorySegment: "
+                    + host.getClass().getSimpleName());
         };
-    }
-
-    private MemorySegment staged(int s, long len) {
-        return MemorySegment.ofBuffer(staging[s].getByteBuffer(0, len).order(ByteOrder.nativeOrder()));
-    }
-
-    private void sync() {
-        for (CUstream s : streams) {
-            check(JCudaDriver.cuStreamSynchronize(s), "cuStreamSynchronize");
-        }
-    }
-
-    static CUdeviceptr device(long address) {
-        return CudaPointer.at(address);
     }
 
     // ---- launches --------------------------------------------------------------------------------
 
     /** Launches a map over {@code n} elements: pointers are device addresses, args the raw argument bits. */
     synchronized void launchMap(Compiled k, long n, long out, long[] inputs, long[] args) {
-        current();
         int blocks = (int) Math.max(1, Math.min((n + PtxGenerator.BLOCK - 1) / PtxGenerator.BLOCK,
                 (long) multiprocessors * 32));
-        launch(k.main(), blocks, params(n, out, inputs, args, k.module()), k.module().checksErrors());
+        launch(k, PtxGenerator.MAP, blocks, params(n, out, inputs, args, k.module()), k.module().checksErrors());
     }
 
-    /** Runs both reduction passes; returns the 32-byte result record. */
+    /**
+     * Runs both reduction passes; returns the 32-byte result record. Core reduces no empty input here,
+     * but {@code n == 0} still launches one block (its partial is the identity): a grid of no blocks
+     * would be a launch error.
+     */
     synchronized MemorySegment launchReduce(Compiled k, long n, long[] inputs, long[] args) {
-        current();
-        int blocks = (int) Math.min((n + PtxGenerator.BLOCK - 1) / PtxGenerator.BLOCK, MAX_REDUCE_BLOCKS);
-        launch(k.main(), blocks, params(n, partials.address(), inputs, args, k.module()), k.module().checksErrors());
-        Pointer fin = Pointer.to(
-                Pointer.to(new long[] {blocks}), Pointer.to(partials), Pointer.to(result), Pointer.to(errorFlag),
-                argPointers(args, k.module()));
-        launch(k.fin(), 1, fin, false);
+        PtxModule m = k.module();
+        int blocks = (int) Math.max(1, Math.min((n + PtxGenerator.BLOCK - 1) / PtxGenerator.BLOCK,
+                MAX_REDUCE_BLOCKS));
+        launch(k, PtxGenerator.REDUCE_BLOCKS, blocks, params(n, partials, inputs, args, m), m.checksErrors());
+        long[] fin = new long[4 + m.argCount()];
+        fin[0] = blocks;
+        fin[1] = partials;
+        fin[2] = result;
+        fin[3] = errorFlag;
+        copyArgs(args, fin, 4, m);
+        launch(k, PtxGenerator.REDUCE_FINAL, 1, fin, false);
         byte[] bytes = new byte[PtxModule.PARTIAL_BYTES];
-        check(JCudaDriver.cuMemcpyDtoH(Pointer.to(bytes), result, bytes.length), "cuMemcpyDtoH");
-        return MemorySegment.ofArray(bytes);
+        MemorySegment rec = MemorySegment.ofArray(bytes);
+        device.download(result, rec);
+        return rec;
     }
 
-    private static Pointer argPointers(long[] args, PtxModule m) {
-        Pointer[] p = new Pointer[m.argCount()];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = Pointer.to(new long[] {args[i]});
-        }
-        return Pointer.to(p);
-    }
-
-    private Pointer params(long n, long out, long[] inputs, long[] args, PtxModule m) {
-        int count = 3 + inputs.length + m.argCount();
-        Pointer[] p = new Pointer[count];
+    /** The map or first-pass parameters: n, out (or partials), each memory input, error flag, args. */
+    private long[] params(long n, long out, long[] inputs, long[] args, PtxModule m) {
+        long[] p = new long[3 + inputs.length + m.argCount()];
         int i = 0;
-        p[i++] = Pointer.to(new long[] {n});
-        p[i++] = Pointer.to(new long[] {out});
+        p[i++] = n;
+        p[i++] = out;
         for (long in : inputs) {
-            p[i++] = Pointer.to(new long[] {in});
+            p[i++] = in;
         }
-        p[i++] = Pointer.to(errorFlag);
-        for (int a = 0; a < m.argCount(); a++) {
-            p[i++] = Pointer.to(new long[] {args[a]});
-        }
-        return Pointer.to(p);
+        p[i++] = errorFlag;
+        copyArgs(args, p, i, m);
+        return p;
     }
 
-    private void launch(CUfunction f, int blocks, Pointer params, boolean checkErrors) {
+    /**
+     * The kernel's argument parameters: the constants, then one slot per input. Core passes only the
+     * constants when no input is a scalar, so slots past the end of {@code args} are left zero (the
+     * kernel reads a scalar slot only for an input bound to a scalar).
+     */
+    private static void copyArgs(long[] args, long[] params, int at, PtxModule m) {
+        System.arraycopy(args, 0, params, at, Math.min(args.length, m.argCount()));
+    }
+
+    private void launch(Compiled k, String entry, int blocks, long[] params, boolean checkErrors) {
         if (checkErrors) {
-            check(JCudaDriver.cuMemsetD32(errorFlag, 0, 1), "cuMemsetD32");
+            device.memset32(errorFlag, 0, 1);
         }
-        check(JCudaDriver.cuLaunchKernel(f, blocks, 1, 1, PtxGenerator.BLOCK, 1, 1, 0, null, params, null),
-                "cuLaunchKernel");
-        check(JCudaDriver.cuCtxSynchronize(), "cuCtxSynchronize");
+        device.launch(k.handle(), entry, blocks, PtxGenerator.BLOCK, params);
         if (checkErrors) {
             int[] flag = new int[1];
-            check(JCudaDriver.cuMemcpyDtoH(Pointer.to(flag), errorFlag, 4), "cuMemcpyDtoH");
+            device.download(errorFlag, MemorySegment.ofArray(flag));
             if (flag[0] != 0) {
                 throw new ArithmeticException("/ by zero");
             }
-        }
-    }
-
-    /** Turns a CUresult into an exception; sticky errors disable the backend for the process. */
-    static void check(int r, String call) {
-        if (r == CUresult.CUDA_SUCCESS) {
-            return;
-        }
-        String name = CUresult.stringFor(r);
-        switch (r) {
-            case CUresult.CUDA_ERROR_ILLEGAL_ADDRESS, CUresult.CUDA_ERROR_LAUNCH_FAILED,
-                 CUresult.CUDA_ERROR_ILLEGAL_INSTRUCTION, CUresult.CUDA_ERROR_MISALIGNED_ADDRESS,
-                 CUresult.CUDA_ERROR_INVALID_ADDRESS_SPACE, CUresult.CUDA_ERROR_INVALID_PC,
-                 CUresult.CUDA_ERROR_LAUNCH_TIMEOUT, CUresult.CUDA_ERROR_HARDWARE_STACK_ERROR,
-                 CUresult.CUDA_ERROR_ECC_UNCORRECTABLE -> {
-                disabled = call + " failed with " + name;
-                throw new CudaFatalException(call + " failed with " + name, r);
-            }
-            case CUresult.CUDA_ERROR_OUT_OF_MEMORY -> {
-                long[] free = new long[1];
-                long[] total = new long[1];
-                JCudaDriver.cuMemGetInfo(free, total);
-                throw new CudaOutOfMemoryException(-1, free[0], r);
-            }
-            default -> throw new CudaException(call + " failed with " + name + " (" + r + ")", r);
         }
     }
 }

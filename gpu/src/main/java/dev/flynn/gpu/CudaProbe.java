@@ -55,7 +55,7 @@ final class CudaProbe {
                             + " LD_LIBRARY_PATH");
         }
         try {
-            return CudaContext.probeDriver();
+            return DriverDevice.probeDriver();
         } catch (LinkageError e) {
             return Availability.unavailable("the JCuda driver bindings could not be loaded: " + e,
                     "check that org.jcuda:jcuda-natives:12.6.0:linux-x86_64 is on the class path and that "

@@ -217,11 +217,18 @@ final class PtxGenerator {
                 }
             }
             err = global(param("err"));
+            // constants of the body, the combine and the identity; inputs of the body only (the
+            // combine's inputs are the accumulator and the value, bound by evaluateWith)
             for (Node node : schedule(root).nodes()) {
                 if (node instanceof Node.Const c) {
                     values.put(node, arg(c.slot(), c.type()));
-                } else if (node instanceof Node.Input in && !memory[in.index()] && inputs) {
-                    values.put(node, arg(ir.scalarSlot(in.index()), in.type()));
+                }
+            }
+            if (inputs) {
+                for (Node node : Schedule.of(root).nodes()) {
+                    if (node instanceof Node.Input in && !memory[in.index()]) {
+                        values.put(node, arg(ir.scalarSlot(in.index()), in.type()));
+                    }
                 }
             }
         }

@@ -28,12 +28,21 @@ final class PtxMath {
     /** 2 atanh(s) tail: s^3 (2/3 + 2/5 s^2 + ...), |s| <= 0.1716. */
     static final double[] LOG_POLY = PtxConstants.atanhSeries(12);
     /** sin(r) = r + r^3 (-1/3! + r^2/5! - ... ), |r| <= pi/4. */
-    static final double[] SIN_POLY = PtxConstants.factorialSeries(3, 2, 9, true);
+    static final double[] SIN_POLY = negated(PtxConstants.factorialSeries(3, 2, 9, true));
     /** cos(r) = 1 - r^2/2 + r^4 (1/4! - r^2/6! + ...), |r| <= pi/4. */
     static final double[] COS_POLY = PtxConstants.factorialSeries(4, 2, 9, true);
     /** atan(u) = u + u^3 (-1/3 + u^2/5 - ...), |u| <= 1/16. */
     static final double[] ATAN_POLY = PtxConstants.atanSeries(8);
     static final double INV_LN2 = 1.4426950408889634;
+
+    private static double[] negated(double[] c) {
+        double[] out = c.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = -out[i];
+        }
+        return out;
+    }
+
     static final double EXP_OVERFLOW = 709.782712893384;
     static final double EXP_UNDERFLOW = -745.1332191019412;
     static final String TWO_OVER_PI_TABLE = "flynn_two_over_pi";
