@@ -113,11 +113,16 @@ public abstract class ConformanceSuite {
             }
         }
         StringBuilder sb = new StringBuilder("# largest measured error per op and type, in ulps of the correctly rounded"
-                + " result, for backend " + backend().id() + "\n# op type measured bound\n");
+                + " result, for backend " + reportName() + "\n# op type measured bound\n");
         measuredUlp.forEach((k, v) -> sb.append(k).append(' ').append(v[0]).append(' ').append(v[1]).append('\n'));
-        Path file = Path.of("target", "conformance-ulp-" + backend().id() + ".txt");
+        Path file = Path.of("target", "conformance-ulp-" + reportName() + ".txt");
         Files.createDirectories(file.getParent());
         Files.writeString(file, sb);
+    }
+
+    /** Names the measured-ulp report, {@code target/conformance-ulp-<name>.txt}; the backend's id by default. */
+    protected String reportName() {
+        return backend().id();
     }
 
     /** A runtime with 1, 2 or 3 threads. */

@@ -70,6 +70,11 @@ public final class CudaBackend implements BackendProvider {
 
     @Override
     public Optional<String> declines(Call call) {
+        String off = CudaContext.disabledReason();
+        if (off != null) {
+            // AUTO moves on to the CPU backends; the call that hit the error already threw it
+            return Optional.of("the GPU backend is disabled after a fatal CUDA error: " + off);
+        }
         if (call.out() instanceof DeviceArray) {
             return Optional.empty();
         }
@@ -103,16 +108,23 @@ public final class CudaBackend implements BackendProvider {
             long[] inputs = inputPointers(ctx, call, temps);
             DType t = ir.body().type();
             long bytes = n * t.byteSize();
+            // a kernel that may raise the error flag writes into a temporary, copied to the caller's
+            // array only once the flag is known clear: a failed call writes nothing
             long out;
-            if (call.out() instanceof GpuArray g) {
-                out = g.pointer() + call.outOffset() * t.byteSize();
+            boolean direct = call.out() instanceof GpuArray && !k.module().checksErrors();
+            if (direct) {
+                out = ((GpuArray) call.out()).pointer() + call.outOffset() * t.byteSize();
             } else {
-                CudaContext.Allocation a = ctx.allocate(bytes);
+                CudaContext.Allocation a = ctx.allocate(Math.max(1, bytes));
                 temps.add(a);
                 out = a.address();
             }
             ctx.launchMap(k, n, out, inputs, call.args());
-            if (!(call.out() instanceof GpuArray)) {
+            if (call.out() instanceof GpuArray g) {
+                if (!direct) {
+                    ctx.copy(g.pointer() + call.outOffset() * t.byteSize(), out, bytes);
+                }
+            } else {
                 ctx.download(out, call.out(), call.outOffset(), bytes, t);
             }
         } finally {

@@ -174,6 +174,11 @@ final class CudaContext {
         device.upload(host(host).asSlice(offset * type.byteSize(), bytes), dst);
     }
 
+    /** Copies {@code bytes} between device addresses. */
+    void copy(long dst, long src, long bytes) {
+        device.copy(dst, src, bytes);
+    }
+
     /** Copies {@code bytes} from device address {@code src} to a host array or segment from element {@code offset}. */
     synchronized void download(long src, Object host, long offset, long bytes, DType type) {
         device.download(src, host(host).asSlice(offset * type.byteSize(), bytes));

@@ -173,6 +173,12 @@ final class DriverDevice implements GpuDevice {
     }
 
     @Override
+    public void copy(long dst, long src, long bytes) {
+        current();
+        check(JCudaDriver.cuMemcpyDtoD(at(dst), at(src), bytes), "cuMemcpyDtoD");
+    }
+
+    @Override
     public void memset32(long dst, int value, long count) {
         current();
         check(JCudaDriver.cuMemsetD32(at(dst), value, count), "cuMemsetD32");

@@ -91,6 +91,11 @@ final class EmulatorDevice implements GpuDevice, PtxInterpreter.Memory {
                 + " not an allocation's address", INVALID_VALUE);
     }
 
+    /** Bytes allocated and not yet freed. */
+    synchronized long used() {
+        return used;
+    }
+
     @Override
     public PtxInterpreter.Region find(long address, int size) {
         Allocation[] a = live;
@@ -137,6 +142,16 @@ final class EmulatorDevice implements GpuDevice, PtxInterpreter.Memory {
         }
         PtxInterpreter.Region r = region(src, bytes, "cuMemcpyDtoH");
         MemorySegment.copy(r.bytes(), src - r.base(), dst, 0, bytes);
+    }
+
+    @Override
+    public void copy(long dst, long src, long bytes) {
+        if (bytes == 0) {
+            return;
+        }
+        PtxInterpreter.Region from = region(src, bytes, "cuMemcpyDtoD");
+        PtxInterpreter.Region to = region(dst, bytes, "cuMemcpyDtoD");
+        MemorySegment.copy(from.bytes(), src - from.base(), to.bytes(), dst - to.base(), bytes);
     }
 
     @Override

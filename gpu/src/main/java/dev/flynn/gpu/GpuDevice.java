@@ -36,6 +36,9 @@ interface GpuDevice {
     /** Fills all of {@code dst} (a heap or native segment) from device address {@code src}. */
     void download(long src, MemorySegment dst);
 
+    /** Copies {@code bytes} bytes from device address {@code src} to device address {@code dst}. */
+    void copy(long dst, long src, long bytes);
+
     /** Sets {@code count} 32-bit words from {@code dst} to {@code value}. */
     void memset32(long dst, int value, long count);
 

@@ -10,12 +10,16 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 
-/** The conformance suite on the GPU; skipped, with the probe's reason, where no GPU is present. */
+/**
+ * The conformance suite on a GPU; skipped, with the probe's reason, where no GPU is present, and
+ * where the PTX emulator stands in for one ({@link EmulatedGpuConformanceTest} covers that).
+ */
 @Tag("gpu")
 class GpuConformanceTest extends ConformanceSuite {
 
     @BeforeAll
     void requireGpu() {
+        Assumptions.assumeFalse(CudaContext.emulatorSelected(), "the PTX emulator is selected, not a GPU");
         Availability a = new CudaBackend().probe();
         Assumptions.assumeTrue(a.available(), () -> "no GPU here, GPU conformance skipped: " + a);
     }
