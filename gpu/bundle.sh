@@ -29,13 +29,15 @@ cat > "$DIST/run-tests.sh" <<'RUN'
 #!/usr/bin/env bash
 # Runs the GPU test suite (PTX compilation for sm_75/80/90, golden PTX, probe, GPU conformance).
 # Extra arguments go to the JUnit console launcher, e.g. --select-class dev.flynn.gpu.GpuConformanceTest
+# FLYNN_JAVA_OPTS adds JVM options, e.g. -Dflynn.gpu.device=emulator to run the Emulated* tests
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE"
 mkdir -p target
 ARGS=("$@")
 if [ ${#ARGS[@]} -eq 0 ]; then ARGS=(--select-package dev.flynn.gpu); fi
-exec "$HERE/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss8m \
+# shellcheck disable=SC2086
+exec "$HERE/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss8m ${FLYNN_JAVA_OPTS:-} \
     -jar "$HERE"/tools/junit-platform-console-standalone-*.jar execute \
     --class-path "$(printf '%s:' "$HERE"/lib/*.jar)" --details=summary "${ARGS[@]}"
 RUN
