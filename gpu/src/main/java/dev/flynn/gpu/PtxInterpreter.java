@@ -942,18 +942,19 @@ final class PtxInterpreter {
         for (long w = addr / 4; w < (addr + size + 3) / 4; w++) {
             int i = (int) w;
             boolean writtenByOther = b.writeEpoch[i] == b.epoch && b.writer[i] != me;
+            // reader 0 stands for "several threads": any write after that is a race
             boolean readByOther = b.readEpoch[i] == b.epoch && b.reader[i] != me;
             if (writtenByOther || (write && readByOther)) {
+                String other = writtenByOther ? "thread " + (b.writer[i] - 1) + " wrote"
+                        : b.reader[i] == 0 ? "other threads read" : "thread " + (b.reader[i] - 1) + " read";
                 throw new Trap(LAUNCH_FAILED, "race on shared memory word " + i + ": thread " + (me - 1) + " "
-                        + (write ? "writes" : "reads") + " it after thread "
-                        + ((writtenByOther ? b.writer[i] : b.reader[i]) - 1) + " " + (writtenByOther ? "wrote" : "read")
-                        + " it, with no bar.sync between");
+                        + (write ? "writes" : "reads") + " it after " + other + " it, with no bar.sync between");
             }
             if (write) {
                 b.writer[i] = me;
                 b.writeEpoch[i] = b.epoch;
             } else {
-                b.reader[i] = me;
+                b.reader[i] = readByOther ? 0 : me;
                 b.readEpoch[i] = b.epoch;
             }
         }
