@@ -819,10 +819,7 @@ final class PtxInterpreter {
             String type = parts[parts.length - 1];
             int size = Integer.parseInt(type.substring(1)) / 8;
             int d = dst(o.get(0));
-            Matcher m = ADDRESS.matcher(o.get(1));
-            if (!m.matches()) {
-                throw new IllegalArgumentException("bad address " + o.get(1));
-            }
+            Matcher m = address(o.get(1));
             long off = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
             String base = m.group(1);
             int n = next;
@@ -842,15 +839,13 @@ final class PtxInterpreter {
                 case "global" -> (r, t) -> {
                     long addr = r[a] + off;
                     Region g = global(t, addr, size);
-                    r[d] = size == 8 ? g.bytes().get(ValueLayout.JAVA_LONG_UNALIGNED, addr - g.base())
-                            : g.bytes().get(ValueLayout.JAVA_INT_UNALIGNED, addr - g.base()) & 0xFFFFFFFFL;
+                    r[d] = read(g.bytes(), addr - g.base(), size);
                     return n;
                 };
                 case "shared" -> (r, t) -> {
                     long addr = r[a] + off;
                     sharedAccess(t, addr, size, false);
-                    r[d] = size == 8 ? t.block.shared.get(ValueLayout.JAVA_LONG_UNALIGNED, addr)
-                            : t.block.shared.get(ValueLayout.JAVA_INT_UNALIGNED, addr) & 0xFFFFFFFFL;
+                    r[d] = read(t.block.shared, addr, size);
                     return n;
                 };
                 case "const" -> (r, t) -> {
@@ -860,8 +855,7 @@ final class PtxInterpreter {
                         throw new Trap(ILLEGAL_ADDRESS, "const load of " + size + " bytes at " + addr + " outside the"
                                 + " module's " + c.byteSize() + " const bytes or misaligned");
                     }
-                    r[d] = size == 8 ? c.get(ValueLayout.JAVA_LONG_UNALIGNED, addr)
-                            : c.get(ValueLayout.JAVA_INT_UNALIGNED, addr) & 0xFFFFFFFFL;
+                    r[d] = read(c, addr, size);
                     return n;
                 };
                 default -> throw new IllegalArgumentException("state space ." + space + " is not supported");
@@ -872,10 +866,7 @@ final class PtxInterpreter {
             String space = parts[1];
             String type = parts[parts.length - 1];
             int size = Integer.parseInt(type.substring(1)) / 8;
-            Matcher m = ADDRESS.matcher(o.get(0));
-            if (!m.matches()) {
-                throw new IllegalArgumentException("bad address " + o.get(0));
-            }
+            Matcher m = address(o.get(0));
             long off = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
             String base = m.group(1);
             int v = src(o.get(1), type);
@@ -892,25 +883,39 @@ final class PtxInterpreter {
                 case "global" -> (r, t) -> {
                     long addr = r[a] + off;
                     Region g = global(t, addr, size);
-                    if (size == 8) {
-                        g.bytes().set(ValueLayout.JAVA_LONG_UNALIGNED, addr - g.base(), r[v]);
-                    } else {
-                        g.bytes().set(ValueLayout.JAVA_INT_UNALIGNED, addr - g.base(), (int) r[v]);
-                    }
+                    write(g.bytes(), addr - g.base(), size, r[v]);
                     return n;
                 };
                 case "shared" -> (r, t) -> {
                     long addr = r[a] + off;
                     sharedAccess(t, addr, size, true);
-                    if (size == 8) {
-                        t.block.shared.set(ValueLayout.JAVA_LONG_UNALIGNED, addr, r[v]);
-                    } else {
-                        t.block.shared.set(ValueLayout.JAVA_INT_UNALIGNED, addr, (int) r[v]);
-                    }
+                    write(t.block.shared, addr, size, r[v]);
                     return n;
                 };
                 default -> throw new IllegalArgumentException("stores to ." + space + " are not supported");
             };
+        }
+    }
+
+    private static Matcher address(String operand) {
+        Matcher m = ADDRESS.matcher(operand);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("bad address " + operand);
+        }
+        return m;
+    }
+
+    /** A 4- or 8-byte value at {@code at}; 4-byte values zero-extended. */
+    private static long read(MemorySegment seg, long at, int size) {
+        return size == 8 ? seg.get(ValueLayout.JAVA_LONG_UNALIGNED, at)
+                : seg.get(ValueLayout.JAVA_INT_UNALIGNED, at) & 0xFFFFFFFFL;
+    }
+
+    private static void write(MemorySegment seg, long at, int size, long value) {
+        if (size == 8) {
+            seg.set(ValueLayout.JAVA_LONG_UNALIGNED, at, value);
+        } else {
+            seg.set(ValueLayout.JAVA_INT_UNALIGNED, at, (int) value);
         }
     }
 
