@@ -110,22 +110,19 @@ public final class CudaBackend implements BackendProvider {
             long bytes = n * t.byteSize();
             // a kernel that may raise the error flag writes into a temporary, copied to the caller's
             // array only once the flag is known clear: a failed call writes nothing
-            long out;
-            boolean direct = call.out() instanceof GpuArray && !k.module().checksErrors();
-            if (direct) {
-                out = ((GpuArray) call.out()).pointer() + call.outOffset() * t.byteSize();
-            } else {
+            long device = call.out() instanceof GpuArray g ? g.pointer() + call.outOffset() * t.byteSize() : 0;
+            boolean direct = device != 0 && !k.module().checksErrors();
+            long out = device;
+            if (!direct) {
                 CudaContext.Allocation a = ctx.allocate(Math.max(1, bytes));
                 temps.add(a);
                 out = a.address();
             }
             ctx.launchMap(k, n, out, inputs, call.args());
-            if (call.out() instanceof GpuArray g) {
-                if (!direct) {
-                    ctx.copy(g.pointer() + call.outOffset() * t.byteSize(), out, bytes);
-                }
-            } else {
+            if (device == 0) {
                 ctx.download(out, call.out(), call.outOffset(), bytes, t);
+            } else if (!direct) {
+                ctx.copy(device, out, bytes);
             }
         } finally {
             temps.forEach(CudaContext.Allocation::run);

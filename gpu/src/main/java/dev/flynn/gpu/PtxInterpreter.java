@@ -750,11 +750,12 @@ final class PtxInterpreter {
             int retSlot = ret == null ? -1 : f.slot(ret);
             int[] from = argSlots.stream().mapToInt(Integer::intValue).toArray();
             int n = next;
+            // every function is registered before any is compiled: resolve the callee once, here
+            Function callee = p.functions.get(name);
+            if (callee == null || callee.entry) {
+                throw new IllegalArgumentException("call of unknown function " + name);
+            }
             return (r, t) -> {
-                Function callee = p.functions.get(name);
-                if (callee == null || callee.entry) {
-                    throw new Trap(LAUNCH_FAILED, "call of unknown function " + name);
-                }
                 if (callee.syncs) {
                     throw new Trap(LAUNCH_FAILED, "function " + name + " synchronises; the interpreter runs calls inline");
                 }
