@@ -43,6 +43,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BinaryOperator;
@@ -85,7 +86,12 @@ final class VectorCompiler {
     }
 
     static CpuKernel compile(KernelIR ir, List<Binding> inputs, Binding output) {
-        Plan plan = new Plan(ir, inputs, output);
+        return compile(ir, inputs, output, VectorRoutines.FAST_MATH);
+    }
+
+    /** Compiles in the given math mode ({@link VectorRoutines}): own exactly rounded math, or fast (SVML). */
+    static CpuKernel compile(KernelIR ir, List<Binding> inputs, Binding output, boolean fastMath) {
+        Plan plan = new Plan(ir, inputs, output, fastMath);
         byte[] bytes = CLASS_FILE.build(ClassDesc.of(VectorCompiler.class.getPackageName() + ".VectorKernel"), cb -> {
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
             cb.withInterfaceSymbols(CD_CPU_KERNEL);
@@ -156,9 +162,12 @@ final class VectorCompiler {
         final List<DType> speciesOrder = new ArrayList<>();
         /** Whether loops index with an int: only arrays (and scalars) are bound. */
         final boolean intLoop;
+        /** Transcendentals through the Vector API's operators (SVML) instead of Flynn's own routines. */
+        final boolean fastMath;
 
-        Plan(KernelIR ir, List<Binding> inputs, Binding output) {
+        Plan(KernelIR ir, List<Binding> inputs, Binding output, boolean fastMath) {
             this.ir = ir;
+            this.fastMath = fastMath;
             this.inputs = List.copyOf(inputs);
             this.output = output;
             Set<DType> used = EnumSet.noneOf(DType.class);
@@ -679,36 +688,14 @@ final class VectorCompiler {
                 return callTo(DType.BOOL, x.home(), VectorMask.class, "not");
             }
             x = exact(x);
-            String name = switch (op) {
-                case NEG -> "NEG";
-                case ABS -> "ABS";
-                case NOT -> "NOT";
-                case SQRT -> "SQRT";
-                case CBRT -> "CBRT";
-                case EXP -> "EXP";
-                case EXPM1 -> "EXPM1";
-                case LOG -> "LOG";
-                case LOG1P -> "LOG1P";
-                case LOG10 -> "LOG10";
-                case SIN -> "SIN";
-                case COS -> "COS";
-                case TAN -> "TAN";
-                case ASIN -> "ASIN";
-                case ACOS -> "ACOS";
-                case ATAN -> "ATAN";
-                case SINH -> "SINH";
-                case COSH -> "COSH";
-                case TANH -> "TANH";
-                case FLOOR, CEIL, RINT, SIGNUM -> null;
-            };
             load(x);
-            if (name == null) {
-                // no Vector API operator: built from exact ops in VectorMath
-                String helper = op.name().toLowerCase(java.util.Locale.ROOT);
-                c.invokestatic(CD_MATH, helper, MethodTypeDesc.of(desc(vc), desc(vc)));
+            Optional<VectorRoutines.Routine> routine = VectorRoutines.unary(op, plan.fastMath);
+            if (routine.isPresent()) {
+                c.invokestatic(routine.get().ownerDesc(), routine.get().name(), MethodTypeDesc.of(desc(vc), desc(vc)));
                 return store(t, t);
             }
-            op(name, VectorOperators.Unary.class);
+            // every other unary op's operator has the op's name
+            op(op.name(), VectorOperators.Unary.class);
             return callTo(t, t, vc, "lanewise", VectorOperators.Unary.class);
         }
 
@@ -726,21 +713,17 @@ final class VectorCompiler {
             }
             Class<?> vc = vectorClass(t);
             a = exact(a);
-            if (op == BinaryOp.POW) {
+            Optional<VectorRoutines.Routine> routine = t.isFloating() ? VectorRoutines.binary(op, plan.fastMath)
+                    : Optional.empty();
+            if (routine.isPresent()) {
                 b = exact(b);
                 load(a);
                 load(b);
-                c.invokestatic(CD_MATH, "pow", MethodTypeDesc.of(desc(vc), desc(vc), desc(vc)));
+                c.invokestatic(routine.get().ownerDesc(), routine.get().name(),
+                        MethodTypeDesc.of(desc(vc), desc(vc), desc(vc)));
                 return store(t, t);
             }
             if (op == BinaryOp.REM) {
-                if (t.isFloating()) {
-                    b = exact(b);
-                    load(a);
-                    load(b);
-                    c.invokestatic(CD_MATH, "rem", MethodTypeDesc.of(desc(vc), desc(vc), desc(vc)));
-                    return store(t, t);
-                }
                 // Java's integer % is a - (a / b) * b, with the same ArithmeticException for b == 0
                 Val q = binary(BinaryOp.DIV, a, b, t, pos);
                 Val qb = lanewise("MUL", q, b, t, null);

@@ -46,7 +46,15 @@ final class VectorProbe {
                     "pass -XX:MaxVectorSize with a power of two, such as 32 or 64");
         }
         return Availability.available(MODULE + ", " + bits + "-bit vectors (" + bits / 32 + " x f32, " + bits / 64
-                + " x f64), C2");
+                + " x f64), C2, " + mathLabel(VectorRoutines.FAST_MATH));
+    }
+
+    /** How transcendental results relate to Java's, for the backend's description. */
+    static String mathLabel(boolean fastMath) {
+        return fastMath ? "FAST math (flynn.simd.fastMath): transcendentals from the JDK's SVML stubs, whose bits"
+                + " change with JIT state and CPU; unset flynn.simd.fastMath for reproducible results"
+                : "own math (transcendentals from exactly rounded ops: the same bits interpreted, compiled and on"
+                + " every CPU)";
     }
 
     /** Why C2 will not compile, if an option turns it off; empty when C2 is on or the options cannot be read. */

@@ -1,0 +1,71 @@
+package dev.flynn.simd;
+
+import dev.flynn.ir.BinaryOp;
+import dev.flynn.ir.UnaryOp;
+
+import java.lang.constant.ClassDesc;
+import java.util.Optional;
+
+/**
+ * Which static method generated code calls for an op that is not a single exactly specified Vector API
+ * operator. A routine of a lane type's vector class {@code V} has the signature {@code V name(V)} or
+ * {@code V name(V, V)}; ops with no routine here are lowered to their {@code VectorOperators} operator.
+ *
+ * <p>By default every transcendental is a routine built from exactly rounded operations only, so its
+ * bits do not depend on JIT state, vector width or CPU. In fast mode ({@code flynn.simd.fastMath=true})
+ * the transcendentals go to the Vector API's operators instead, which C2 compiles to the JDK's SVML
+ * stubs: faster for some ops, but interpreted and compiled code round differently.
+ */
+final class VectorRoutines {
+    /** Read once: a JVM's compiled kernels all use one mode, so the kernel cache needs no mode in its key. */
+    static final boolean FAST_MATH = Boolean.getBoolean("flynn.simd.fastMath");
+
+    /** A static method {@code owner.name}. */
+    record Routine(Class<?> owner, String name) {
+        ClassDesc ownerDesc() {
+            return VectorCompiler.desc(owner);
+        }
+    }
+
+    private VectorRoutines() {
+    }
+
+    /** The routine computing {@code op}, or empty when its {@code VectorOperators} operator is used. */
+    static Optional<Routine> unary(UnaryOp op, boolean fastMath) {
+        Routine r = switch (op) {
+            // the Vector API has no such operator: built from exact ops in every mode
+            case FLOOR -> math("floor");
+            case CEIL -> math("ceil");
+            case RINT -> math("rint");
+            case SIGNUM -> math("signum");
+            // not yet in Flynn's own math: the Vector API operator in both modes
+            case EXP, EXPM1, LOG, LOG1P, LOG10, CBRT, SINH, COSH, TANH, SIN, COS, TAN, ASIN, ACOS, ATAN -> null;
+            // exactly specified operators
+            case NEG, ABS, NOT, SQRT -> null;
+        };
+        return Optional.ofNullable(r);
+    }
+
+    /** The routine computing {@code op} on floating-point lanes, or empty when its operator is used. */
+    static Optional<Routine> binary(BinaryOp op, boolean fastMath) {
+        Routine r = switch (op) {
+            // Java's % on floats has no SIMD instruction
+            case REM -> math("rem");
+            // C2's POW follows C99 where Java differs; VectorMath.pow patches those lanes
+            case POW -> math("pow");
+            // not yet in Flynn's own math: the Vector API operator in both modes
+            case HYPOT, ATAN2 -> null;
+            case ADD, SUB, MUL, DIV, MIN, MAX, AND, OR, XOR, SHL, SHR, USHR -> null;
+        };
+        return Optional.ofNullable(r);
+    }
+
+    private static Routine math(String name) {
+        return new Routine(VectorMath.class, name);
+    }
+
+    /** Flynn's own routine, or none (the SVML-backed operator) in fast mode. */
+    static Routine own(boolean fastMath, Class<?> owner, String name) {
+        return fastMath ? null : new Routine(owner, name);
+    }
+}
