@@ -27,6 +27,8 @@ import java.util.Optional;
  *   atom    := number | name | name '(' args ')' | '(' expr ')'
  * </pre>
  * Numbers: {@code 2}, {@code 2.5}, {@code 1e-3}, {@code inf}, {@code nan}, {@code pi}, {@code e}.
+ * Integer literals are I32 where they fit, else I64, up to {@code 9223372036854775807};
+ * {@code -9223372036854775808} is allowed as in Java, its digits directly after a unary minus.
  * Functions: every op ({@code exp}, {@code atan2}, {@code fma}, {@code where}/{@code select},
  * {@code min}, ...) and casts {@code f32(x)}, {@code f64(x)}, {@code i32(x)}, {@code i64(x)}.
  * Every error names the problem and points at it with a caret.
@@ -219,7 +221,7 @@ final class ExpressionParser {
     /** Whether the number at {@code pos} is followed by {@code **}: then {@code -2**2} is {@code -(2**2)}. */
     private boolean followedByPower() {
         int save = pos;
-        number(false, pos);
+        scanNumber();
         skipSpace();
         boolean power = peek("**");
         pos = save;
@@ -308,13 +310,42 @@ final class ExpressionParser {
         return inputs.get(i);
     }
 
+    /**
+     * Parses the number at {@code pos}. An integer's magnitude may be 2^63 only when {@code negative}:
+     * as in Java (JLS 3.10.1), {@code -9223372036854775808} is Long.MIN_VALUE, the literal right after
+     * a unary minus, while the same digits anywhere else overflow.
+     */
     private Expr number(boolean negative, int at) {
         skipSpace();
+        int start = scanNumber();
+        String text = src.substring(start, pos);
+        if (pos < src.length() && (Character.isLetter(src.charAt(pos)) || src.charAt(pos) == '_')) {
+            throw error("malformed number '" + text + src.charAt(pos) + "'", start);
+        }
+        boolean floating = text.contains(".") || text.contains("e") || text.contains("E");
+        try {
+            if (floating) {
+                double v = Double.parseDouble(text);
+                return Expr.lit(negative ? -v : v);
+            }
+            long v = Long.parseLong(negative ? "-" + text : text);
+            return Expr.lit(v);
+        } catch (NumberFormatException e) {
+            if (!floating && text.chars().allMatch(Character::isDigit)) {
+                throw error("integer literal " + text + " is too large: integer literals go up to "
+                        + Long.MAX_VALUE + " (I64), and " + Long.MIN_VALUE + " written with its minus sign;"
+                        + " write " + text + ".0 for a floating-point value", start);
+            }
+            throw error("malformed number '" + text + "'", start);
+        }
+    }
+
+    /** Moves {@code pos} past a number's digits, point and exponent; returns where the number starts. */
+    private int scanNumber() {
         int start = pos;
         while (pos < src.length() && (Character.isDigit(src.charAt(pos)) || src.charAt(pos) == '.')) {
             pos++;
         }
-        boolean floating = src.substring(start, pos).contains(".");
         if (pos < src.length() && (src.charAt(pos) == 'e' || src.charAt(pos) == 'E')) {
             int save = pos;
             pos++;
@@ -325,25 +356,11 @@ final class ExpressionParser {
                 while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
                     pos++;
                 }
-                floating = true;
             } else {
                 pos = save;
             }
         }
-        String text = src.substring(start, pos);
-        if (pos < src.length() && (Character.isLetter(src.charAt(pos)) || src.charAt(pos) == '_')) {
-            throw error("malformed number '" + text + src.charAt(pos) + "'", start);
-        }
-        try {
-            if (floating) {
-                double v = Double.parseDouble(text);
-                return Expr.lit(negative ? -v : v);
-            }
-            long v = Long.parseLong(negative ? "-" + text : text);
-            return Expr.lit(v);
-        } catch (NumberFormatException e) {
-            throw error("malformed number '" + text + "'", start);
-        }
+        return start;
     }
 
     private Expr call(String name, List<Expr> a, int at) {

@@ -101,6 +101,43 @@ class ExpressionParserTest {
         assertParsesAs("x * 3000000000", I64, (x, y, z) -> x.mul(3_000_000_000L));
     }
 
+    /** JLS 3.10.1: the magnitude 2^63 (2^31 for int) is a literal only as the operand of a unary minus. */
+    @Test
+    void integerLiteralsReachTheirMinimumOnlyWithAUnaryMinus() {
+        assertParsesAs("x + (-9223372036854775808)", I64, (x, y, z) -> x.add(Expr.lit(Long.MIN_VALUE)));
+        assertParsesAs("x + - 9223372036854775808", I64, (x, y, z) -> x.add(Expr.lit(Long.MIN_VALUE)));
+        assertParsesAs("x * -9223372036854775808 + y", I64, (x, y, z) -> x.mul(Long.MIN_VALUE).add(y));
+        assertParsesAs("x - 9223372036854775807", I64, (x, y, z) -> x.sub(Long.MAX_VALUE));
+        assertParsesAs("x - -9223372036854775807", I64, (x, y, z) -> x.sub(-Long.MAX_VALUE));
+        assertParsesAs("--9223372036854775808 + x", I64, (x, y, z) -> Expr.lit(Long.MIN_VALUE).neg().add(x));
+        assertError("x + 9223372036854775808", List.of("x"), List.of(I64), 4, "integer literal 9223372036854775808 is too large");
+        assertError("x + -(9223372036854775808)", List.of("x"), List.of(I64), 6, "is too large");
+        assertError("x + -9223372036854775809", List.of("x"), List.of(I64), 5, "integer literal 9223372036854775809 is too large");
+        assertError("x + 99999999999999999999", List.of("x"), List.of(I64), 4, "is too large");
+        // with a power after it the literal is the operand of **, not of the minus: -(2^63 ** 2)
+        assertError("-9223372036854775808 ** 2 + x", List.of("x"), List.of(I64), 1, "is too large");
+        assertEquals(Long.MIN_VALUE, Kernel.parse("x + (-9223372036854775808)", List.of("x"), List.of(I64)).constants()[0]);
+    }
+
+    /** Weak literals (docs/SEMANTICS.md): an integer literal in the int range keeps an I32 partner I32, beyond it makes I64. */
+    @Test
+    void integerLiteralsAreI32WithinTheIntRangeAndI64Beyond() {
+        List<String> x = List.of("x");
+        List<DType> i32 = List.of(I32);
+        record Case(String src, DType type, long value) {
+        }
+        for (Case c : List.of(new Case("x + -2147483648", I32, Integer.MIN_VALUE),
+                new Case("x + 2147483647", I32, Integer.MAX_VALUE),
+                new Case("x + 2147483648", I64, 1L << 31),
+                new Case("x + -2147483649", I64, -(1L << 31) - 1),
+                new Case("x + -9223372036854775808", I64, Long.MIN_VALUE),
+                new Case("x + 9223372036854775807", I64, Long.MAX_VALUE))) {
+            Kernel k = Kernel.parse(c.src(), x, i32);
+            assertEquals(c.type(), k.resultType(), c.src());
+            assertArrayEquals(new long[]{c.value()}, k.constants(), c.src());
+        }
+    }
+
     @Test
     void inputsAreInferredInOrderOfAppearance() {
         Kernel k = Kernel.parse("b * 2 + a", F32);
