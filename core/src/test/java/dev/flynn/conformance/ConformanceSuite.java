@@ -1331,6 +1331,30 @@ public abstract class ConformanceSuite {
         return tests.stream();
     }
 
+    /**
+     * How many zero divisors the forked check of {@link #divisionByZeroKeepsItsMessageOnceCompiled}
+     * feeds each kernel: enough for HotSpot to compile a Java backend's loop and to give up on an
+     * exception thrown often (it does after a few hundred). A backend that raises the exception
+     * outside generated Java code may lower it.
+     */
+    protected int hotThrows() {
+        return 20_000;
+    }
+
+    /**
+     * Every backend throws Java's {@code ArithmeticException("/ by zero")} with a stack trace, also once
+     * its code is compiled and has thrown thousands of times. Runs in a JVM of its own with
+     * {@code -Xbatch -XX:-BackgroundCompilation}, so that compilation happens at the same counts on
+     * every run, whatever the machine's load.
+     */
+    @Test
+    void divisionByZeroKeepsItsMessageOnceCompiled() throws Exception {
+        ForkedJvm.Result r = ForkedJvm.run(List.of("-Xbatch", "-XX:-BackgroundCompilation", "-XX:+OmitStackTraceInFastThrow"),
+                RepeatedDivisionByZero.class, backend().id(), String.valueOf(hotThrows()));
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains((8L * hotThrows()) + " ArithmeticExceptions"), r.output());
+    }
+
     @Test
     void selectEvaluatesBothOperandsSoAnUnselectedDivisionByZeroStillThrows() {
         Kernel k = Kernel.map(DType.I32, DType.I32, (x, y) -> Expr.select(y.ne(0), x.div(y), Expr.lit(0)));

@@ -166,7 +166,11 @@ final class ScalarCodegen {
         }
     }
 
-    /** Emits the typed arithmetic instruction ({@code fadd}, {@code idiv}, ...): integer division by zero throws. */
+    /**
+     * Emits the typed arithmetic instruction ({@code fadd}, {@code dmul}, ...). Integer {@code /} and
+     * {@code %} call {@link ScalarOps}, which throws the ArithmeticException itself: the one {@code idiv}
+     * raises loses its message and stack trace once HotSpot compiles a hot loop that throws it often.
+     */
     private static void arith(CodeBuilder cob, String op, TypeKind k) {
         switch (op + k) {
             case "addFLOAT" -> cob.fadd();
@@ -183,12 +187,12 @@ final class ScalarCodegen {
             case "mulLONG" -> cob.lmul();
             case "divFLOAT" -> cob.fdiv();
             case "divDOUBLE" -> cob.ddiv();
-            case "divINT" -> cob.idiv();
-            case "divLONG" -> cob.ldiv();
+            case "divINT" -> cob.invokestatic(CD_OPS, "div", MethodTypeDesc.of(CD_int, CD_int, CD_int));
+            case "divLONG" -> cob.invokestatic(CD_OPS, "div", MethodTypeDesc.of(CD_long, CD_long, CD_long));
             case "remFLOAT" -> cob.frem();
             case "remDOUBLE" -> cob.drem();
-            case "remINT" -> cob.irem();
-            case "remLONG" -> cob.lrem();
+            case "remINT" -> cob.invokestatic(CD_OPS, "rem", MethodTypeDesc.of(CD_int, CD_int, CD_int));
+            case "remLONG" -> cob.invokestatic(CD_OPS, "rem", MethodTypeDesc.of(CD_long, CD_long, CD_long));
             default -> throw new IllegalStateException(op + " on " + k);
         }
     }

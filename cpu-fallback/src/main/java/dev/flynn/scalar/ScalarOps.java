@@ -53,6 +53,42 @@ public final class ScalarOps {
     public static long select(boolean m, long a, long b) { return m ? a : b; }
     public static boolean select(boolean m, boolean a, boolean b) { return m ? a : b; }
 
+    // Integer / and %: Java's ArithmeticException, created here rather than raised by idiv, since a hot
+    // compiled loop replaces idiv's implicit exception by a preallocated one without message or stack
+    // trace (HotSpot's OmitStackTraceInFastThrow). After the test C2 knows b != 0 and drops its own check.
+    public static int div(int a, int b) {
+        if (b == 0) {
+            throw divisionByZero();
+        }
+        return a / b;
+    }
+
+    public static long div(long a, long b) {
+        if (b == 0) {
+            throw divisionByZero();
+        }
+        return a / b;
+    }
+
+    public static int rem(int a, int b) {
+        if (b == 0) {
+            throw divisionByZero();
+        }
+        return a % b;
+    }
+
+    public static long rem(long a, long b) {
+        if (b == 0) {
+            throw divisionByZero();
+        }
+        return a % b;
+    }
+
+    /** The message Java's own integer division gives, as every backend does. */
+    private static ArithmeticException divisionByZero() {
+        return new ArithmeticException("/ by zero");
+    }
+
     // Neumaier: the new compensation after s + v rounded to t
     public static float neumaier(float c, float s, float v, float t) {
         return Math.abs(s) >= Math.abs(v) ? c + ((s - t) + v) : c + ((v - t) + s);
