@@ -12,8 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A recursive-descent parser for kernel expressions. Grammar, loosest binding first:
+ * An operator-precedence parser for kernel expressions. It keeps pending operators and open
+ * parentheses on explicit stacks rather than recursing, so any nesting depth parses, on any thread.
+ * Grammar, loosest binding first:
  * <pre>
+ *   program := ('let' name '=' expr (',' name '=' expr)* 'in')? expr
  *   expr    := or
  *   or      := xor ('|' xor)*            also 'or'
  *   xor     := and ('^' and)*
@@ -42,6 +45,8 @@ final class ExpressionParser {
     private final DType inferredType;
     private final boolean inferNames;
     private final List<Expr> inputs = new ArrayList<>();
+    /** Names bound with {@code let}: the same value wherever the name is used. */
+    private final Map<String, Expr> bound = new java.util.HashMap<>();
 
     private ExpressionParser(String src, List<String> names, List<DType> types, DType inferredType) {
         this.src = src;
@@ -75,7 +80,7 @@ final class ExpressionParser {
         if (p.pos >= src.length()) {
             throw p.error("empty expression", 0);
         }
-        Expr body = p.expr();
+        Expr body = p.program();
         p.skipSpace();
         if (p.pos < src.length()) {
             throw p.error("unexpected '" + src.charAt(p.pos) + "'", p.pos);
@@ -93,129 +98,226 @@ final class ExpressionParser {
     private static boolean isReserved(String n) {
         String l = n.toLowerCase(Locale.ROOT);
         return FUNCTIONS.containsKey(l) || l.equals("inf") || l.equals("nan") || l.equals("pi") || l.equals("e")
-                || l.equals("and") || l.equals("or") || l.equals("not") || l.equals("true") || l.equals("false");
+                || l.equals("and") || l.equals("or") || l.equals("not") || l.equals("true") || l.equals("false")
+                || l.equals("let") || l.equals("in");
     }
 
     // ---- grammar ---------------------------------------------------------------------------------
 
+    /** {@code let a = e1, b = e2 in body}, or a plain expression. */
+    private Expr program() {
+        if (!eatWord("let")) {
+            return expr();
+        }
+        String last;
+        do {
+            int at = peekAt();
+            if (pos >= src.length() || !(Character.isLetter(src.charAt(pos)) || src.charAt(pos) == '_')) {
+                throw error("expected a name to bind after 'let'", at);
+            }
+            last = word();
+            if (isReserved(last)) {
+                throw error("'" + last + "' is reserved and cannot be bound", at);
+            }
+            if (bound.containsKey(last)) {
+                throw error("'" + last + "' is bound twice", at);
+            }
+            if (peek("==") || !eat("=")) {
+                throw error("expected '=' after the name " + last, peekAt());
+            }
+            Expr value = expr();
+            if (known.containsKey(last)) {
+                throw error("'" + last + "' names an input; bind another name", at);
+            }
+            bound.put(last, value);
+        } while (eat(","));
+        if (!eatWord("in")) {
+            throw error("expected ',' or 'in' after the binding of " + last, peekAt());
+        }
+        return expr();
+    }
+
+    /** What waits on the operator stack: an operator for its right operand, or an open parenthesis or call. */
+    private enum Kind { BINARY, COMPARE, NEG, NOT, POW, PAREN, CALL }
+
+    private record Pending(Kind kind, int prec, BinaryOp binary, CompareOp compare, String function, List<Expr> args,
+                           int at) {
+        static Pending of(Kind kind, int prec, int at) {
+            return new Pending(kind, prec, null, null, null, null, at);
+        }
+
+        boolean barrier() {
+            return kind == Kind.PAREN || kind == Kind.CALL;
+        }
+    }
+
+    // binding strength: 1 or, 2 xor, 3 and, 4 compare, 5 shift, 6 additive, 7 multiplicative, 8 prefix, 9 power
+    private static final int PREFIX = 8;
+    private static final int POWER = 9;
+
+    /**
+     * One expression, up to the first token that cannot continue it. Operator precedence with
+     * explicit stacks instead of recursion, so nesting depth is bounded by memory only, not by the
+     * thread's stack.
+     */
     private Expr expr() {
-        return or();
-    }
-
-    private Expr or() {
-        Expr left = xor();
+        List<Expr> values = new ArrayList<>();
+        List<Pending> ops = new ArrayList<>();
         while (true) {
+            // a value, after any prefix operators and open parentheses
             int at = peekAt();
-            if (eat("||") || eat("|") || eatWord("or")) {
-                left = op(at, left, xor(), BinaryOp.OR);
+            if (pos >= src.length()) {
+                throw error("expected a value, found the end of the expression", pos);
+            }
+            char ch = src.charAt(pos);
+            if (ch == '-') {
+                pos++;
+                skipSpace();
+                if (pos < src.length() && (Character.isDigit(src.charAt(pos)) || src.charAt(pos) == '.')
+                        && !followedByPower()) {
+                    values.add(number(true, at));
+                } else {
+                    ops.add(Pending.of(Kind.NEG, PREFIX, at));
+                    continue;
+                }
+            } else if (ch == '+') {
+                pos++;
+                continue;
+            } else if (eat("!") || eat("~") || eatWord("not")) {
+                ops.add(Pending.of(Kind.NOT, PREFIX, at));
+                continue;
+            } else if (Character.isDigit(ch) || ch == '.') {
+                values.add(number(false, at));
+            } else if (eat("(")) {
+                ops.add(Pending.of(Kind.PAREN, 0, at));
+                continue;
+            } else if (Character.isLetter(ch) || ch == '_') {
+                String word = word();
+                skipSpace();
+                if (eat("(")) {
+                    if (eat(")")) {
+                        values.add(call(word, List.of(), at));
+                    } else {
+                        ops.add(new Pending(Kind.CALL, 0, null, null, word, new ArrayList<>(), at));
+                        continue;
+                    }
+                } else {
+                    values.add(name(word, at));
+                }
             } else {
-                return left;
+                throw error("unexpected '" + ch + "'", pos);
+            }
+            // after a value: an infix operator, a closing parenthesis or comma, or the end of this expression
+            while (true) {
+                int opAt = peekAt();
+                if (eat("**")) {
+                    // right-associative and tighter than a prefix on its left: nothing to reduce yet
+                    ops.add(Pending.of(Kind.POW, POWER, opAt));
+                    break;
+                }
+                Pending infix = infix(opAt);
+                if (infix != null) {
+                    if (reduce(values, ops, infix.prec()) && infix.kind() == Kind.COMPARE) {
+                        throw error("comparisons do not chain; combine them with & (and)", opAt);
+                    }
+                    ops.add(infix);
+                    break;
+                }
+                int open = openBarrier(ops);
+                if (open >= 0 && (peek(")") || peek(","))) {
+                    reduce(values, ops, 1);
+                    Pending barrier = ops.get(open);
+                    if (barrier.kind() == Kind.PAREN && peek(",")) {
+                        throw error("expected ')' to close the '(' at " + barrier.at() + ", found ','", opAt);
+                    }
+                    if (barrier.kind() == Kind.CALL) {
+                        barrier.args().add(values.removeLast());
+                    }
+                    if (eat(",")) {
+                        break;
+                    }
+                    eat(")");
+                    ops.removeLast();
+                    if (barrier.kind() == Kind.CALL) {
+                        values.add(call(barrier.function(), barrier.args(), barrier.at()));
+                    }
+                    continue;
+                }
+                if (open >= 0) {
+                    Pending barrier = ops.get(open);
+                    String what = barrier.kind() == Kind.PAREN ? "to close the '(' at " + barrier.at()
+                            : "to close the call of " + barrier.function();
+                    throw error("expected ')' " + what + (opAt < src.length() ? ", found '" + src.charAt(opAt) + "'"
+                            : ", found the end of the expression"), opAt);
+                }
+                reduce(values, ops, 1);
+                return values.removeLast();
             }
         }
     }
 
-    private Expr xor() {
-        Expr left = and();
-        while (true) {
-            int at = peekAt();
-            if (eat("^")) {
-                left = op(at, left, and(), BinaryOp.XOR);
-            } else {
-                return left;
-            }
+    /** The infix operator at {@code at} (consumed), or null. */
+    private Pending infix(int at) {
+        if (peek("**")) {
+            return null;
         }
+        BinaryOp b = null;
+        int prec = 0;
+        if (eat("*")) { b = BinaryOp.MUL; prec = 7; }
+        else if (eat("/")) { b = BinaryOp.DIV; prec = 7; }
+        else if (eat("%")) { b = BinaryOp.REM; prec = 7; }
+        else if (eat("+")) { b = BinaryOp.ADD; prec = 6; }
+        else if (eat("-")) { b = BinaryOp.SUB; prec = 6; }
+        else if (eat(">>>")) { b = BinaryOp.USHR; prec = 5; }
+        else if (eat("<<")) { b = BinaryOp.SHL; prec = 5; }
+        else if (eat(">>")) { b = BinaryOp.SHR; prec = 5; }
+        else if (eat("&&") || eat("&") || eatWord("and")) { b = BinaryOp.AND; prec = 3; }
+        else if (eat("^")) { b = BinaryOp.XOR; prec = 2; }
+        else if (eat("||") || eat("|") || eatWord("or")) { b = BinaryOp.OR; prec = 1; }
+        if (b != null) {
+            return new Pending(Kind.BINARY, prec, b, null, null, null, at);
+        }
+        CompareOp c = eat("<=") ? CompareOp.LE : eat(">=") ? CompareOp.GE : eat("==") ? CompareOp.EQ
+                : eat("!=") ? CompareOp.NE : eat("<") ? CompareOp.LT : eat(">") ? CompareOp.GT : null;
+        return c == null ? null : new Pending(Kind.COMPARE, 4, null, c, null, null, at);
     }
 
-    private Expr and() {
-        Expr left = cmp();
-        while (true) {
-            int at = peekAt();
-            if (eat("&&") || eat("&") || eatWord("and")) {
-                left = op(at, left, cmp(), BinaryOp.AND);
-            } else {
-                return left;
+    private static int openBarrier(List<Pending> ops) {
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            if (ops.get(i).barrier()) {
+                return i;
             }
         }
+        return -1;
     }
 
-    private Expr cmp() {
-        Expr left = shift();
-        int at = peekAt();
-        CompareOp c = null;
-        if (eat("<=")) c = CompareOp.LE;
-        else if (eat(">=")) c = CompareOp.GE;
-        else if (eat("==")) c = CompareOp.EQ;
-        else if (eat("!=")) c = CompareOp.NE;
-        else if (!peek("<<") && eat("<")) c = CompareOp.LT;
-        else if (!peek(">>") && eat(">")) c = CompareOp.GT;
-        if (c == null) {
-            return left;
+    /**
+     * Applies the pending operators that bind at least as tightly as {@code prec}, down to the
+     * nearest open parenthesis or call. Returns whether one of them was a comparison.
+     */
+    private boolean reduce(List<Expr> values, List<Pending> ops, int prec) {
+        boolean compared = false;
+        while (!ops.isEmpty() && !ops.getLast().barrier() && ops.getLast().prec() >= prec) {
+            Pending p = ops.removeLast();
+            Expr right = values.removeLast();
+            Expr r = switch (p.kind()) {
+                case NEG -> guard(p.at(), right::neg);
+                case NOT -> guard(p.at(), right::not);
+                case POW -> {
+                    Expr base = values.removeLast();
+                    yield guard(p.at(), () -> Expr.binary(BinaryOp.POW, base, right));
+                }
+                case BINARY -> op(p.at(), values.removeLast(), right, p.binary());
+                case COMPARE -> {
+                    compared = true;
+                    Expr left = values.removeLast();
+                    yield guard(p.at(), () -> Expr.compare(p.compare(), left, right));
+                }
+                case PAREN, CALL -> throw new IllegalStateException("barriers are not reduced");
+            };
+            values.add(r);
         }
-        Expr right = shift();
-        final CompareOp op = c;
-        Expr r = guard(at, () -> Expr.compare(op, left, right));
-        int next = peekAt();
-        if (peek("<") && !peek("<<") || peek(">") && !peek(">>") || peek("==") || peek("!=")) {
-            throw error("comparisons do not chain; combine them with & (and)", next);
-        }
-        return r;
-    }
-
-    private Expr shift() {
-        Expr left = add();
-        while (true) {
-            int at = peekAt();
-            BinaryOp op = eat(">>>") ? BinaryOp.USHR : eat("<<") ? BinaryOp.SHL : eat(">>") ? BinaryOp.SHR : null;
-            if (op == null) {
-                return left;
-            }
-            left = op(at, left, add(), op);
-        }
-    }
-
-    private Expr add() {
-        Expr left = mul();
-        while (true) {
-            int at = peekAt();
-            BinaryOp op = eat("+") ? BinaryOp.ADD : eat("-") ? BinaryOp.SUB : null;
-            if (op == null) {
-                return left;
-            }
-            left = op(at, left, mul(), op);
-        }
-    }
-
-    private Expr mul() {
-        Expr left = unary();
-        while (true) {
-            int at = peekAt();
-            BinaryOp op = peek("**") ? null : eat("*") ? BinaryOp.MUL : eat("/") ? BinaryOp.DIV : eat("%") ? BinaryOp.REM : null;
-            if (op == null) {
-                return left;
-            }
-            left = op(at, left, unary(), op);
-        }
-    }
-
-    private Expr unary() {
-        int at = peekAt();
-        if (eat("-")) {
-            skipSpace();
-            if (pos < src.length() && (Character.isDigit(src.charAt(pos)) || src.charAt(pos) == '.')
-                    && !followedByPower()) {
-                return number(true, at);
-            }
-            Expr x = unary();
-            return guard(at, x::neg);
-        }
-        if (eat("+")) {
-            return unary();
-        }
-        if (eat("!") || eat("~") || eatWord("not")) {
-            Expr x = unary();
-            return guard(at, x::not);
-        }
-        return power();
+        return compared;
     }
 
     /** Whether the number at {@code pos} is followed by {@code **}: then {@code -2**2} is {@code -(2**2)}. */
@@ -226,51 +328,6 @@ final class ExpressionParser {
         boolean power = peek("**");
         pos = save;
         return power;
-    }
-
-    private Expr power() {
-        Expr base = atom();
-        int at = peekAt();
-        if (eat("**")) {
-            Expr exponent = unary();
-            return guard(at, () -> Expr.binary(BinaryOp.POW, base, exponent));
-        }
-        return base;
-    }
-
-    private Expr atom() {
-        skipSpace();
-        int at = pos;
-        if (pos >= src.length()) {
-            throw error("expected a value, found the end of the expression", pos);
-        }
-        char ch = src.charAt(pos);
-        if (Character.isDigit(ch) || ch == '.') {
-            return number(false, at);
-        }
-        if (eat("(")) {
-            Expr e = expr();
-            expect(")", "to close the '(' at " + at);
-            return e;
-        }
-        if (Character.isLetter(ch) || ch == '_') {
-            String word = word();
-            skipSpace();
-            if (peek("(")) {
-                pos++;
-                List<Expr> args = new ArrayList<>();
-                skipSpace();
-                if (!peek(")")) {
-                    do {
-                        args.add(expr());
-                    } while (eat(","));
-                }
-                expect(")", "to close the call of " + word);
-                return call(word, args, at);
-            }
-            return name(word, at);
-        }
-        throw error("unexpected '" + ch + "'", pos);
     }
 
     private Expr name(String word, int at) {
@@ -289,6 +346,10 @@ final class ExpressionParser {
             }
             default -> {
             }
+        }
+        Expr let = bound.get(word);
+        if (let != null) {
+            return let;
         }
         Integer i = known.get(word);
         if (i == null) {

@@ -283,40 +283,28 @@ public final class Kernel {
         return new Kernel(ir, names, reduction, constants, text);
     }
 
-    private static Node hoist(Node n, List<Long> bits, Map<Node, Node> memo) {
-        Node done = memo.get(n);
-        if (done != null) {
-            return done;
+    /** Rebuilds {@code root} with each literal object given the next slot, operands first (no recursion). */
+    private static Node hoist(Node root, List<Long> bits, Map<Node, Node> memo) {
+        for (Node n : Schedule.occurrences(root)) {
+            if (memo.containsKey(n)) {
+                continue;
+            }
+            Node r = switch (n) {
+                case Node.Input in -> in;
+                case Node.Const c -> {
+                    bits.add(c.bits());
+                    yield c.withSlot(bits.size() - 1);
+                }
+                case Node.Unary u -> new Node.Unary(u.op(), memo.get(u.x()), u.type());
+                case Node.Binary bin -> new Node.Binary(bin.op(), memo.get(bin.a()), memo.get(bin.b()), bin.type());
+                case Node.Ternary t -> new Node.Ternary(t.op(), memo.get(t.a()), memo.get(t.b()), memo.get(t.c()), t.type());
+                case Node.Compare c -> new Node.Compare(c.op(), memo.get(c.a()), memo.get(c.b()));
+                case Node.Select s -> new Node.Select(memo.get(s.mask()), memo.get(s.a()), memo.get(s.b()), s.type());
+                case Node.Cast c -> new Node.Cast(memo.get(c.x()), c.type());
+            };
+            memo.put(n, r);
         }
-        Node r = switch (n) {
-            case Node.Input in -> in;
-            case Node.Const c -> {
-                bits.add(c.bits());
-                yield c.withSlot(bits.size() - 1);
-            }
-            case Node.Unary u -> new Node.Unary(u.op(), hoist(u.x(), bits, memo), u.type());
-            case Node.Binary bin -> {
-                Node a = hoist(bin.a(), bits, memo);
-                yield new Node.Binary(bin.op(), a, hoist(bin.b(), bits, memo), bin.type());
-            }
-            case Node.Ternary t -> {
-                Node a = hoist(t.a(), bits, memo);
-                Node bb = hoist(t.b(), bits, memo);
-                yield new Node.Ternary(t.op(), a, bb, hoist(t.c(), bits, memo), t.type());
-            }
-            case Node.Compare c -> {
-                Node a = hoist(c.a(), bits, memo);
-                yield new Node.Compare(c.op(), a, hoist(c.b(), bits, memo));
-            }
-            case Node.Select s -> {
-                Node m = hoist(s.mask(), bits, memo);
-                Node a = hoist(s.a(), bits, memo);
-                yield new Node.Select(m, a, hoist(s.b(), bits, memo), s.type());
-            }
-            case Node.Cast c -> new Node.Cast(hoist(c.x(), bits, memo), c.type());
-        };
-        memo.put(n, r);
-        return r;
+        return memo.get(root);
     }
 
     /**

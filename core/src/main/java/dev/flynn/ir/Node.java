@@ -2,10 +2,19 @@ package dev.flynn.ir;
 
 import dev.flynn.DType;
 
+import java.util.List;
+import java.util.Objects;
+
 /**
  * A node of a kernel's IR: an immutable tree (a DAG where the user reused a value).
  * Every backend lowers it with an exhaustive {@code switch}, so a new node type is a compile error
  * in each backend until it is lowered there.
+ *
+ * <p>Equality is structural. A traced expression such as {@code s = s.mul(s)} repeated is a DAG whose
+ * tree is exponentially large, so the operation nodes are classes rather than records: each caches
+ * its hash, computed from its operands' at construction, and compares without recursion, once per
+ * distinct pair of nodes ({@link Structure}). Walk a graph through {@link Schedule}, never by
+ * recursion: the depth of an expression is not bounded.
  *
  * <p>Invariants (checked by {@link Verifier}): operands of an arithmetic, logic, compare, select or
  * ternary node all have the node's operand type (implicit conversions are explicit {@link Cast}s);
@@ -68,28 +77,283 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
         }
     }
 
-    record Unary(UnaryOp op, Node x, DType type) implements Node {
+    /** {@code op(x)}. */
+    final class Unary implements Node {
+        private final UnaryOp op;
+        private final Node x;
+        private final DType type;
+        private final int hash;
+
+        public Unary(UnaryOp op, Node x, DType type) {
+            this.op = Objects.requireNonNull(op, "op");
+            this.x = Objects.requireNonNull(x, "x");
+            this.type = Objects.requireNonNull(type, "type");
+            this.hash = Structure.hash(1, op.ordinal(), type, x);
+        }
+
+        public UnaryOp op() {
+            return op;
+        }
+
+        public Node x() {
+            return x;
+        }
+
+        @Override
+        public DType type() {
+            return type;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Unary u && Structure.equal(this, u);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this, List.of());
+        }
     }
 
-    record Binary(BinaryOp op, Node a, Node b, DType type) implements Node {
+    /** {@code a op b}, or {@code op(a, b)} for functions. */
+    final class Binary implements Node {
+        private final BinaryOp op;
+        private final Node a;
+        private final Node b;
+        private final DType type;
+        private final int hash;
+
+        public Binary(BinaryOp op, Node a, Node b, DType type) {
+            this.op = Objects.requireNonNull(op, "op");
+            this.a = Objects.requireNonNull(a, "a");
+            this.b = Objects.requireNonNull(b, "b");
+            this.type = Objects.requireNonNull(type, "type");
+            this.hash = Structure.hash(2, op.ordinal(), type, a, b);
+        }
+
+        public BinaryOp op() {
+            return op;
+        }
+
+        public Node a() {
+            return a;
+        }
+
+        public Node b() {
+            return b;
+        }
+
+        @Override
+        public DType type() {
+            return type;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Binary other && Structure.equal(this, other);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this, List.of());
+        }
     }
 
-    record Ternary(TernaryOp op, Node a, Node b, Node c, DType type) implements Node {
+    /** {@code op(a, b, c)}. */
+    final class Ternary implements Node {
+        private final TernaryOp op;
+        private final Node a;
+        private final Node b;
+        private final Node c;
+        private final DType type;
+        private final int hash;
+
+        public Ternary(TernaryOp op, Node a, Node b, Node c, DType type) {
+            this.op = Objects.requireNonNull(op, "op");
+            this.a = Objects.requireNonNull(a, "a");
+            this.b = Objects.requireNonNull(b, "b");
+            this.c = Objects.requireNonNull(c, "c");
+            this.type = Objects.requireNonNull(type, "type");
+            this.hash = Structure.hash(3, op.ordinal(), type, a, b, c);
+        }
+
+        public TernaryOp op() {
+            return op;
+        }
+
+        public Node a() {
+            return a;
+        }
+
+        public Node b() {
+            return b;
+        }
+
+        public Node c() {
+            return c;
+        }
+
+        @Override
+        public DType type() {
+            return type;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Ternary other && Structure.equal(this, other);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this, List.of());
+        }
     }
 
     /** A comparison of two operands of the same type; the result is a mask. */
-    record Compare(CompareOp op, Node a, Node b) implements Node {
+    final class Compare implements Node {
+        private final CompareOp op;
+        private final Node a;
+        private final Node b;
+        private final int hash;
+
+        public Compare(CompareOp op, Node a, Node b) {
+            this.op = Objects.requireNonNull(op, "op");
+            this.a = Objects.requireNonNull(a, "a");
+            this.b = Objects.requireNonNull(b, "b");
+            this.hash = Structure.hash(4, op.ordinal(), DType.BOOL, a, b);
+        }
+
+        public CompareOp op() {
+            return op;
+        }
+
+        public Node a() {
+            return a;
+        }
+
+        public Node b() {
+            return b;
+        }
+
         @Override
         public DType type() {
             return DType.BOOL;
         }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Compare other && Structure.equal(this, other);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this, List.of());
+        }
     }
 
     /** {@code mask ? a : b}, elementwise; both operands are evaluated. */
-    record Select(Node mask, Node a, Node b, DType type) implements Node {
+    final class Select implements Node {
+        private final Node mask;
+        private final Node a;
+        private final Node b;
+        private final DType type;
+        private final int hash;
+
+        public Select(Node mask, Node a, Node b, DType type) {
+            this.mask = Objects.requireNonNull(mask, "mask");
+            this.a = Objects.requireNonNull(a, "a");
+            this.b = Objects.requireNonNull(b, "b");
+            this.type = Objects.requireNonNull(type, "type");
+            this.hash = Structure.hash(5, 0, type, mask, a, b);
+        }
+
+        public Node mask() {
+            return mask;
+        }
+
+        public Node a() {
+            return a;
+        }
+
+        public Node b() {
+            return b;
+        }
+
+        @Override
+        public DType type() {
+            return type;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Select other && Structure.equal(this, other);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this, List.of());
+        }
     }
 
     /** A Java primitive conversion to {@code type} (float→int saturates, NaN→0; mask→number is 1 or 0). */
-    record Cast(Node x, DType type) implements Node {
+    final class Cast implements Node {
+        private final Node x;
+        private final DType type;
+        private final int hash;
+
+        public Cast(Node x, DType type) {
+            this.x = Objects.requireNonNull(x, "x");
+            this.type = Objects.requireNonNull(type, "type");
+            this.hash = Structure.hash(6, 0, type, x);
+        }
+
+        public Node x() {
+            return x;
+        }
+
+        @Override
+        public DType type() {
+            return type;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Cast other && Structure.equal(this, other);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this, List.of());
+        }
     }
 }

@@ -1,88 +1,196 @@
 package dev.flynn.ir;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** Renders a node as an expression a user can read (and the parser can read back). */
+/**
+ * Renders a node as an expression a user can read (and the parser can read back). A subexpression
+ * used more than once is written once, as a {@code let} binding, unless it is short:
+ * {@code s = s.mul(s)} traced 30 times prints in 30 lines' worth of text, not 2^30 copies. Output
+ * length is linear in the number of distinct nodes, and printing uses no recursion.
+ */
 public final class Printer {
+    /** A shared subexpression whose text is longer than this is bound to a name rather than repeated. */
+    static final int INLINE_LIMIT = 24;
+
     private Printer() {
     }
 
-    public static String print(Node n, List<String> names) {
+    public static String print(Node root, List<String> names) {
+        Schedule s = Schedule.of(root);
+        List<Node> nodes = s.nodes();
+        int[] uses = new int[nodes.size()];
+        for (Node n : nodes) {
+            for (Node op : Schedule.operands(n)) {
+                uses[s.indexOf(op)]++;
+            }
+        }
+        String prefix = bindingPrefix(names);
+        String[] bindings = new String[nodes.size()];
+        long[] length = new long[nodes.size()];
+        int bound = 0;
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            long len = ownLength(n, names);
+            for (Node op : Schedule.operands(n)) {
+                int j = s.indexOf(op);
+                len += bindings[j] != null ? bindings[j].length() : length[j];
+            }
+            length[i] = Math.min(len, Integer.MAX_VALUE);
+            boolean leaf = n instanceof Node.Input || n instanceof Node.Const;
+            if (uses[i] > 1 && !leaf && length[i] > INLINE_LIMIT) {
+                bindings[i] = prefix + (++bound);
+            }
+        }
         StringBuilder sb = new StringBuilder();
-        print(sb, n, names, 0);
+        if (bound > 0) {
+            sb.append("let ");
+            boolean first = true;
+            for (int i = 0; i < nodes.size(); i++) {
+                if (bindings[i] != null) {
+                    sb.append(first ? "" : ", ").append(bindings[i]).append(" = ");
+                    first = false;
+                    write(sb, nodes.get(i), s, bindings, names);
+                }
+            }
+            sb.append(" in ");
+        }
+        write(sb, root, s, bindings, names);
         return sb.toString();
     }
 
+    /** A name for bindings that no input's name can be mistaken for: {@code t1, t2, ...}. */
+    private static String bindingPrefix(List<String> names) {
+        String prefix = "t";
+        while (true) {
+            String p = prefix;
+            if (names.stream().noneMatch(n -> n.startsWith(p) && n.length() > p.length()
+                    && n.substring(p.length()).chars().allMatch(Character::isDigit))) {
+                return prefix;
+            }
+            prefix += "_";
+        }
+    }
+
+    /** An item of the work stack: text to append, or a node to write at a precedence. */
+    private record Item(String text, Node node, int outer) {
+        static Item text(String s) {
+            return new Item(s, null, 0);
+        }
+
+        static Item node(Node n, int outer) {
+            return new Item(null, n, outer);
+        }
+    }
+
     // precedence: 1 or, 2 xor, 3 and, 4 compare, 5 shift, 6 additive, 7 multiplicative, 8 unary
-    private static void print(StringBuilder sb, Node n, List<String> names, int outer) {
-        switch (n) {
-            case Node.Input in -> sb.append(in.index() < names.size() ? names.get(in.index()) : "x" + in.index());
-            case Node.Const c -> {
-                String text = switch (c.type()) {
-                    case F32 -> floatText(Float.intBitsToFloat((int) c.bits()));
-                    case F64 -> doubleText(Double.longBitsToDouble(c.bits()));
-                    case BOOL -> c.bits() != 0 ? "true" : "false";
-                    default -> Long.toString(c.bits());
-                };
-                boolean negative = text.startsWith("-");
-                if (negative && outer > 0) sb.append('(');
-                sb.append(text);
-                if (negative && outer > 0) sb.append(')');
+    private static void write(StringBuilder sb, Node root, Schedule s, String[] bindings, List<String> names) {
+        List<Item> stack = new ArrayList<>();
+        List<Item> parts = new ArrayList<>();
+        stack.add(Item.node(root, 0));
+        boolean top = true;
+        while (!stack.isEmpty()) {
+            Item item = stack.removeLast();
+            if (item.text() != null) {
+                sb.append(item.text());
+                continue;
             }
-            case Node.Unary u -> {
-                if (u.op() == UnaryOp.NEG) {
-                    paren(sb, outer > 8, () -> {
-                        sb.append('-');
-                        print(sb, u.x(), names, 9);
-                    });
-                } else {
-                    call(sb, u.op().symbol(), names, u.x());
+            Node n = item.node();
+            int outer = item.outer();
+            String binding = bindings[s.indexOf(n)];
+            if (binding != null && !top) {
+                sb.append(binding);
+                continue;
+            }
+            top = false;
+            parts.clear();
+            switch (n) {
+                case Node.Input in -> parts.add(Item.text(inputName(in, names)));
+                case Node.Const c -> {
+                    String text = constText(c);
+                    boolean negative = text.startsWith("-");
+                    parts.add(Item.text(negative && outer > 0 ? "(" + text + ")" : text));
                 }
-            }
-            case Node.Binary b -> {
-                int p = switch (b.op()) {
-                    case ADD, SUB -> 6;
-                    case MUL, DIV, REM -> 7;
-                    case SHL, SHR, USHR -> 5;
-                    case AND -> 3;
-                    case XOR -> 2;
-                    case OR -> 1;
-                    default -> -1;
-                };
-                if (p < 0) {
-                    call(sb, b.op().symbol(), names, b.a(), b.b());
-                } else {
-                    paren(sb, outer > p, () -> {
-                        print(sb, b.a(), names, p);
-                        sb.append(' ').append(b.op().infix().orElseThrow()).append(' ');
-                        print(sb, b.b(), names, p + 1);
-                    });
+                case Node.Unary u -> {
+                    if (u.op() == UnaryOp.NEG) {
+                        paren(parts, outer > 8, Item.text("-"), Item.node(u.x(), 9));
+                    } else {
+                        call(parts, u.op().symbol(), u.x());
+                    }
                 }
+                case Node.Binary b -> {
+                    int p = infixPrecedence(b.op());
+                    if (p < 0) {
+                        call(parts, b.op().symbol(), b.a(), b.b());
+                    } else {
+                        paren(parts, outer > p, Item.node(b.a(), p),
+                                Item.text(" " + b.op().infix().orElseThrow() + " "), Item.node(b.b(), p + 1));
+                    }
+                }
+                case Node.Ternary t -> call(parts, t.op().symbol(), t.a(), t.b(), t.c());
+                case Node.Compare c -> paren(parts, outer > 4, Item.node(c.a(), 5),
+                        Item.text(" " + c.op().infix() + " "), Item.node(c.b(), 5));
+                case Node.Select sel -> call(parts, "where", sel.mask(), sel.a(), sel.b());
+                case Node.Cast c -> call(parts, c.type().label(), c.x());
             }
-            case Node.Ternary t -> call(sb, t.op().symbol(), names, t.a(), t.b(), t.c());
-            case Node.Compare c -> paren(sb, outer > 4, () -> {
-                print(sb, c.a(), names, 5);
-                sb.append(' ').append(c.op().infix()).append(' ');
-                print(sb, c.b(), names, 5);
-            });
-            case Node.Select s -> call(sb, "where", names, s.mask(), s.a(), s.b());
-            case Node.Cast c -> call(sb, c.type().label(), names, c.x());
+            for (int i = parts.size() - 1; i >= 0; i--) {
+                stack.add(parts.get(i));
+            }
         }
     }
 
-    private static void call(StringBuilder sb, String f, List<String> names, Node... args) {
-        sb.append(f).append('(');
+    private static int infixPrecedence(BinaryOp op) {
+        return switch (op) {
+            case ADD, SUB -> 6;
+            case MUL, DIV, REM -> 7;
+            case SHL, SHR, USHR -> 5;
+            case AND -> 3;
+            case XOR -> 2;
+            case OR -> 1;
+            default -> -1;
+        };
+    }
+
+    /** The length of a node's own text, without its operands: decides what is short enough to repeat. */
+    private static long ownLength(Node n, List<String> names) {
+        return switch (n) {
+            case Node.Input in -> inputName(in, names).length();
+            case Node.Const c -> constText(c).length() + 2;
+            case Node.Unary u -> u.op().symbol().length() + 2;
+            case Node.Binary b -> infixPrecedence(b.op()) < 0 ? b.op().symbol().length() + 4 : 5;
+            case Node.Ternary t -> t.op().symbol().length() + 6;
+            case Node.Compare c -> 6;
+            case Node.Select sel -> 11;
+            case Node.Cast c -> c.type().label().length() + 2;
+        };
+    }
+
+    private static String inputName(Node.Input in, List<String> names) {
+        return in.index() < names.size() ? names.get(in.index()) : "x" + in.index();
+    }
+
+    private static String constText(Node.Const c) {
+        return switch (c.type()) {
+            case F32 -> floatText(Float.intBitsToFloat((int) c.bits()));
+            case F64 -> doubleText(Double.longBitsToDouble(c.bits()));
+            case BOOL -> c.bits() != 0 ? "true" : "false";
+            default -> Long.toString(c.bits());
+        };
+    }
+
+    private static void call(List<Item> parts, String f, Node... args) {
+        parts.add(Item.text(f + "("));
         for (int i = 0; i < args.length; i++) {
-            if (i > 0) sb.append(", ");
-            print(sb, args[i], names, 0);
+            if (i > 0) parts.add(Item.text(", "));
+            parts.add(Item.node(args[i], 0));
         }
-        sb.append(')');
+        parts.add(Item.text(")"));
     }
 
-    private static void paren(StringBuilder sb, boolean needed, Runnable body) {
-        if (needed) sb.append('(');
-        body.run();
-        if (needed) sb.append(')');
+    private static void paren(List<Item> parts, boolean needed, Item... body) {
+        if (needed) parts.add(Item.text("("));
+        parts.addAll(List.of(body));
+        if (needed) parts.add(Item.text(")"));
     }
 
     private static String floatText(float f) {

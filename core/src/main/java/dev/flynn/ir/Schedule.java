@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * The distinct nodes of one or more expressions in evaluation order (operands first).
- * Structurally equal subexpressions appear once, so backends evaluate them once.
+ * Structurally equal subexpressions appear once, so backends evaluate them once. Building one is
+ * linear in the number of distinct nodes and needs no recursion; every walk over a kernel's graph
+ * (printing, verifying, hashing, serializing, lowering) goes through a schedule.
  */
 public final class Schedule {
     private final List<Node> nodes = new ArrayList<>();
@@ -25,18 +27,73 @@ public final class Schedule {
         return s;
     }
 
-    private int visit(Node n) {
-        Integer known = index.get(n);
-        if (known != null) {
-            return known;
+    /**
+     * Appends {@code root} and its operands, operands first, with an explicit stack: expressions
+     * may be far deeper than the thread's stack allows recursion (a traced chain of 100,000 adds).
+     */
+    private void visit(Node root) {
+        if (index.containsKey(root)) {
+            return;
         }
-        for (Node operand : operands(n)) {
-            visit(operand);
+        List<Node> stack = new ArrayList<>();
+        List<List<Node>> pending = new ArrayList<>();
+        int[] next = new int[16];
+        stack.add(root);
+        pending.add(operands(root));
+        while (!stack.isEmpty()) {
+            int top = stack.size() - 1;
+            List<Node> ops = pending.get(top);
+            if (next[top] < ops.size()) {
+                Node op = ops.get(next[top]++);
+                if (!index.containsKey(op)) {
+                    if (stack.size() == next.length) {
+                        next = java.util.Arrays.copyOf(next, next.length * 2);
+                    }
+                    next[stack.size()] = 0;
+                    stack.add(op);
+                    pending.add(operands(op));
+                }
+            } else {
+                Node n = stack.remove(top);
+                pending.remove(top);
+                if (index.putIfAbsent(n, nodes.size()) == null) {
+                    nodes.add(n);
+                }
+            }
         }
-        int i = nodes.size();
-        nodes.add(n);
-        index.put(n, i);
-        return i;
+    }
+
+    /**
+     * Every node object reachable from {@code root}, operands first, each object once (by identity,
+     * not structure: constant hoisting numbers each literal the user wrote). No recursion.
+     */
+    public static List<Node> occurrences(Node root) {
+        List<Node> out = new ArrayList<>();
+        Map<Node, Boolean> seen = new java.util.IdentityHashMap<>();
+        List<Node> stack = new ArrayList<>();
+        List<Integer> next = new ArrayList<>();
+        stack.add(root);
+        next.add(0);
+        seen.put(root, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            int top = stack.size() - 1;
+            Node n = stack.get(top);
+            List<Node> ops = operands(n);
+            int k = next.get(top);
+            if (k < ops.size()) {
+                next.set(top, k + 1);
+                Node op = ops.get(k);
+                if (seen.put(op, Boolean.TRUE) == null) {
+                    stack.add(op);
+                    next.add(0);
+                }
+            } else {
+                stack.remove(top);
+                next.remove(top);
+                out.add(n);
+            }
+        }
+        return out;
     }
 
     /** The operands of a node, left to right. */

@@ -2,10 +2,7 @@ package dev.flynn.ir;
 
 import dev.flynn.DType;
 
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Checks the IR invariants of {@link Node} for a whole kernel: it is what makes every backend's
@@ -16,8 +13,7 @@ public final class Verifier {
     }
 
     public static void verify(KernelIR ir, List<String> names) {
-        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        check(ir.body(), ir, names, ir.inputs(), seen);
+        check(ir.body(), ir, names, ir.inputs());
         ir.reduce().ifPresent(r -> {
             DType t = ir.body().type();
             switch (r.op()) {
@@ -33,7 +29,7 @@ public final class Verifier {
                 }
             }
             r.combine().ifPresent(c -> {
-                check(c, ir, names, List.of(t, t), Collections.newSetFromMap(new IdentityHashMap<>()));
+                check(c, ir, names, List.of(t, t));
                 if (c.type() != t) {
                     fail(ir, names, c, "combine must return the body's type " + t + ", got " + c.type());
                 }
@@ -47,13 +43,14 @@ public final class Verifier {
         });
     }
 
-    private static void check(Node n, KernelIR ir, List<String> names, List<DType> inputs, Set<Node> seen) {
-        if (!seen.add(n)) {
-            return;
+    /** Checks every distinct node, operands before their users, so the innermost error is reported. */
+    private static void check(Node root, KernelIR ir, List<String> names, List<DType> inputs) {
+        for (Node n : Schedule.of(root).nodes()) {
+            checkNode(n, ir, names, inputs);
         }
-        for (Node op : Schedule.operands(n)) {
-            check(op, ir, names, inputs, seen);
-        }
+    }
+
+    private static void checkNode(Node n, KernelIR ir, List<String> names, List<DType> inputs) {
         switch (n) {
             case Node.Input in -> {
                 if (in.index() < 0 || in.index() >= inputs.size()) {
