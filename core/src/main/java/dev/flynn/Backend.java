@@ -18,12 +18,22 @@ public enum Backend {
     /** The kernel compiled by the system C compiler, called through FFM. */
     C;
 
-    /** The provider name: {@code auto}, {@code scalar}, {@code simd}, {@code gpu}, {@code c}. */
+    /**
+     * The provider name: {@code auto}, {@code scalar}, {@code simd}, {@code gpu}, {@code c}.
+     *
+     * @return the lower-case name
+     */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses a provider name (case-insensitive). */
+    /**
+     * Parses a provider name (case-insensitive).
+     *
+     * @param name a name such as {@code "simd"}; surrounding spaces are ignored
+     * @return the backend
+     * @throws IllegalArgumentException if no backend has that name, listing the valid ones
+     */
     public static Backend of(String name) {
         for (Backend b : values()) {
             if (b.id().equalsIgnoreCase(name.trim())) {

@@ -4,6 +4,11 @@ package dev.flynn;
 public final class BackendUnavailableException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message why the backend cannot run and what fixes it
+     */
     public BackendUnavailableException(String message) {
         super(message);
     }

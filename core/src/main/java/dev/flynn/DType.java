@@ -28,17 +28,30 @@ public enum DType {
         this.layout = layout;
     }
 
-    /** Bytes per element in an array or segment. */
+    /**
+     * Bytes per element in an array or segment.
+     *
+     * @return the size in bytes: 4 for F32 and I32, 8 for F64 and I64
+     */
     public int byteSize() {
         return byteSize;
     }
 
-    /** The Java primitive type with the same semantics. */
+    /**
+     * The Java primitive type with the same semantics.
+     *
+     * @return the primitive class, such as {@code float.class}
+     */
     public Class<?> javaType() {
         return javaType;
     }
 
-    /** The (unaligned) memory layout of one element in a {@code MemorySegment}; BOOL has none. */
+    /**
+     * The (unaligned) memory layout of one element in a {@code MemorySegment}; BOOL has none.
+     *
+     * @return the layout
+     * @throws IllegalArgumentException for BOOL
+     */
     public ValueLayout layout() {
         if (layout == null) {
             throw new IllegalArgumentException("masks (BOOL) are not stored in memory; cast to an integer type first");
@@ -46,19 +59,39 @@ public enum DType {
         return layout;
     }
 
+    /**
+     * Whether this is F32 or F64.
+     *
+     * @return true for the floating-point types
+     */
     public boolean isFloating() {
         return this == F32 || this == F64;
     }
 
+    /**
+     * Whether this is I32 or I64.
+     *
+     * @return true for the integer types
+     */
     public boolean isIntegral() {
         return this == I32 || this == I64;
     }
 
+    /**
+     * Whether this is a number type, that is anything but BOOL.
+     *
+     * @return false only for BOOL
+     */
     public boolean isNumeric() {
         return this != BOOL;
     }
 
-    /** The Java array class holding elements of this type ({@code float[]} for F32, ...). */
+    /**
+     * The Java array class holding elements of this type ({@code float[]} for F32, ...).
+     *
+     * @return the array class
+     * @throws IllegalArgumentException for BOOL
+     */
     public Class<?> arrayType() {
         return switch (this) {
             case F32 -> float[].class;
@@ -69,7 +102,14 @@ public enum DType {
         };
     }
 
-    /** Java's binary numeric promotion (JLS 5.6): the wider of the two, floating over integral. */
+    /**
+     * Java's binary numeric promotion (JLS 5.6): the wider of the two, floating over integral.
+     *
+     * @param a one operand type
+     * @param b the other operand type
+     * @return the promoted type
+     * @throws IllegalArgumentException if either is BOOL
+     */
     public static DType promote(DType a, DType b) {
         if (a == BOOL || b == BOOL) {
             throw new IllegalArgumentException("no numeric promotion between " + a + " and " + b);
@@ -80,7 +120,12 @@ public enum DType {
         return I32;
     }
 
-    /** The element type of a Java array, or empty if it is not a float, double, int or long array. */
+    /**
+     * The element type of a Java array, or empty if it is not a float, double, int or long array.
+     *
+     * @param array any object, possibly null
+     * @return the element type, or empty
+     */
     public static java.util.Optional<DType> ofArray(Object array) {
         return switch (array) {
             case float[] a -> java.util.Optional.of(F32);
@@ -91,7 +136,11 @@ public enum DType {
         };
     }
 
-    /** Lower-case name used in text ({@code f32}, {@code f64}, {@code i32}, {@code i64}, {@code bool}). */
+    /**
+     * Lower-case name used in text ({@code f32}, {@code f64}, {@code i32}, {@code i64}, {@code bool}).
+     *
+     * @return the label
+     */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -7,13 +7,25 @@ package dev.flynn;
  */
 public interface DeviceArray extends AutoCloseable {
 
-    /** The element type. */
+    /**
+     * The element type.
+     *
+     * @return the element type
+     */
     DType type();
 
-    /** Number of elements. */
+    /**
+     * Number of elements.
+     *
+     * @return the number of elements
+     */
     long length();
 
-    /** The name of the backend that owns the memory ({@code gpu}). */
+    /**
+     * The name of the backend that owns the memory ({@code gpu}).
+     *
+     * @return the backend's name
+     */
     String backend();
 
     /** Frees the memory; later use throws {@link IllegalStateException}. */

@@ -113,7 +113,11 @@ public final class Flynn implements AutoCloseable {
         this.threads = threads;
     }
 
-    /** The process-wide runtime, configured from {@code flynn.backend} and {@code flynn.threads}. */
+    /**
+     * The process-wide runtime, configured from {@code flynn.backend} and {@code flynn.threads}.
+     *
+     * @return the runtime that {@code Kernel}'s own run methods use
+     */
     public static Flynn global() {
         Flynn g = global;
         if (g == null) {
@@ -129,6 +133,12 @@ public final class Flynn implements AutoCloseable {
         return g;
     }
 
+    /**
+     * Starts configuring a runtime of its own backend and thread count:
+     * {@code try (Flynn f = Flynn.builder().backend(Backend.SIMD).threads(4).build()) { ... }}.
+     *
+     * @return a builder with AUTO and all cores
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -141,12 +151,25 @@ public final class Flynn implements AutoCloseable {
         private Builder() {
         }
 
+        /**
+         * The backend to run on (default {@link Backend#AUTO}); a forced backend that cannot run throws
+         * {@link BackendUnavailableException} when a kernel runs.
+         *
+         * @param backend the backend
+         * @return this builder
+         */
         public Builder backend(Backend backend) {
             this.backend = Objects.requireNonNull(backend, "backend");
             return this;
         }
 
-        /** Threads for CPU backends (default: all cores). Results do not depend on it. */
+        /**
+         * Threads for CPU backends (default: all cores). Results do not depend on it.
+         *
+         * @param threads at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code threads} is less than 1
+         */
         public Builder threads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -155,20 +178,39 @@ public final class Flynn implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Creates the runtime; close it to stop its threads.
+         *
+         * @return a new runtime
+         */
         public Flynn build() {
             return new Flynn(backend, threads);
         }
     }
 
+    /**
+     * The backend this runtime runs on.
+     *
+     * @return the backend, {@link Backend#AUTO} unless one was forced
+     */
     public Backend backend() {
         return backend;
     }
 
+    /**
+     * The number of threads CPU backends split a call over.
+     *
+     * @return the thread count
+     */
     public int threads() {
         return threads;
     }
 
-    /** Every backend found on the class or module path, with its availability. */
+    /**
+     * Every backend found on the class or module path, with its availability.
+     *
+     * @return one entry per backend, in AUTO's order of preference
+     */
     public static List<BackendInfo> backends() {
         List<BackendInfo> out = new ArrayList<>();
         for (Provider p : PROVIDERS) {
@@ -178,12 +220,21 @@ public final class Flynn implements AutoCloseable {
         return out;
     }
 
-    /** The provider named {@code name}, for tools that drive a backend directly. */
+    /**
+     * The provider named {@code name}, for tools that drive a backend directly.
+     *
+     * @param name a backend name: {@code scalar}, {@code simd}, {@code gpu}, {@code c}
+     * @return the provider, or empty if none of that name is present
+     */
     public static java.util.Optional<BackendProvider> provider(String name) {
         return PROVIDERS.stream().filter(p -> p.impl.name().equals(name)).map(p -> p.impl).findFirst();
     }
 
-    /** The name of the backend that ran this thread's most recent call, if any. */
+    /**
+     * The name of the backend that ran this thread's most recent call, if any.
+     *
+     * @return the backend's name, such as {@code "simd"}, or empty if this thread ran no kernel yet
+     */
     public static java.util.Optional<String> lastBackend() {
         return java.util.Optional.ofNullable(SCRATCH.get().last);
     }
@@ -198,7 +249,16 @@ public final class Flynn implements AutoCloseable {
 
     // ---- maps --------------------------------------------------------------------------------
 
-    /** Runs a map kernel into {@code out}: an array, {@link Slice} or {@code MemorySegment} of the result type. */
+    /**
+     * Runs a map kernel into {@code out}: an array, {@link Slice} or {@code MemorySegment} of the result type.
+     *
+     * @param kernel the kernel to run
+     * @param out the output: an array, {@link Slice} or {@code MemorySegment} of the result type; may be an input
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @throws IllegalArgumentException if the lengths or element types do not match the kernel
+     * @throws BackendUnavailableException if this runtime's forced backend cannot run
+     */
     public void into(Kernel kernel, Object out, Object... inputs) {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(out, "out");
@@ -212,17 +272,38 @@ public final class Flynn implements AutoCloseable {
         }
     }
 
-    /** {@link #into(Kernel, Object, Object...)} for one input, without a varargs array. */
+    /**
+     * {@link #into(Kernel, Object, Object...)} for one input, without a varargs array.
+     *
+     * @param kernel the kernel to run
+     * @param out the output: an array, {@link Slice} or {@code MemorySegment} of the result type; may be an input
+     * @param a the only input: an array, {@link Slice}, {@code MemorySegment}, {@link DeviceArray} or number
+     */
     public void into(Kernel kernel, Object out, Object a) {
         intoFixed(kernel, out, 1, a, null, null);
     }
 
-    /** {@link #into(Kernel, Object, Object...)} for two inputs, without a varargs array. */
+    /**
+     * {@link #into(Kernel, Object, Object...)} for two inputs, without a varargs array.
+     *
+     * @param kernel the kernel to run
+     * @param out the output: an array, {@link Slice} or {@code MemorySegment} of the result type; may be an input
+     * @param a the first input
+     * @param b the second input
+     */
     public void into(Kernel kernel, Object out, Object a, Object b) {
         intoFixed(kernel, out, 2, a, b, null);
     }
 
-    /** {@link #into(Kernel, Object, Object...)} for three inputs, without a varargs array. */
+    /**
+     * {@link #into(Kernel, Object, Object...)} for three inputs, without a varargs array.
+     *
+     * @param kernel the kernel to run
+     * @param out the output: an array, {@link Slice} or {@code MemorySegment} of the result type; may be an input
+     * @param a the first input
+     * @param b the second input
+     * @param c the third input
+     */
     public void into(Kernel kernel, Object out, Object a, Object b, Object c) {
         intoFixed(kernel, out, 3, a, b, c);
     }
@@ -239,7 +320,16 @@ public final class Flynn implements AutoCloseable {
         }
     }
 
-    /** Runs a map kernel into a new array of its result type. */
+    /**
+     * Runs a map kernel into a new array of its result type.
+     *
+     * @param kernel the kernel to run
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return a new array of the result type ({@code float[]} for F32, ...)
+     * @throws IllegalArgumentException if the lengths or element types do not match the kernel
+     * @throws BackendUnavailableException if this runtime's forced backend cannot run
+     */
     public Object apply(Kernel kernel, Object... inputs) {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(inputs, "inputs");
@@ -262,18 +352,54 @@ public final class Flynn implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs an F32 map kernel into a new {@code float[]}.
+     *
+     * @param kernel the kernel to run
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the results
+     * @throws IllegalArgumentException if the result type is not F32, or the inputs do not match
+     */
     public float[] floats(Kernel kernel, Object... inputs) {
         return (float[]) typed(kernel, DType.F32, inputs);
     }
 
+    /**
+     * Runs an F64 map kernel into a new {@code double[]}.
+     *
+     * @param kernel the kernel to run
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the results
+     * @throws IllegalArgumentException if the result type is not F64, or the inputs do not match
+     */
     public double[] doubles(Kernel kernel, Object... inputs) {
         return (double[]) typed(kernel, DType.F64, inputs);
     }
 
+    /**
+     * Runs an I32 map kernel into a new {@code int[]}.
+     *
+     * @param kernel the kernel to run
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the results
+     * @throws IllegalArgumentException if the result type is not I32, or the inputs do not match
+     */
     public int[] ints(Kernel kernel, Object... inputs) {
         return (int[]) typed(kernel, DType.I32, inputs);
     }
 
+    /**
+     * Runs an I64 map kernel into a new {@code long[]}.
+     *
+     * @param kernel the kernel to run
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the results
+     * @throws IllegalArgumentException if the result type is not I64, or the inputs do not match
+     */
     public long[] longs(Kernel kernel, Object... inputs) {
         return (long[]) typed(kernel, DType.I64, inputs);
     }
@@ -390,7 +516,16 @@ public final class Flynn implements AutoCloseable {
 
     // ---- reductions ----------------------------------------------------------------------------
 
-    /** Runs a reduction; its value as a double. */
+    /**
+     * Runs a reduction; its value as a double.
+     *
+     * @param kernel the reduction kernel
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the reduced value (exact for F32, F64 and I32 results)
+     * @throws IllegalArgumentException if the lengths or element types do not match the kernel
+     * @throws BackendUnavailableException if this runtime's forced backend cannot run
+     */
     public double reduceDouble(Kernel kernel, Object... inputs) {
         Scratch s = acquire();
         try {
@@ -400,12 +535,25 @@ public final class Flynn implements AutoCloseable {
         }
     }
 
-    /** {@link #reduceDouble(Kernel, Object...)} for one input, without a varargs array. */
+    /**
+     * {@link #reduceDouble(Kernel, Object...)} for one input, without a varargs array.
+     *
+     * @param kernel the reduction kernel
+     * @param a the only input: an array, {@link Slice}, {@code MemorySegment}, {@link DeviceArray} or number
+     * @return the reduced value
+     */
     public double reduceDouble(Kernel kernel, Object a) {
         return reduceDoubleFixed(kernel, 1, a, null);
     }
 
-    /** {@link #reduceDouble(Kernel, Object...)} for two inputs (a dot product, say), without a varargs array. */
+    /**
+     * {@link #reduceDouble(Kernel, Object...)} for two inputs (a dot product, say), without a varargs array.
+     *
+     * @param kernel the reduction kernel
+     * @param a the first input
+     * @param b the second input
+     * @return the reduced value
+     */
     public double reduceDouble(Kernel kernel, Object a, Object b) {
         return reduceDoubleFixed(kernel, 2, a, b);
     }
@@ -430,7 +578,13 @@ public final class Flynn implements AutoCloseable {
         };
     }
 
-    /** {@link #reduceLong(Kernel, Object...)} for one input, without a varargs array. */
+    /**
+     * {@link #reduceLong(Kernel, Object...)} for one input, without a varargs array.
+     *
+     * @param kernel the reduction kernel
+     * @param a the only input: an array, {@link Slice}, {@code MemorySegment}, {@link DeviceArray} or number
+     * @return the reduced value
+     */
     public long reduceLong(Kernel kernel, Object a) {
         Scratch s = acquire();
         try {
@@ -448,7 +602,15 @@ public final class Flynn implements AutoCloseable {
         return finishLong(kernel, p, kernel.ir().body().type());
     }
 
-    /** Runs a reduction with an integer result. */
+    /**
+     * Runs a reduction with an integer result.
+     *
+     * @param kernel the reduction kernel, of an integer result type
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the reduced value
+     * @throws IllegalArgumentException if the result type is not an integer type
+     */
     public long reduceLong(Kernel kernel, Object... inputs) {
         Scratch s = acquire();
         try {
@@ -458,7 +620,14 @@ public final class Flynn implements AutoCloseable {
         }
     }
 
-    /** Runs an any/all reduction. */
+    /**
+     * Runs an any/all reduction.
+     *
+     * @param kernel an any or all reduction kernel
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the reduced value
+     */
     public boolean reduceBoolean(Kernel kernel, Object... inputs) {
         Scratch s = acquire();
         try {
@@ -476,7 +645,14 @@ public final class Flynn implements AutoCloseable {
         }
     }
 
-    /** Runs a reduction; the value boxed in its own type (Float, Double, Integer, Long or Boolean). */
+    /**
+     * Runs a reduction; the value boxed in its own type (Float, Double, Integer, Long or Boolean).
+     *
+     * @param kernel the reduction kernel
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the reduced value, boxed
+     */
     public Object reduce(Kernel kernel, Object... inputs) {
         Objects.requireNonNull(kernel, "kernel");
         return switch (kernel.resultType()) {
@@ -494,6 +670,11 @@ public final class Flynn implements AutoCloseable {
      * neighbouring pieces with {@link dev.flynn.spi.Partials#merge} (lower indices first), then
      * {@link #finish} gives the value. Argmin/argmax indices in the state count from the start of this
      * piece.
+     *
+     * @param kernel the reduction kernel
+     * @param into receives the unfinished state; its previous content is replaced
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
      */
     public void reducePartial(Kernel kernel, Partial into, Object... inputs) {
         Objects.requireNonNull(into, "into");
@@ -512,6 +693,11 @@ public final class Flynn implements AutoCloseable {
     /**
      * The value of a reduction kernel from its (merged) state over {@code n} elements, boxed in its own
      * type (Float, Double, Integer, Long or Boolean): what {@link #reduce(Kernel, Object...)} returns.
+     *
+     * @param kernel the reduction kernel the state came from
+     * @param state the merged state
+     * @param n the number of elements the state covers
+     * @return the value, boxed
      */
     public static Object finish(Kernel kernel, Partial state, long n) {
         Objects.requireNonNull(kernel, "kernel");

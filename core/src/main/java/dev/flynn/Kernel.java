@@ -35,30 +35,66 @@ public final class Kernel {
     /** A one-input kernel body. */
     @FunctionalInterface
     public interface Fn1 {
+        /**
+         * Builds the body from the kernel's input.
+         *
+         * @param x the input
+         * @return the body's value
+         */
         Expr apply(Expr x);
     }
 
     /** A two-input kernel body. */
     @FunctionalInterface
     public interface Fn2 {
+        /**
+         * Builds the body from the kernel's inputs.
+         *
+         * @param x the first input
+         * @param y the second input
+         * @return the body's value
+         */
         Expr apply(Expr x, Expr y);
     }
 
     /** A three-input kernel body. */
     @FunctionalInterface
     public interface Fn3 {
+        /**
+         * Builds the body from the kernel's inputs.
+         *
+         * @param x the first input
+         * @param y the second input
+         * @param z the third input
+         * @return the body's value
+         */
         Expr apply(Expr x, Expr y, Expr z);
     }
 
     /** A four-input kernel body. */
     @FunctionalInterface
     public interface Fn4 {
+        /**
+         * Builds the body from the kernel's inputs.
+         *
+         * @param x the first input
+         * @param y the second input
+         * @param z the third input
+         * @param w the fourth input
+         * @return the body's value
+         */
         Expr apply(Expr x, Expr y, Expr z, Expr w);
     }
 
     /** An n-input kernel body. */
     @FunctionalInterface
     public interface FnN {
+        /**
+         * Builds the body from the kernel's inputs.
+         *
+         * @param inputs the inputs, in order
+         * @return the body's value
+         */
         Expr apply(List<Expr> inputs);
     }
 
@@ -90,27 +126,74 @@ public final class Kernel {
 
     // ---- building ---------------------------------------------------------------------------
 
+    /**
+     * A map kernel of one input, traced once from {@code body}:
+     * {@code Kernel.map(DType.F64, x -> x.mul(x))}.
+     *
+     * @param x the type of the input
+     * @param body builds the result from the input
+     * @return the kernel
+     * @throws IllegalArgumentException if the body is ill-typed, with the expression in the message
+     */
     public static Kernel map(DType x, Fn1 body) {
         Objects.requireNonNull(body, "body");
         return traced(List.of(x), in -> body.apply(in.get(0)));
     }
 
+    /**
+     * A map kernel of two inputs, traced once from {@code body}:
+     * {@code Kernel.map(DType.F32, DType.F32, (x, y) -> x.mul(2).add(y))}.
+     *
+     * @param x the type of the first input
+     * @param y the type of the second input
+     * @param body builds the result from the inputs
+     * @return the kernel
+     * @throws IllegalArgumentException if the body is ill-typed, with the expression in the message
+     */
     public static Kernel map(DType x, DType y, Fn2 body) {
         Objects.requireNonNull(body, "body");
         return traced(List.of(x, y), in -> body.apply(in.get(0), in.get(1)));
     }
 
+    /**
+     * A map kernel of three inputs, traced once from {@code body}.
+     *
+     * @param x the type of the first input
+     * @param y the type of the second input
+     * @param z the type of the third input
+     * @param body builds the result from the inputs
+     * @return the kernel
+     * @throws IllegalArgumentException if the body is ill-typed, with the expression in the message
+     */
     public static Kernel map(DType x, DType y, DType z, Fn3 body) {
         Objects.requireNonNull(body, "body");
         return traced(List.of(x, y, z), in -> body.apply(in.get(0), in.get(1), in.get(2)));
     }
 
+    /**
+     * A map kernel of four inputs, traced once from {@code body}.
+     *
+     * @param x the type of the first input
+     * @param y the type of the second input
+     * @param z the type of the third input
+     * @param w the type of the fourth input
+     * @param body builds the result from the inputs
+     * @return the kernel
+     * @throws IllegalArgumentException if the body is ill-typed, with the expression in the message
+     */
     public static Kernel map(DType x, DType y, DType z, DType w, Fn4 body) {
         Objects.requireNonNull(body, "body");
         return traced(List.of(x, y, z, w), in -> body.apply(in.get(0), in.get(1), in.get(2), in.get(3)));
     }
 
-    /** A kernel of any number of inputs, named {@code x0, x1, ...}. */
+    /**
+     * A kernel of any number of inputs, named {@code x0, x1, ...}.
+     *
+     * @param types the type of each input
+     * @param body builds the result from the inputs
+     * @return the kernel
+     * @throws IllegalArgumentException if the body is ill-typed, with the expression in the message
+     */
     public static Kernel map(List<DType> types, FnN body) {
         Objects.requireNonNull(types, "types");
         Objects.requireNonNull(body, "body");
@@ -149,6 +232,11 @@ public final class Kernel {
     /**
      * Parses an expression whose inputs all have type {@code type}, in order of first appearance:
      * {@code Kernel.parse("where(x > 0, x, 0.1*x)", DType.F32)}.
+     *
+     * @param expression the text, such as {@code "2*x + exp(y)"}
+     * @param type the type of every input
+     * @return the kernel
+     * @throws IllegalArgumentException if the text does not parse or is ill-typed, with a caret at the position
      */
     public static Kernel parse(String expression, DType type) {
         Objects.requireNonNull(expression, "expression");
@@ -156,7 +244,15 @@ public final class Kernel {
         return ExpressionParser.parse(expression, Optional.empty(), type);
     }
 
-    /** Parses an expression with named, typed inputs in the given order. */
+    /**
+     * Parses an expression with named, typed inputs in the given order.
+     *
+     * @param expression the text, such as {@code "a*x + y"}
+     * @param names the input names, in the kernel's input order
+     * @param types the type of each named input
+     * @return the kernel
+     * @throws IllegalArgumentException if the text does not parse, is ill-typed, or uses a name not listed
+     */
     public static Kernel parse(String expression, List<String> names, List<DType> types) {
         Objects.requireNonNull(expression, "expression");
         Objects.requireNonNull(names, "names");
@@ -167,7 +263,12 @@ public final class Kernel {
         return ExpressionParser.parse(expression, Optional.of(List.of(names, types)), null);
     }
 
-    /** {@code sum(x * y)} in one pass. */
+    /**
+     * {@code sum(x * y)} in one pass.
+     *
+     * @param type the type of both inputs
+     * @return a reduction kernel of two inputs
+     */
     public static Kernel dot(DType type) {
         return map(type, type, Expr::mul).reduce(Reduction.sum());
     }
@@ -175,6 +276,10 @@ public final class Kernel {
     /**
      * This map fused into a reduction: {@code map(F32, x -> x.mul(x)).reduce(sum())} sums squares
      * without a temporary array.
+     *
+     * @param r the reduction, such as {@link Reduction#sum()}
+     * @return a new reduction kernel; this kernel is unchanged
+     * @throws IllegalArgumentException if this kernel is already a reduction or the reduction does not fit its type
      */
     public Kernel reduce(Reduction r) {
         Objects.requireNonNull(r, "reduction");
@@ -310,7 +415,13 @@ public final class Kernel {
     /**
      * Rebuilds a kernel from its IR (as shipped to another JVM), verifying it first.
      *
+     *
      * @param names one name per input, used in messages and {@link #toString()}
+     * @param ir the IR
+     * @param reduction the reduction, for a reduction kernel
+     * @param constants the literal values by slot, as {@link #constants()} returns them
+     * @return the kernel
+     * @throws IllegalArgumentException if the IR does not verify or the constants do not match its slots
      */
     public static Kernel fromIR(KernelIR ir, List<String> names, Optional<Reduction> reduction, long[] constants) {
         Objects.requireNonNull(ir, "ir");
@@ -325,27 +436,56 @@ public final class Kernel {
 
     // ---- description --------------------------------------------------------------------------
 
+    /**
+     * The verified IR of this kernel, which backends compile.
+     *
+     * @return the IR
+     */
     public KernelIR ir() {
         return ir;
     }
 
+    /**
+     * The number of inputs.
+     *
+     * @return the number of inputs
+     */
     public int arity() {
         return ir.arity();
     }
 
+    /**
+     * The element type of each input, in order.
+     *
+     * @return the input types
+     */
     public List<DType> inputTypes() {
         return ir.inputs();
     }
 
+    /**
+     * The name of each input, in order, as used in messages and {@link #toString()}.
+     *
+     * @return the input names
+     */
     public List<String> inputNames() {
         return names;
     }
 
-    /** The reduction, for reduction kernels. */
+    /**
+     * The reduction, for reduction kernels.
+     *
+     * @return the reduction, or empty for a map
+     */
     public Optional<Reduction> reduction() {
         return reduction;
     }
 
+    /**
+     * Whether this kernel reduces to one value (rather than mapping elementwise).
+     *
+     * @return true for a reduction kernel
+     */
     public boolean isReduction() {
         return reduction.isPresent();
     }
@@ -353,6 +493,8 @@ public final class Kernel {
     /**
      * The type of the result: the element type of a map's output, or of a reduction's value
      * (I64 for argmin, argmax and count; F64 for mean, variance and std; BOOL for any and all).
+     *
+     * @return the result type
      */
     public DType resultType() {
         if (reduction.isEmpty()) {
@@ -366,7 +508,11 @@ public final class Kernel {
         };
     }
 
-    /** The literal values, by slot. */
+    /**
+     * The literal values, by slot.
+     *
+     * @return a copy of the literal values, as raw bits by slot
+     */
     public long[] constants() {
         return constants.clone();
     }
@@ -375,7 +521,11 @@ public final class Kernel {
         return constants;
     }
 
-    /** The cache key of the compiled code: kernels that differ only in literal values share it. */
+    /**
+     * The cache key of the compiled code: kernels that differ only in literal values share it.
+     *
+     * @return the shape key
+     */
     public String shapeKey() {
         return shapeKey;
     }
@@ -413,78 +563,187 @@ public final class Kernel {
 
     // ---- running on the global runtime ------------------------------------------------------
 
-    /** Runs this map into {@code out} (an array, {@link Slice} or {@code MemorySegment}; may be an input). */
+    /**
+     * Runs this map into {@code out} (an array, {@link Slice} or {@code MemorySegment}; may be an input).
+     *
+     * @param out the output: an array, {@link Slice} or {@code MemorySegment} of the result type; may be an input
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @throws IllegalArgumentException if the lengths or element types do not match the kernel
+     * @throws BackendUnavailableException if the forced backend cannot run
+     */
     public void into(Object out, Object... inputs) {
         Flynn.global().into(this, out, inputs);
     }
 
-    /** {@link #into(Object, Object...)} for one input, without a varargs array. */
+    /**
+     * {@link #into(Object, Object...)} for one input, without a varargs array.
+     *
+     * @param out the output: an array, {@link Slice} or {@code MemorySegment} of the result type; may be an input
+     * @param a the only input: an array, {@link Slice}, {@code MemorySegment}, {@link DeviceArray} or number
+     */
     public void into(Object out, Object a) {
         Flynn.global().into(this, out, a);
     }
 
-    /** {@link #into(Object, Object...)} for two inputs, without a varargs array. */
+    /**
+     * {@link #into(Object, Object...)} for two inputs, without a varargs array.
+     *
+     * @param out the output: an array, {@link Slice} or {@code MemorySegment} of the result type; may be an input
+     * @param a the first input
+     * @param b the second input
+     */
     public void into(Object out, Object a, Object b) {
         Flynn.global().into(this, out, a, b);
     }
 
-    /** {@link #into(Object, Object...)} for three inputs, without a varargs array. */
+    /**
+     * {@link #into(Object, Object...)} for three inputs, without a varargs array.
+     *
+     * @param out the output: an array, {@link Slice} or {@code MemorySegment} of the result type; may be an input
+     * @param a the first input
+     * @param b the second input
+     * @param c the third input
+     */
     public void into(Object out, Object a, Object b, Object c) {
         Flynn.global().into(this, out, a, b, c);
     }
 
-    /** Runs this map into a new array of the result type ({@code float[]} for F32, ...). */
+    /**
+     * Runs this map into a new array of the result type ({@code float[]} for F32, ...).
+     *
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return a new array of the result type
+     * @throws IllegalArgumentException if the lengths or element types do not match the kernel
+     * @throws BackendUnavailableException if the forced backend cannot run
+     */
     public Object apply(Object... inputs) {
         return Flynn.global().apply(this, inputs);
     }
 
+    /**
+     * Runs this F32 map into a new {@code float[]}: {@code saxpy.floats(x, y)}.
+     *
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the results
+     * @throws IllegalArgumentException if the result type is not F32, or the inputs do not match
+     */
     public float[] floats(Object... inputs) {
         return Flynn.global().floats(this, inputs);
     }
 
+    /**
+     * Runs this F64 map into a new {@code double[]}.
+     *
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the results
+     * @throws IllegalArgumentException if the result type is not F64, or the inputs do not match
+     */
     public double[] doubles(Object... inputs) {
         return Flynn.global().doubles(this, inputs);
     }
 
+    /**
+     * Runs this I32 map into a new {@code int[]}.
+     *
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the results
+     * @throws IllegalArgumentException if the result type is not I32, or the inputs do not match
+     */
     public int[] ints(Object... inputs) {
         return Flynn.global().ints(this, inputs);
     }
 
+    /**
+     * Runs this I64 map into a new {@code long[]}.
+     *
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the results
+     * @throws IllegalArgumentException if the result type is not I64, or the inputs do not match
+     */
     public long[] longs(Object... inputs) {
         return Flynn.global().longs(this, inputs);
     }
 
-    /** Runs this reduction; the value as a double (exact for F32, F64 and I32 results). */
+    /**
+     * Runs this reduction; the value as a double (exact for F32, F64 and I32 results).
+     *
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the reduced value
+     * @throws IllegalArgumentException if the lengths or element types do not match the kernel
+     * @throws BackendUnavailableException if the forced backend cannot run
+     */
     public double reduceDouble(Object... inputs) {
         return Flynn.global().reduceDouble(this, inputs);
     }
 
-    /** {@link #reduceDouble(Object...)} for one input, without a varargs array. */
+    /**
+     * {@link #reduceDouble(Object...)} for one input, without a varargs array.
+     *
+     * @param a the only input: an array, {@link Slice}, {@code MemorySegment}, {@link DeviceArray} or number
+     * @return the reduced value
+     */
     public double reduceDouble(Object a) {
         return Flynn.global().reduceDouble(this, a);
     }
 
-    /** {@link #reduceDouble(Object...)} for two inputs, without a varargs array. */
+    /**
+     * {@link #reduceDouble(Object...)} for two inputs, without a varargs array.
+     *
+     * @param a the first input
+     * @param b the second input
+     * @return the reduced value
+     */
     public double reduceDouble(Object a, Object b) {
         return Flynn.global().reduceDouble(this, a, b);
     }
 
-    /** {@link #reduceLong(Object...)} for one input, without a varargs array. */
+    /**
+     * {@link #reduceLong(Object...)} for one input, without a varargs array.
+     *
+     * @param a the only input: an array, {@link Slice}, {@code MemorySegment}, {@link DeviceArray} or number
+     * @return the reduced value
+     */
     public long reduceLong(Object a) {
         return Flynn.global().reduceLong(this, a);
     }
 
-    /** Runs this reduction with an integer result (argmin, argmax, count, sums of integers, ...). */
+    /**
+     * Runs this reduction with an integer result (argmin, argmax, count, sums of integers, ...).
+     *
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the reduced value
+     * @throws IllegalArgumentException if the result type is not an integer type
+     */
     public long reduceLong(Object... inputs) {
         return Flynn.global().reduceLong(this, inputs);
     }
 
-    /** Runs an any/all reduction. */
+    /**
+     * Runs an any/all reduction.
+     *
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the value of the any or all reduction
+     */
     public boolean reduceBoolean(Object... inputs) {
         return Flynn.global().reduceBoolean(this, inputs);
     }
 
-    /** Runs this reduction; the value boxed in its own type (Float, Double, Integer, Long or Boolean). */
+    /**
+     * Runs this reduction; the value boxed in its own type (Float, Double, Integer, Long or Boolean).
+     *
+     * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+    numbers, which broadcast
+     * @return the reduced value, boxed
+     */
     public Object reduce(Object... inputs) {
         return Flynn.global().reduce(this, inputs);
     }
