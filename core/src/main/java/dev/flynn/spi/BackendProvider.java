@@ -6,18 +6,33 @@ package dev.flynn.spi;
  */
 public interface BackendProvider {
 
-    /** Short lower-case name: {@code scalar}, {@code simd}, {@code gpu}, {@code c}. */
+    /**
+     * Short lower-case name: {@code scalar}, {@code simd}, {@code gpu}, {@code c}.
+     *
+     * @return the name
+     */
     String name();
 
-    /** AUTO tries available backends from the highest priority down. */
+    /**
+     * AUTO tries available backends from the highest priority down.
+     *
+     * @return the priority; higher is tried first
+     */
     int priority();
 
-    /** Whether this backend can run here, with the reason and the fix. Called once, lazily. */
+    /**
+     * Whether this backend can run here, with the reason and the fix. Called once, lazily.
+     *
+     * @return the availability
+     */
     Availability probe();
 
     /**
      * Whether AUTO should run this call here (the GPU declines small host arrays, say), with the
      * reason when it declines; empty when it accepts.
+     *
+     * @param call the validated call
+     * @return the reason to decline, or empty to accept
      */
     default java.util.Optional<String> declines(Call call) {
         return java.util.Optional.empty();
@@ -27,18 +42,28 @@ public interface BackendProvider {
      * Compiles (or finds in the backend's cache) the code for a kernel with these bindings. Core keeps
      * the result with the kernel and hands it back in {@link Call#compiled()}.
      *
+     *
      * @param shapeKey {@code ir.shapeKey()}, computed once per kernel
      * @param inputs   how each input is bound
      * @param output   how the output is bound ({@link Binding#NONE} for reductions)
+     * @param ir the verified IR of the kernel
+     * @return the compiled code, opaque to core
      */
     Object prepare(dev.flynn.ir.KernelIR ir, String shapeKey, java.util.List<Binding> inputs, Binding output);
 
-    /** Runs a map call: writes all {@code n} outputs or throws before writing any of the caller's memory. */
+    /**
+     * Runs a map call: writes all {@code n} outputs or throws before writing any of the caller's memory.
+     *
+     * @param call the validated call, with {@link Call#compiled()} from {@link #prepare}
+     */
     void map(Call call);
 
     /**
      * Runs a reduction call over all {@code n > 0} elements into {@code result}: the merged state, not
      * yet finished (a compensated sum keeps its compensation in {@link Partial#c}); core finishes it.
+     *
+     * @param call the validated call
+     * @param result receives the merged state
      */
     void reduce(Call call, Partial result);
 }

@@ -65,7 +65,18 @@ public abstract class CpuBackend implements BackendProvider {
     private final ConcurrentHashMap<String, Compiled> cache = new ConcurrentHashMap<>();
     private static final ThreadLocal<Partial[]> SCRATCH = ThreadLocal.withInitial(() -> new Partial[0]);
 
-    /** Compiles a kernel for these bindings. Called once per shape and bindings. */
+    /** For subclasses: constructing a backend must be cheap and must not fail (probing happens in {@link #probe()}). */
+    protected CpuBackend() {
+    }
+
+    /**
+     * Compiles a kernel for these bindings. Called once per shape and bindings.
+     *
+     * @param ir the verified IR
+     * @param inputs how each input is bound
+     * @param output how the output is bound ({@link Binding#NONE} for reductions)
+     * @return the compiled kernel
+     */
     protected abstract CpuKernel compile(KernelIR ir, List<Binding> inputs, Binding output);
 
     private static final java.util.Optional<String> DEVICE_DATA =
@@ -93,7 +104,15 @@ public abstract class CpuBackend implements BackendProvider {
                 Math.max(MIN_PARALLEL, (long) (PARALLEL_WORTH_NANOS / nanosPerElement(ir)))));
     }
 
-    /** The compiled kernel for these bindings, from this backend's cache (compiled on first use). */
+    /**
+     * The compiled kernel for these bindings, from this backend's cache (compiled on first use).
+     *
+     * @param ir the verified IR
+     * @param shapeKey {@code ir.shapeKey()}
+     * @param inputs how each input is bound
+     * @param output how the output is bound
+     * @return the compiled kernel
+     */
     public final CpuKernel kernel(KernelIR ir, String shapeKey, List<Binding> inputs, Binding output) {
         return ((Compiled) prepare(ir, shapeKey, inputs, output)).kernel();
     }
@@ -102,12 +121,20 @@ public abstract class CpuBackend implements BackendProvider {
      * A rough single-thread cost of one element of this kernel, from which the runtime decides when
      * splitting a call across threads pays. The default models a plain Java loop: a few tenths of a
      * nanosecond per arithmetic op, about 3 ns per call of a {@code Math} transcendental.
+     *
+     * @param ir the kernel's IR
+     * @return nanoseconds per element on one thread, an estimate
      */
     protected double nanosPerElement(KernelIR ir) {
         return 0.25 + 0.1 * arithmeticOps(ir) + 3.0 * transcendentalOps(ir);
     }
 
-    /** Number of distinct operations in the kernel's body that are not transcendental functions. */
+    /**
+     * Number of distinct operations in the kernel's body that are not transcendental functions.
+     *
+     * @param ir the kernel's IR
+     * @return the count
+     */
     protected static int arithmeticOps(KernelIR ir) {
         int ops = 0;
         for (dev.flynn.ir.Node n : dev.flynn.ir.Schedule.of(ir.body()).nodes()) {
@@ -118,7 +145,12 @@ public abstract class CpuBackend implements BackendProvider {
         return ops;
     }
 
-    /** Number of distinct transcendental function calls ({@code exp}, {@code sin}, {@code pow}, ...) in the body. */
+    /**
+     * Number of distinct transcendental function calls ({@code exp}, {@code sin}, {@code pow}, ...) in the body.
+     *
+     * @param ir the kernel's IR
+     * @return the count
+     */
     protected static int transcendentalOps(KernelIR ir) {
         int ops = 0;
         for (dev.flynn.ir.Node n : dev.flynn.ir.Schedule.of(ir.body()).nodes()) {
@@ -134,7 +166,11 @@ public abstract class CpuBackend implements BackendProvider {
                 || n instanceof dev.flynn.ir.Node.Binary b && b.op().transcendental();
     }
 
-    /** Number of distinct compiled kernels held (tests check that literals do not multiply it). */
+    /**
+     * Number of distinct compiled kernels held (tests check that literals do not multiply it).
+     *
+     * @return the number of cached kernels
+     */
     public int cachedKernels() {
         return cache.size();
     }

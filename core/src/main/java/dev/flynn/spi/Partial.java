@@ -21,11 +21,21 @@ public final class Partial {
     /** MOMENTS: the sum of squared deviations from {@link #mean}. */
     public double m2;
 
+    /** Creates an empty state, every field zero. */
+    public Partial() {
+    }
+
+    /** Sets every field to zero. */
     public void clear() {
         d = c = mean = m2 = 0;
         l = index = n = 0;
     }
 
+    /**
+     * Copies every field of another state into this one.
+     *
+     * @param o the state to copy
+     */
     public void copyFrom(Partial o) {
         d = o.d;
         c = o.c;

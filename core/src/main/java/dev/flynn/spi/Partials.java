@@ -11,7 +11,16 @@ public final class Partials {
     private Partials() {
     }
 
-    /** {@code a = merge(a, b)}. */
+    /**
+     * {@code a = merge(a, b)}.
+     *
+     * @param spec the reduction
+     * @param type the type of the reduced values
+     * @param a the state of the lower indices; receives the result
+     * @param b the state of the higher indices
+     * @param kernel the kernel, for CUSTOM reductions (may be null otherwise)
+     * @param args the kernel's arguments, for CUSTOM reductions
+     */
     public static void merge(ReduceSpec spec, DType type, Partial a, Partial b, CpuKernel kernel, long[] args) {
         switch (spec.op()) {
             case SUM -> {
@@ -122,7 +131,13 @@ public final class Partials {
         }
     }
 
-    /** The value of a compensated floating sum: {@code s + c} rounded to the value's type. */
+    /**
+     * The value of a compensated floating sum: {@code s + c} rounded to the value's type.
+     *
+     * @param type F32 or F64
+     * @param p the state of a compensated sum
+     * @return the sum
+     */
     public static double compensatedValue(DType type, Partial p) {
         return type == DType.F32 ? (float) p.d + (float) p.c : p.d + p.c;
     }
@@ -130,6 +145,13 @@ public final class Partials {
     /**
      * Combines {@code parts[0..count)} in a fixed pairwise tree (neighbours first), leaving the result in
      * {@code parts[0]}. The order depends only on {@code count}, never on the number of threads.
+     *
+     * @param spec the reduction
+     * @param type the type of the reduced values
+     * @param parts the states of consecutive blocks, lowest indices first
+     * @param count how many of {@code parts} to combine
+     * @param kernel the kernel, for CUSTOM reductions
+     * @param args the kernel's arguments, for CUSTOM reductions
      */
     public static void tree(ReduceSpec spec, DType type, Partial[] parts, int count, CpuKernel kernel, long[] args) {
         for (int width = 1; width < count; width <<= 1) {
