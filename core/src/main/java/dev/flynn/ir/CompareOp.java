@@ -2,7 +2,18 @@ package dev.flynn.ir;
 
 /** Comparisons; operands are promoted to a common type, the result is a mask. NaN compares false except {@code ne}. */
 public enum CompareOp {
-    LT("lt", "<"), LE("le", "<="), GT("gt", ">"), GE("ge", ">="), EQ("eq", "=="), NE("ne", "!=");
+    /** {@code a < b}. */
+    LT("lt", "<"),
+    /** {@code a <= b}. */
+    LE("le", "<="),
+    /** {@code a > b}. */
+    GT("gt", ">"),
+    /** {@code a >= b}. */
+    GE("ge", ">="),
+    /** {@code a == b}. */
+    EQ("eq", "=="),
+    /** {@code a != b}: true where either operand is NaN. */
+    NE("ne", "!=");
 
     private final String symbol;
     private final String infix;
@@ -12,10 +23,20 @@ public enum CompareOp {
         this.infix = infix;
     }
 
+    /**
+     * The function name in expressions ({@code lt}, ...).
+     *
+     * @return the name
+     */
     public String symbol() {
         return symbol;
     }
 
+    /**
+     * The infix operator in expressions ({@code <}, ...).
+     *
+     * @return the operator
+     */
     public String infix() {
         return infix;
     }

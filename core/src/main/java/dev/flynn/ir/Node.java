@@ -23,10 +23,19 @@ import java.util.Objects;
 public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Binary, Node.Ternary,
         Node.Compare, Node.Select, Node.Cast {
 
-    /** The type of the value this node computes. */
+    /**
+     * The type of the value this node computes.
+     *
+     * @return the type
+     */
     DType type();
 
-    /** Kernel input number {@code index}. */
+    /**
+     * Kernel input number {@code index}.
+     *
+     * @param index the input's position, from 0
+     * @param type its element type
+     */
     record Input(int index, DType type) implements Node {
     }
 
@@ -34,14 +43,31 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
      * A literal, hoisted into the kernel's argument array at {@code slot}. Compiled code must read the
      * value from the arguments, never from {@code bits}: kernels that differ only in literals share code.
      *
+     *
      * @param bits the value: {@code Float.floatToRawIntBits} for F32, {@code Double.doubleToRawLongBits}
      *             for F64, the value itself for integers, 0 or 1 for masks
+     * @param slot the index in the argument array, or -1 before hoisting
+     * @param type the constant's type
      */
     record Const(int slot, DType type, long bits) implements Node {
+        /**
+         * A literal not yet hoisted (slot -1), converted to {@code type} as a Java cast would.
+         *
+         * @param type the type
+         * @param value the value
+         * @return the constant
+         */
         public static Const of(DType type, double value) {
             return new Const(-1, type, bitsOf(type, value));
         }
 
+        /**
+         * An integer literal not yet hoisted (slot -1), converted to {@code type} as a Java cast would.
+         *
+         * @param type the type
+         * @param value the value
+         * @return the constant
+         */
         public static Const ofLong(DType type, long value) {
             return new Const(-1, type, switch (type) {
                 case F32 -> Float.floatToRawIntBits((float) value);
@@ -52,7 +78,13 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
             });
         }
 
-        /** The raw bits of {@code value} converted to {@code type} (Java casts: float→int saturates). */
+        /**
+         * The raw bits of {@code value} converted to {@code type} (Java casts: float→int saturates).
+         *
+         * @param type the target type
+         * @param value the value
+         * @return the raw bits, as stored in {@code bits}
+         */
         public static long bitsOf(DType type, double value) {
             return switch (type) {
                 case F32 -> Float.floatToRawIntBits((float) value);
@@ -63,7 +95,11 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
             };
         }
 
-        /** The value as a double (exact for F32 and F64). */
+        /**
+         * The value as a double (exact for F32 and F64).
+         *
+         * @return the value
+         */
         public double asDouble() {
             return switch (type) {
                 case F32 -> Float.intBitsToFloat((int) bits);
@@ -72,6 +108,12 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
             };
         }
 
+        /**
+         * This constant at another argument slot.
+         *
+         * @param newSlot the slot
+         * @return a constant with the same type and value
+         */
         public Const withSlot(int newSlot) {
             return new Const(newSlot, type, bits);
         }
@@ -84,6 +126,13 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
         private final DType type;
         private final int hash;
 
+        /**
+         * Creates the node; the {@link Verifier} checks its types.
+         *
+         * @param op the operation
+         * @param x the operand
+         * @param type the result type
+         */
         public Unary(UnaryOp op, Node x, DType type) {
             this.op = Objects.requireNonNull(op, "op");
             this.x = Objects.requireNonNull(x, "x");
@@ -91,10 +140,20 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
             this.hash = Structure.hash(1, op.ordinal(), type, x);
         }
 
+        /**
+         * The operation.
+         *
+         * @return the operation
+         */
         public UnaryOp op() {
             return op;
         }
 
+        /**
+         * The operand.
+         *
+         * @return the operand
+         */
         public Node x() {
             return x;
         }
@@ -128,6 +187,14 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
         private final DType type;
         private final int hash;
 
+        /**
+         * Creates the node; the {@link Verifier} checks its types.
+         *
+         * @param op the operation
+         * @param a the left operand
+         * @param b the right operand
+         * @param type the result type
+         */
         public Binary(BinaryOp op, Node a, Node b, DType type) {
             this.op = Objects.requireNonNull(op, "op");
             this.a = Objects.requireNonNull(a, "a");
@@ -136,14 +203,29 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
             this.hash = Structure.hash(2, op.ordinal(), type, a, b);
         }
 
+        /**
+         * The operation.
+         *
+         * @return the operation
+         */
         public BinaryOp op() {
             return op;
         }
 
+        /**
+         * The left operand.
+         *
+         * @return the left operand
+         */
         public Node a() {
             return a;
         }
 
+        /**
+         * The right operand.
+         *
+         * @return the right operand
+         */
         public Node b() {
             return b;
         }
@@ -178,6 +260,15 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
         private final DType type;
         private final int hash;
 
+        /**
+         * Creates the node; the {@link Verifier} checks its types.
+         *
+         * @param op the operation
+         * @param a the first operand
+         * @param b the second operand
+         * @param c the third operand
+         * @param type the result type
+         */
         public Ternary(TernaryOp op, Node a, Node b, Node c, DType type) {
             this.op = Objects.requireNonNull(op, "op");
             this.a = Objects.requireNonNull(a, "a");
@@ -187,18 +278,38 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
             this.hash = Structure.hash(3, op.ordinal(), type, a, b, c);
         }
 
+        /**
+         * The operation.
+         *
+         * @return the operation
+         */
         public TernaryOp op() {
             return op;
         }
 
+        /**
+         * The first operand.
+         *
+         * @return the first operand
+         */
         public Node a() {
             return a;
         }
 
+        /**
+         * The second operand.
+         *
+         * @return the second operand
+         */
         public Node b() {
             return b;
         }
 
+        /**
+         * The third operand.
+         *
+         * @return the third operand
+         */
         public Node c() {
             return c;
         }
@@ -231,6 +342,13 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
         private final Node b;
         private final int hash;
 
+        /**
+         * Creates the node, of type BOOL; the {@link Verifier} checks its operands.
+         *
+         * @param op the comparison
+         * @param a the left operand
+         * @param b the right operand
+         */
         public Compare(CompareOp op, Node a, Node b) {
             this.op = Objects.requireNonNull(op, "op");
             this.a = Objects.requireNonNull(a, "a");
@@ -238,14 +356,29 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
             this.hash = Structure.hash(4, op.ordinal(), DType.BOOL, a, b);
         }
 
+        /**
+         * The comparison.
+         *
+         * @return the comparison
+         */
         public CompareOp op() {
             return op;
         }
 
+        /**
+         * The left operand.
+         *
+         * @return the left operand
+         */
         public Node a() {
             return a;
         }
 
+        /**
+         * The right operand.
+         *
+         * @return the right operand
+         */
         public Node b() {
             return b;
         }
@@ -279,6 +412,14 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
         private final DType type;
         private final int hash;
 
+        /**
+         * Creates the node; the {@link Verifier} checks its types.
+         *
+         * @param mask the BOOL condition
+         * @param a the value where the mask is true
+         * @param b the value where the mask is false
+         * @param type the result type
+         */
         public Select(Node mask, Node a, Node b, DType type) {
             this.mask = Objects.requireNonNull(mask, "mask");
             this.a = Objects.requireNonNull(a, "a");
@@ -287,14 +428,29 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
             this.hash = Structure.hash(5, 0, type, mask, a, b);
         }
 
+        /**
+         * The condition.
+         *
+         * @return the BOOL condition
+         */
         public Node mask() {
             return mask;
         }
 
+        /**
+         * The value where the mask is true.
+         *
+         * @return the value where the mask is true
+         */
         public Node a() {
             return a;
         }
 
+        /**
+         * The value where the mask is false.
+         *
+         * @return the value where the mask is false
+         */
         public Node b() {
             return b;
         }
@@ -326,12 +482,23 @@ public sealed interface Node permits Node.Input, Node.Const, Node.Unary, Node.Bi
         private final DType type;
         private final int hash;
 
+        /**
+         * Creates the node; the {@link Verifier} checks that Java has the conversion.
+         *
+         * @param x the operand
+         * @param type the target type
+         */
         public Cast(Node x, DType type) {
             this.x = Objects.requireNonNull(x, "x");
             this.type = Objects.requireNonNull(type, "type");
             this.hash = Structure.hash(6, 0, type, x);
         }
 
+        /**
+         * The operand.
+         *
+         * @return the operand
+         */
         public Node x() {
             return x;
         }

@@ -16,6 +16,13 @@ public final class Printer {
     private Printer() {
     }
 
+    /**
+     * The expression as text, in the parser's syntax, with the inputs' names.
+     *
+     * @param root the expression
+     * @param names one name per input
+     * @return the text
+     */
     public static String print(Node root, List<String> names) {
         Schedule s = Schedule.of(root);
         List<Node> nodes = s.nodes();

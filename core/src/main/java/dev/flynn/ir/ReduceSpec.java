@@ -13,6 +13,11 @@ import java.util.Optional;
  * @param identity    for CUSTOM: the identity of {@code combine}, a hoisted constant
  */
 public record ReduceSpec(ReduceOp op, boolean compensated, Optional<Node> combine, Optional<Node.Const> identity) {
+    /**
+     * Checks that {@code combine} and {@code identity} are given exactly for CUSTOM, and compensation only for SUM.
+     *
+     * @throws IllegalArgumentException if they are not
+     */
     public ReduceSpec {
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(combine, "combine");
@@ -25,6 +30,13 @@ public record ReduceSpec(ReduceOp op, boolean compensated, Optional<Node> combin
         }
     }
 
+    /**
+     * A built-in reduction, not compensated.
+     *
+     * @param op the reduction, not CUSTOM
+     * @return the spec
+     * @throws IllegalArgumentException if {@code op} is CUSTOM
+     */
     public static ReduceSpec of(ReduceOp op) {
         return new ReduceSpec(op, false, Optional.empty(), Optional.empty());
     }

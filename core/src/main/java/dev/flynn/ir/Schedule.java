@@ -19,6 +19,12 @@ public final class Schedule {
     private Schedule() {
     }
 
+    /**
+     * The distinct nodes reachable from {@code roots}, operands before their users, each structurally equal node once.
+     *
+     * @param roots the expressions
+     * @return the schedule
+     */
     public static Schedule of(Node... roots) {
         Schedule s = new Schedule();
         for (Node root : roots) {
@@ -66,6 +72,9 @@ public final class Schedule {
     /**
      * Every node object reachable from {@code root}, operands first, each object once (by identity,
      * not structure: constant hoisting numbers each literal the user wrote). No recursion.
+     *
+     * @param root the expression
+     * @return the node objects, operands first
      */
     public static List<Node> occurrences(Node root) {
         List<Node> out = new ArrayList<>();
@@ -96,7 +105,12 @@ public final class Schedule {
         return out;
     }
 
-    /** The operands of a node, left to right. */
+    /**
+     * The operands of a node, left to right.
+     *
+     * @param n the node
+     * @return its operands
+     */
     public static List<Node> operands(Node n) {
         return switch (n) {
             case Node.Input in -> List.of();
@@ -110,11 +124,22 @@ public final class Schedule {
         };
     }
 
+    /**
+     * The nodes in evaluation order: every operand before its users.
+     *
+     * @return an unmodifiable list
+     */
     public List<Node> nodes() {
         return Collections.unmodifiableList(nodes);
     }
 
-    /** The position of {@code n} in {@link #nodes()}. */
+    /**
+     * The position of {@code n} in {@link #nodes()}.
+     *
+     * @param n a node of this schedule
+     * @return its index
+     * @throws IllegalArgumentException if {@code n} is not in this schedule
+     */
     public int indexOf(Node n) {
         Integer i = index.get(n);
         if (i == null) {

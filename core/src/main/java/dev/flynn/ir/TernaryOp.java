@@ -11,6 +11,11 @@ public enum TernaryOp {
         this.symbol = symbol;
     }
 
+    /**
+     * The function name in expressions.
+     *
+     * @return the name
+     */
     public String symbol() {
         return symbol;
     }

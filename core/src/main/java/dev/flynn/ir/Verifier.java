@@ -12,6 +12,13 @@ public final class Verifier {
     private Verifier() {
     }
 
+    /**
+     * Checks every node's types and the reduction against the IR's invariants.
+     *
+     * @param ir the kernel
+     * @param names one name per input, for messages
+     * @throws IllegalArgumentException naming the expression and the offending node, if a check fails
+     */
     public static void verify(KernelIR ir, List<String> names) {
         check(ir.body(), ir, names, ir.inputs());
         ir.reduce().ifPresent(r -> {
