@@ -15,6 +15,10 @@ import java.util.List;
  * such loops, as it would the user's own).
  */
 public final class ScalarBackend extends CpuBackend {
+
+    /** Creates the backend, as {@link java.util.ServiceLoader} does; all probing happens in {@link #probe()}. */
+    public ScalarBackend() {
+    }
     @Override
     public String name() {
         return "scalar";

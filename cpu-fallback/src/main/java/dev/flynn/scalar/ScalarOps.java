@@ -8,54 +8,288 @@ import java.lang.foreign.ValueLayout;
  * one a Java developer would write.
  */
 public final class ScalarOps {
+    /** The unaligned layout of a F32 element in a {@code MemorySegment}. */
     public static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** The unaligned layout of a F64 element in a {@code MemorySegment}. */
     public static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+    /** The unaligned layout of a I32 element in a {@code MemorySegment}. */
     public static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
+    /** The unaligned layout of a I64 element in a {@code MemorySegment}. */
     public static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private ScalarOps() {
     }
 
+    /**
+     * Java's {@code a < b} on float operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean lt(float a, float b) { return a < b; }
+    /**
+     * Java's {@code a <= b} on float operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean le(float a, float b) { return a <= b; }
+    /**
+     * Java's {@code a > b} on float operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean gt(float a, float b) { return a > b; }
+    /**
+     * Java's {@code a >= b} on float operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean ge(float a, float b) { return a >= b; }
+    /**
+     * Java's {@code a == b} on float operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean eq(float a, float b) { return a == b; }
+    /**
+     * Java's {@code a != b} on float operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean ne(float a, float b) { return a != b; }
 
+    /**
+     * Java's {@code a < b} on double operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean lt(double a, double b) { return a < b; }
+    /**
+     * Java's {@code a <= b} on double operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean le(double a, double b) { return a <= b; }
+    /**
+     * Java's {@code a > b} on double operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean gt(double a, double b) { return a > b; }
+    /**
+     * Java's {@code a >= b} on double operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean ge(double a, double b) { return a >= b; }
+    /**
+     * Java's {@code a == b} on double operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean eq(double a, double b) { return a == b; }
+    /**
+     * Java's {@code a != b} on double operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean ne(double a, double b) { return a != b; }
 
+    /**
+     * Java's {@code a < b} on int operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean lt(int a, int b) { return a < b; }
+    /**
+     * Java's {@code a <= b} on int operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean le(int a, int b) { return a <= b; }
+    /**
+     * Java's {@code a > b} on int operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean gt(int a, int b) { return a > b; }
+    /**
+     * Java's {@code a >= b} on int operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean ge(int a, int b) { return a >= b; }
+    /**
+     * Java's {@code a == b} on int operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean eq(int a, int b) { return a == b; }
+    /**
+     * Java's {@code a != b} on int operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean ne(int a, int b) { return a != b; }
 
+    /**
+     * Java's {@code a < b} on long operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean lt(long a, long b) { return a < b; }
+    /**
+     * Java's {@code a <= b} on long operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean le(long a, long b) { return a <= b; }
+    /**
+     * Java's {@code a > b} on long operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean gt(long a, long b) { return a > b; }
+    /**
+     * Java's {@code a >= b} on long operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean ge(long a, long b) { return a >= b; }
+    /**
+     * Java's {@code a == b} on long operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean eq(long a, long b) { return a == b; }
+    /**
+     * Java's {@code a != b} on long operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean ne(long a, long b) { return a != b; }
 
+    /**
+     * Java's {@code a == b} on boolean operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean eq(boolean a, boolean b) { return a == b; }
+    /**
+     * Java's {@code a != b} on boolean operands.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the comparison
+     */
     public static boolean ne(boolean a, boolean b) { return a != b; }
 
+    /**
+     * Java's {@code m ? a : b} on boolean values.
+     *
+     * @param m the condition
+     * @param a the value if true
+     * @param b the value if false
+     * @return the chosen value
+     */
     public static float select(boolean m, float a, float b) { return m ? a : b; }
+    /**
+     * Java's {@code m ? a : b} on boolean values.
+     *
+     * @param m the condition
+     * @param a the value if true
+     * @param b the value if false
+     * @return the chosen value
+     */
     public static double select(boolean m, double a, double b) { return m ? a : b; }
+    /**
+     * Java's {@code m ? a : b} on boolean values.
+     *
+     * @param m the condition
+     * @param a the value if true
+     * @param b the value if false
+     * @return the chosen value
+     */
     public static int select(boolean m, int a, int b) { return m ? a : b; }
+    /**
+     * Java's {@code m ? a : b} on boolean values.
+     *
+     * @param m the condition
+     * @param a the value if true
+     * @param b the value if false
+     * @return the chosen value
+     */
     public static long select(boolean m, long a, long b) { return m ? a : b; }
+    /**
+     * Java's {@code m ? a : b} on boolean values.
+     *
+     * @param m the condition
+     * @param a the value if true
+     * @param b the value if false
+     * @return the chosen value
+     */
     public static boolean select(boolean m, boolean a, boolean b) { return m ? a : b; }
 
     // Integer / and %: Java's ArithmeticException, created here rather than raised by idiv, since a hot
     // compiled loop replaces idiv's implicit exception by a preallocated one without message or stack
     // trace (HotSpot's OmitStackTraceInFastThrow). After the test C2 knows b != 0 and drops its own check.
+    /**
+     * Java's int {@code a / b}.
+     *
+     * @param a the dividend
+     * @param b the divisor
+     * @return the quotient
+     * @throws ArithmeticException with Java's message {@code "/ by zero"} if {@code b} is 0
+     */
     public static int div(int a, int b) {
         if (b == 0) {
             throw divisionByZero();
@@ -63,6 +297,14 @@ public final class ScalarOps {
         return a / b;
     }
 
+    /**
+     * Java's long {@code a / b}.
+     *
+     * @param a the dividend
+     * @param b the divisor
+     * @return the quotient
+     * @throws ArithmeticException with Java's message {@code "/ by zero"} if {@code b} is 0
+     */
     public static long div(long a, long b) {
         if (b == 0) {
             throw divisionByZero();
@@ -70,6 +312,14 @@ public final class ScalarOps {
         return a / b;
     }
 
+    /**
+     * Java's int {@code a % b}.
+     *
+     * @param a the dividend
+     * @param b the divisor
+     * @return the remainder
+     * @throws ArithmeticException with Java's message {@code "/ by zero"} if {@code b} is 0
+     */
     public static int rem(int a, int b) {
         if (b == 0) {
             throw divisionByZero();
@@ -77,6 +327,14 @@ public final class ScalarOps {
         return a % b;
     }
 
+    /**
+     * Java's long {@code a % b}.
+     *
+     * @param a the dividend
+     * @param b the divisor
+     * @return the remainder
+     * @throws ArithmeticException with Java's message {@code "/ by zero"} if {@code b} is 0
+     */
     public static long rem(long a, long b) {
         if (b == 0) {
             throw divisionByZero();
@@ -90,21 +348,95 @@ public final class ScalarOps {
     }
 
     // Neumaier: the new compensation after s + v rounded to t
+    /**
+     * Neumaier's compensation step: the new compensation after {@code s + v} was rounded to {@code t}.
+     *
+     * @param c the compensation so far
+     * @param s the running sum before the step
+     * @param v the value added
+     * @param t the rounded sum {@code s + v}
+     * @return the new compensation
+     */
     public static float neumaier(float c, float s, float v, float t) {
         return Math.abs(s) >= Math.abs(v) ? c + ((s - t) + v) : c + ((v - t) + s);
     }
 
+    /**
+     * Neumaier's compensation step: the new compensation after {@code s + v} was rounded to {@code t}.
+     *
+     * @param c the compensation so far
+     * @param s the running sum before the step
+     * @param v the value added
+     * @param t the rounded sum {@code s + v}
+     * @return the new compensation
+     */
     public static double neumaier(double c, double s, double v, double t) {
         return Math.abs(s) >= Math.abs(v) ? c + ((s - t) + v) : c + ((v - t) + s);
     }
 
     // argmin/argmax: whether v replaces best; the first NaN wins and stays
+    /**
+     * Whether {@code v} replaces {@code best} as the smaller value: strictly smaller, or the first NaN, which then stays.
+     *
+     * @param best the best value so far
+     * @param v the next value
+     * @return true if {@code v} takes its place
+     */
     public static boolean argminTakes(float best, float v) { return best == best && (v < best || v != v); }
+    /**
+     * Whether {@code v} replaces {@code best} as the larger value: strictly larger, or the first NaN, which then stays.
+     *
+     * @param best the best value so far
+     * @param v the next value
+     * @return true if {@code v} takes its place
+     */
     public static boolean argmaxTakes(float best, float v) { return best == best && (v > best || v != v); }
+    /**
+     * Whether {@code v} replaces {@code best} as the smaller value: strictly smaller, or the first NaN, which then stays.
+     *
+     * @param best the best value so far
+     * @param v the next value
+     * @return true if {@code v} takes its place
+     */
     public static boolean argminTakes(double best, double v) { return best == best && (v < best || v != v); }
+    /**
+     * Whether {@code v} replaces {@code best} as the larger value: strictly larger, or the first NaN, which then stays.
+     *
+     * @param best the best value so far
+     * @param v the next value
+     * @return true if {@code v} takes its place
+     */
     public static boolean argmaxTakes(double best, double v) { return best == best && (v > best || v != v); }
+    /**
+     * Whether {@code v} replaces {@code best} as the smaller value: strictly smaller, or the first NaN, which then stays.
+     *
+     * @param best the best value so far
+     * @param v the next value
+     * @return true if {@code v} takes its place
+     */
     public static boolean argminTakes(int best, int v) { return v < best; }
+    /**
+     * Whether {@code v} replaces {@code best} as the larger value: strictly larger, or the first NaN, which then stays.
+     *
+     * @param best the best value so far
+     * @param v the next value
+     * @return true if {@code v} takes its place
+     */
     public static boolean argmaxTakes(int best, int v) { return v > best; }
+    /**
+     * Whether {@code v} replaces {@code best} as the smaller value: strictly smaller, or the first NaN, which then stays.
+     *
+     * @param best the best value so far
+     * @param v the next value
+     * @return true if {@code v} takes its place
+     */
     public static boolean argminTakes(long best, long v) { return v < best; }
+    /**
+     * Whether {@code v} replaces {@code best} as the larger value: strictly larger, or the first NaN, which then stays.
+     *
+     * @param best the best value so far
+     * @param v the next value
+     * @return true if {@code v} takes its place
+     */
     public static boolean argmaxTakes(long best, long v) { return v > best; }
 }

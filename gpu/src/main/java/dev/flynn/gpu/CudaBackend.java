@@ -29,6 +29,10 @@ import java.util.Optional;
  * interpreted on the CPU instead, with no GPU and no JCuda, for testing; slow).
  */
 public final class CudaBackend implements BackendProvider {
+
+    /** Creates the backend, as {@link java.util.ServiceLoader} does; all probing happens in {@link #probe()}. */
+    public CudaBackend() {
+    }
     /** Host-array calls below this many elements cost more in transfers than they gain. */
     static final long MIN_HOST_ELEMENTS = Long.getLong("flynn.gpu.minHostElements", 1L << 22);
     static final boolean FAST_MATH = Boolean.getBoolean("flynn.gpu.fastMath");
@@ -201,7 +205,11 @@ public final class CudaBackend implements BackendProvider {
         return ptrs;
     }
 
-    /** Number of loaded modules (tests check that literals do not multiply it). */
+    /**
+     * Number of loaded modules (tests check that literals do not multiply it).
+     *
+     * @return the number of loaded modules
+     */
     public static int cachedModules() {
         return CudaContext.get().cachedModules();
     }

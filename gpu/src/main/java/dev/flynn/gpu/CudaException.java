@@ -3,6 +3,7 @@ package dev.flynn.gpu;
 /** A CUDA driver call failed; the message names the call and its {@code CUresult}. */
 public class CudaException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** The driver's {@code CUresult} code. */
     private final int result;
 
     CudaException(String message, int result) {
@@ -10,7 +11,11 @@ public class CudaException extends RuntimeException {
         this.result = result;
     }
 
-    /** The {@code CUresult} code. */
+    /**
+     * The {@code CUresult} code.
+     *
+     * @return the code, as JCuda's {@code CUresult} constants number them
+     */
     public int result() {
         return result;
     }

@@ -6,7 +6,9 @@ package dev.flynn.gpu;
  */
 public final class CudaOutOfMemoryException extends CudaException {
     private static final long serialVersionUID = 1L;
+    /** Bytes the call asked for. */
     private final long requested;
+    /** Bytes the device had free. */
     private final long free;
 
     CudaOutOfMemoryException(long requested, long free, int result) {
@@ -16,10 +18,20 @@ public final class CudaOutOfMemoryException extends CudaException {
         this.free = free;
     }
 
+    /**
+     * The bytes the failed allocation asked for.
+     *
+     * @return the bytes requested
+     */
     public long requested() {
         return requested;
     }
 
+    /**
+     * The bytes the device had free at the time.
+     *
+     * @return the free bytes
+     */
     public long free() {
         return free;
     }

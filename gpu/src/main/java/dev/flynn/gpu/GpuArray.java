@@ -34,7 +34,15 @@ public final class GpuArray implements DeviceArray {
         this.cleanable = CLEANER.register(this, memory);
     }
 
-    /** Uninitialised device memory for {@code length} elements of {@code type}. */
+    /**
+     * Uninitialised device memory for {@code length} elements of {@code type}.
+     *
+     * @param type the element type, not BOOL
+     * @param length the number of elements, at least 0
+     * @return the device array; close it to free the memory
+     * @throws IllegalArgumentException if {@code length} is negative or {@code type} is BOOL
+     * @throws CudaOutOfMemoryException if the device has too little free memory
+     */
     public static GpuArray allocate(DType type, long length) {
         Objects.requireNonNull(type, "type");
         type.layout();
@@ -44,7 +52,13 @@ public final class GpuArray implements DeviceArray {
         return new GpuArray(type, length);
     }
 
-    /** A device copy of a float[], double[], int[], long[] or a MemorySegment of {@code type}. */
+    /**
+     * A device copy of a float[], double[], int[], long[] or a MemorySegment of {@code type}.
+     *
+     * @param host the array to copy
+     * @return the device array
+     * @throws IllegalArgumentException if {@code host} is not a float, double, int or long array
+     */
     public static GpuArray upload(Object host) {
         Objects.requireNonNull(host, "host");
         DType t = DType.ofArray(host).orElseThrow(() -> new IllegalArgumentException(
@@ -54,7 +68,13 @@ public final class GpuArray implements DeviceArray {
         return a;
     }
 
-    /** A device copy of a segment holding elements of {@code type}. */
+    /**
+     * A device copy of a segment holding elements of {@code type}.
+     *
+     * @param host the segment to copy
+     * @param type the type of its elements
+     * @return the device array
+     */
     public static GpuArray upload(MemorySegment host, DType type) {
         Objects.requireNonNull(host, "host");
         GpuArray a = allocate(type, host.byteSize() / type.byteSize());
@@ -62,13 +82,23 @@ public final class GpuArray implements DeviceArray {
         return a;
     }
 
-    /** Copies all elements from a host array or segment of the same type and length. */
+    /**
+     * Copies all elements from a host array or segment of the same type and length.
+     *
+     * @param host the array or segment to copy from
+     * @throws IllegalArgumentException if its type or length differs
+     */
     public void copyFrom(Object host) {
         checkHost(host);
         CudaContext.get().upload(host, 0, pointer(), length * type.byteSize(), type);
     }
 
-    /** Copies all elements to a host array or segment of the same type and length. */
+    /**
+     * Copies all elements to a host array or segment of the same type and length.
+     *
+     * @param host the array or segment to copy into
+     * @throws IllegalArgumentException if its type or length differs
+     */
     public void download(Object host) {
         checkHost(host);
         CudaContext.get().download(pointer(), host, 0, length * type.byteSize(), type);

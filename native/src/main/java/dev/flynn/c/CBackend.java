@@ -52,6 +52,11 @@ public final class CBackend extends CpuBackend {
         this(CConfig.fromSystemProperties());
     }
 
+    /**
+     * A backend with its own configuration, such as a given compiler or cache directory.
+     *
+     * @param config how to build kernels
+     */
     public CBackend(CConfig config) {
         this.config = config;
     }
@@ -66,6 +71,11 @@ public final class CBackend extends CpuBackend {
         return PRIORITY;
     }
 
+    /**
+     * How this backend builds kernels.
+     *
+     * @return the configuration
+     */
     public CConfig config() {
         return config;
     }
@@ -84,7 +94,11 @@ public final class CBackend extends CpuBackend {
         return a;
     }
 
-    /** How many times this backend ran the compiler for a kernel (libraries found in the disk cache do not count). */
+    /**
+     * How many times this backend ran the compiler for a kernel (libraries found in the disk cache do not count).
+     *
+     * @return the number of compiler runs for kernels
+     */
     public int compilations() {
         CCompiler cc = compiler;
         return cc == null ? 0 : cc.compilations() - probeRuns;

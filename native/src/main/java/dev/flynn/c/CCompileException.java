@@ -4,6 +4,11 @@ package dev.flynn.c;
 public final class CCompileException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what failed, with the compiler's output
+     */
     public CCompileException(String message) {
         super(message);
     }

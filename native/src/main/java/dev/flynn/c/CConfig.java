@@ -42,13 +42,22 @@ public record CConfig(String compiler, List<String> tuning, boolean fast, Path c
     /** Fast mode: the compiler may reassociate, contract and assume no NaN or infinity. */
     static final List<String> FAST = List.of("-ffast-math");
 
+    /**
+     * Copies the tuning flags and checks that nothing is null.
+     *
+     * @throws NullPointerException if {@code compiler}, {@code tuning} or {@code cacheDir} is null
+     */
     public CConfig {
         Objects.requireNonNull(compiler, "compiler");
         tuning = List.copyOf(tuning);
         Objects.requireNonNull(cacheDir, "cacheDir");
     }
 
-    /** The configuration given by the {@code flynn.c.*} system properties. */
+    /**
+     * The configuration given by the {@code flynn.c.*} system properties.
+     *
+     * @return the configuration
+     */
     public static CConfig fromSystemProperties() {
         String compiler = System.getProperty("flynn.c.compiler", "cc").trim();
         String flags = System.getProperty("flynn.c.flags", DEFAULT_TUNING);
@@ -58,17 +67,32 @@ public record CConfig(String compiler, List<String> tuning, boolean fast, Path c
         return new CConfig(compiler, split(flags), fast, dir);
     }
 
-    /** The same configuration with another compiler. */
+    /**
+     * The same configuration with another compiler.
+     *
+     * @param command the compiler command, such as {@code clang}
+     * @return a new configuration
+     */
     public CConfig withCompiler(String command) {
         return new CConfig(command, tuning, fast, cacheDir);
     }
 
-    /** The same configuration with another cache directory. */
+    /**
+     * The same configuration with another cache directory.
+     *
+     * @param dir the directory of cached sources and libraries
+     * @return a new configuration
+     */
     public CConfig withCacheDir(Path dir) {
         return new CConfig(compiler, tuning, fast, dir);
     }
 
-    /** The same configuration in fast or strict mode. */
+    /**
+     * The same configuration in fast or strict mode.
+     *
+     * @param on true for {@code -ffast-math}, false for Java semantics
+     * @return a new configuration
+     */
     public CConfig withFast(boolean on) {
         return new CConfig(compiler, tuning, on, cacheDir);
     }

@@ -26,6 +26,10 @@ public final class VectorBackend extends CpuBackend {
     /** Elements per warm-up call: several vectors and a partial one, so C2 sees the main loop and the tail. */
     static final int WARM_UP_LENGTH = 4096 + 13;
 
+    /** Creates the backend, as {@link java.util.ServiceLoader} does; all probing happens in {@link #probe()}. */
+    public VectorBackend() {
+    }
+
     @Override
     public String name() {
         return "simd";
@@ -62,6 +66,8 @@ public final class VectorBackend extends CpuBackend {
      * compiled loop from the first call. Segment-bound calls compile their own code and warm separately.
      * Takes some tens of milliseconds; C2 finishes in the background shortly after it returns.
      *
+     *
+     * @param kernel a map or reduction kernel
      * @throws dev.flynn.BackendUnavailableException if the SIMD backend cannot run here
      */
     public static void warmUp(Kernel kernel) {

@@ -25,6 +25,11 @@ public final class SparkExample {
     private SparkExample() {
     }
 
+    /**
+     * Runs the example on an embedded {@code local[2]} Spark and prints the figures.
+     *
+     * @param args the number of rows and of partitions, both optional
+     */
     public static void main(String[] args) {
         long n = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 100_000_000L;
         SparkSession.Builder builder = SparkSession.builder().appName("flynn-spark-example")

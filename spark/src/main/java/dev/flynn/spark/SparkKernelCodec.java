@@ -50,7 +50,12 @@ public final class SparkKernelCodec {
     private SparkKernelCodec() {
     }
 
-    /** The kernel as bytes; equal kernels give equal bytes. */
+    /**
+     * The kernel as bytes; equal kernels give equal bytes.
+     *
+     * @param kernel the kernel
+     * @return the bytes
+     */
     public static byte[] encode(Kernel kernel) {
         Objects.requireNonNull(kernel, "kernel");
         KernelIR ir = kernel.ir();
@@ -99,6 +104,9 @@ public final class SparkKernelCodec {
     /**
      * Reads a kernel written by {@link #encode}, verifying its IR.
      *
+     *
+     * @param bytes bytes from {@link #encode}
+     * @return the kernel
      * @throws IllegalArgumentException if the bytes are not a kernel of a version this code reads, or
      *                                  describe an ill-typed one
      */

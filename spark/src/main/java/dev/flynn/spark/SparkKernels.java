@@ -64,6 +64,12 @@ public final class SparkKernels {
      * kernel input, in order); an existing column of that name is replaced, as
      * {@link Dataset#withColumn} does. Lazy, like every Dataset transformation.
      *
+     *
+     * @param ds the dataset
+     * @param name the name of the new column
+     * @param kernel a map kernel
+     * @param columns the column names, one per kernel input, in order
+     * @return the dataset with the column
      * @throws IllegalArgumentException for a reduction kernel, a missing or non-numeric column, or a
      *                                  column the kernel's input type cannot hold exactly
      */
@@ -174,17 +180,36 @@ public final class SparkKernels {
      * Reduces {@code columns} (one per kernel input) of {@code ds} with a reduction kernel; the value
      * boxed in its own type, as {@link Kernel#reduce(Object...)} gives it (Float, Double, Integer, Long
      * or Boolean). Runs one Spark job.
+     *
+     * @param ds the dataset
+     * @param kernel a reduction kernel
+     * @param columns the column names, one per kernel input, in order
+     * @return the reduced value, boxed
      */
     public static Object reduce(Dataset<Row> ds, Kernel kernel, String... columns) {
         return reduceAll(ds, List.of(SparkReduction.of(kernel, columns))).getFirst();
     }
 
-    /** {@link #reduce} as a double (exact for float, double and int results). */
+    /**
+     * {@link #reduce} as a double (exact for float, double and int results).
+     *
+     * @param ds the dataset
+     * @param kernel a reduction kernel
+     * @param columns the column names, one per kernel input, in order
+     * @return the reduced value
+     */
     public static double reduceDouble(Dataset<Row> ds, Kernel kernel, String... columns) {
         return number(reduce(ds, kernel, columns), kernel).doubleValue();
     }
 
-    /** {@link #reduce} for integer results: argmin, argmax, count, sums of integers. */
+    /**
+     * {@link #reduce} for integer results: argmin, argmax, count, sums of integers.
+     *
+     * @param ds the dataset
+     * @param kernel a reduction kernel of an integer result type
+     * @param columns the column names, one per kernel input, in order
+     * @return the reduced value
+     */
     public static long reduceLong(Dataset<Row> ds, Kernel kernel, String... columns) {
         Number n = number(reduce(ds, kernel, columns), kernel);
         if (!kernel.resultType().isIntegral()) {
@@ -196,6 +221,10 @@ public final class SparkKernels {
     /**
      * Several reductions in one pass over the data (one Spark job): their values in the order given.
      * Each reduction skips the rows where one of its own columns is null.
+     *
+     * @param ds the dataset
+     * @param reductions the reductions and their columns
+     * @return the values, boxed, in the order of {@code reductions}
      */
     public static List<Object> reduceAll(Dataset<Row> ds, List<SparkReduction> reductions) {
         Objects.requireNonNull(ds, "ds");
@@ -283,6 +312,12 @@ public final class SparkKernels {
      * Maps every chunk with a map kernel. A chunk is a primitive array for a one-input kernel, or an
      * {@code Object[]} with one entry per input: arrays of one length, or {@code Number}s broadcast to
      * every element. {@code resultType} is the kernel's result array type ({@code float[].class} for F32).
+     *
+     * @param <R> the result array type
+     * @param chunks the chunks
+     * @param kernel a map kernel
+     * @param resultType the class of the result arrays
+     * @return one result array per chunk, lazily computed
      */
     public static <R> JavaRDD<R> mapChunks(JavaRDD<?> chunks, Kernel kernel, Class<R> resultType) {
         Objects.requireNonNull(chunks, "chunks");
@@ -309,6 +344,10 @@ public final class SparkKernels {
     /**
      * Reduces all chunks (see {@link #mapChunks} for what a chunk is) with a reduction kernel, as if
      * they were one array: the value boxed in its own type; argmin/argmax give the index in that array.
+     *
+     * @param chunks the chunks
+     * @param kernel a reduction kernel
+     * @return the reduced value, boxed
      */
     public static Object reduceChunks(JavaRDD<?> chunks, Kernel kernel) {
         Objects.requireNonNull(chunks, "chunks");
