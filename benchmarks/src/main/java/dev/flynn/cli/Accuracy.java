@@ -73,6 +73,30 @@ final class Accuracy {
         };
     }
 
+    /**
+     * The largest {@code |out - ref| / mag} over the elements, where {@code mag} is the magnitude of the
+     * expression's terms ({@link Magnitude}) as the reference backend computes it; infinite where one of
+     * {@code out} and {@code ref} is NaN and the other is not, or where the magnitude is 0 and they differ.
+     */
+    static double termError(Object out, Object ref, Object mag) {
+        double[] o = asDoubles(out);
+        double[] r = asDoubles(ref);
+        double[] m = asDoubles(mag);
+        double max = 0;
+        for (int i = 0; i < o.length; i++) {
+            if (Double.isNaN(o[i]) != Double.isNaN(r[i])) {
+                return Double.POSITIVE_INFINITY;
+            }
+            // equal values, equal infinities and NaN against NaN agree whatever the magnitude
+            if (Double.isNaN(o[i]) || o[i] == r[i]) {
+                continue;
+            }
+            double e = Math.abs(o[i] - r[i]) / Math.abs(m[i]);
+            max = Math.max(max, Double.isNaN(e) ? Double.POSITIVE_INFINITY : e);
+        }
+        return max;
+    }
+
     /** Float bits as an integer that orders like the floats, with -0.0 and 0.0 the same. */
     private static int ordered(float f) {
         int bits = Float.floatToRawIntBits(f);

@@ -39,8 +39,8 @@ final class Choices {
         public String convert(String value) {
             String v = value.strip();
             if (!KernelCatalog.names().contains(v)) {
-                throw new TypeConversionException("unknown kernel '" + value + "'; valid: "
-                        + String.join(", ", KernelCatalog.names()));
+                throw new TypeConversionException("unknown kernel '" + value + "'"
+                        + Suggest.didYouMean(v, KernelCatalog.names()) + "; valid: " + String.join(", ", KernelCatalog.names()));
             }
             return v;
         }
@@ -51,8 +51,8 @@ final class Choices {
         public String convert(String value) {
             String v = value.strip().toLowerCase(java.util.Locale.ROOT);
             if (!Suite.backendNames().contains(v)) {
-                throw new TypeConversionException("unknown backend '" + value + "'; valid: "
-                        + String.join(", ", Suite.backendNames()));
+                throw new TypeConversionException("unknown backend '" + value + "'"
+                        + Suggest.didYouMean(v, Suite.backendNames()) + "; valid: " + String.join(", ", Suite.backendNames()));
             }
             return v;
         }
@@ -64,7 +64,8 @@ final class Choices {
             return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
                 case "f32" -> DType.F32;
                 case "f64" -> DType.F64;
-                default -> throw new TypeConversionException("unknown dtype '" + value + "'; valid: f32, f64");
+                default -> throw new TypeConversionException("unknown dtype '" + value + "'"
+                        + Suggest.didYouMean(value, List.of("f32", "f64")) + "; valid: f32, f64");
             };
         }
     }
@@ -113,8 +114,8 @@ final class Choices {
         public String convert(String value) {
             String v = value.strip().toLowerCase(java.util.Locale.ROOT);
             if (!REDUCTIONS.containsKey(v)) {
-                throw new TypeConversionException("unknown reduction '" + value + "'; valid: "
-                        + String.join(", ", REDUCTIONS.keySet()));
+                throw new TypeConversionException("unknown reduction '" + value + "'"
+                        + Suggest.didYouMean(v, REDUCTIONS.keySet()) + "; valid: " + String.join(", ", REDUCTIONS.keySet()));
             }
             return v;
         }

@@ -36,16 +36,22 @@ final class EvalCommand implements Callable<Integer> {
     private String expression;
 
     @Option(names = "--n", paramLabel = "N", converter = Choices.Size.class,
-            description = "Elements per input, e.g. 1000, 4K, 16M (default 1M).")
+            description = "Elements per input, e.g. 1000, 4K, 16M (default 1M); checked against the heap before"
+                    + " anything is allocated.")
     private int n = 1 << 20;
 
     @Option(names = "--dtype", paramLabel = "TYPE", converter = Choices.FloatType.class,
             description = "Element type of every input: f32 or f64 (default f32).")
     private DType dtype = DType.F32;
 
-    @Option(names = "--backend", paramLabel = "BACKEND", converter = Choices.BackendName.class,
-            description = "Run only this backend: scalar, simd, gpu or c (default: all).")
-    private String backend;
+    @Option(names = "--backends", split = ",", paramLabel = "BACKEND", converter = Choices.BackendName.class,
+            description = "Backends to run (default: all): scalar, simd, gpu, c. When none can run, the command"
+                    + " stops at once with status 1.")
+    private List<String> backends = Suite.backendNames();
+
+    /** The singular spelling this command had first. */
+    @Option(names = "--backend", split = ",", hidden = true, paramLabel = "BACKEND", converter = Choices.BackendName.class)
+    private List<String> backendAlias = List.of();
 
     @Option(names = "--reduce", paramLabel = "R", converter = Choices.ReductionName.class,
             description = "Fold the values: sum, mean, var, std, min, max, norm1, norm2.")
@@ -73,9 +79,17 @@ final class EvalCommand implements Callable<Integer> {
         BenchKernel kernel = new BenchKernel(name, name, t -> Kernel.parse(expression, t), reduction,
                 Collections.nCopies(parsed.arity(), DOMAIN));
         Context ctx = parent.context();
-        Suite suite = new Suite(ctx.timing(false), new Progress(ctx.err(), ctx.terminal()));
-        List<String> backends = backend == null ? Suite.backendNames() : List.of(backend);
-        SuiteResult result = suite.run(List.of(kernel), List.of(n), dtype, backends, threads.stream().distinct().toList());
+        List<Integer> t = threads.stream().distinct().toList();
+        Plan plan = Plan.of(backendAlias.isEmpty() ? backends : backendAlias, t);
+        Timing timing = ctx.timing(false);
+        try {
+            Plan.checkHeap(List.of(kernel), List.of(n), dtype, timing.streamLength());
+        } catch (Plan.TooLarge e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Suite suite = new Suite(timing, new Progress(ctx.err(), ctx.terminal()));
+        SuiteResult result = suite.run(List.of(kernel), List.of(n), dtype, plan,
+                t.stream().mapToInt(Integer::intValue).max().orElse(1));
         Output.print(ctx, format, result);
         return 0;
     }

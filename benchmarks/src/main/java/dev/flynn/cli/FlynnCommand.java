@@ -1,15 +1,19 @@
 package dev.flynn.cli;
 
+import dev.flynn.FlynnVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.util.List;
+
 /**
  * {@code flynn}: what this machine offers ({@code info}), the benchmark suite ({@code bench}) and one
  * expression measured on every backend ({@code eval}). Bad input exits with status 2 and one line that
- * names the bad value and the valid ones.
+ * names the bad value and the valid ones; a run that cannot start here (no requested backend can run)
+ * exits with status 1 before measuring anything.
  */
 @Command(name = "flynn", mixinStandardHelpOptions = true, versionProvider = FlynnCommand.Version.class,
         description = "Data-parallel kernels on every backend: scalar, SIMD, GPU and C.",
@@ -17,6 +21,9 @@ import picocli.CommandLine.Spec;
 public final class FlynnCommand implements Runnable {
     /** Exit status of bad input, as picocli and most Unix tools use it. */
     static final int BAD_INPUT = 2;
+
+    /** Exit status of a run that cannot be done here, or failed. */
+    static final int CANNOT_RUN = 1;
 
     private final Context context;
 
@@ -38,9 +45,9 @@ public final class FlynnCommand implements Runnable {
         cl.setErr(context.err());
         cl.setParameterExceptionHandler(FlynnCommand::badInput);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("flynn: " + e);
+            cmd.getErr().println("flynn: " + (e instanceof Plan.CannotRun ? e.getMessage() : e.toString()));
             cmd.getErr().flush();
-            return 1;
+            return CANNOT_RUN;
         });
         return cl.execute(args);
     }
@@ -57,7 +64,13 @@ public final class FlynnCommand implements Runnable {
     private static int badInput(ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         String message = e.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
-        if (e instanceof CommandLine.UnmatchedArgumentException) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u) {
+            // picocli's own suggestions: the nearest options and subcommands of the command at hand
+            List<String> near = u.getSuggestions();
+            if (!near.isEmpty()) {
+                message += " (did you mean " + near.stream().limit(3).map(x -> "'" + x + "'")
+                        .collect(java.util.stream.Collectors.joining(" or ")) + "?)";
+            }
             message += "; see '" + cl.getCommandSpec().qualifiedName() + " --help'";
         }
         cl.getErr().println("flynn: " + message);
@@ -65,12 +78,11 @@ public final class FlynnCommand implements Runnable {
         return BAD_INPUT;
     }
 
-    /** The version of the jar, when run from one. */
+    /** The version and commit of the build, as {@code flynn-core} records them. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = FlynnCommand.class.getPackage().getImplementationVersion();
-            return new String[]{"flynn " + (v == null ? "(development build)" : v)};
+            return new String[]{"flynn " + FlynnVersion.current(), "JDK " + Runtime.version()};
         }
     }
 }

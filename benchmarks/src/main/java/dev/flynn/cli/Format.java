@@ -20,7 +20,8 @@ enum Format {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unknown format '" + name + "'; valid: table, json, csv");
+        throw new IllegalArgumentException("unknown format '" + name + "'"
+                + Suggest.didYouMean(name, List.of("table", "json", "csv")) + "; valid: table, json, csv");
     }
 
     void write(List<Row> rows, PrintWriter out) {
@@ -43,31 +44,40 @@ enum Format {
         out.flush();
     }
 
-    private static final String[] HEADER = {"kernel", "dtype", "n", "backend", "threads", "median", "min", "GB/s",
-            "Gelem/s", "speedup", "of bw", "error"};
+    /** The table's column headings; {@link #cells} gives a row's cells in this order. */
+    static final List<String> HEADER = List.of("kernel", "dtype", "n", "backend", "threads", "median", "min",
+            "spread", "GB/s", "Gelem/s", "speedup", "of bw", "error", "of terms", "flags");
+
+    /** Columns holding names, aligned left; the others hold numbers, aligned right. */
+    static boolean isName(int column) {
+        return column == 0 || column == 1 || column == 3 || column == HEADER.size() - 1;
+    }
+
+    /** A row as the table shows it. */
+    static List<String> cells(Row r) {
+        return List.of(r.kernel(), r.dtype(), Sizes.format(r.n()), r.backend(), Integer.toString(r.threads()),
+                time(r.medianNanos()), time(r.minNanos()), fixed(100 * r.spread(), 0) + "%", fixed(r.gbps(), 2),
+                fixed(r.gelems(), 3), Double.isNaN(r.speedup()) ? "-" : fixed(r.speedup(), 2) + "x",
+                Double.isNaN(r.bwFraction()) ? "-" : fixed(100 * r.bwFraction(), 0) + "%", error(r),
+                Double.isNaN(r.termErr()) ? "-" : Double.isInfinite(r.termErr()) ? "inf"
+                        : r.termErr() == 0 ? "0" : String.format(Locale.ROOT, "%.1e", r.termErr()),
+                String.join(" ", r.flags().stream().map(Row.Flag::label).toList()));
+    }
 
     private static void table(List<Row> rows, PrintWriter out) {
-        List<String[]> lines = new ArrayList<>();
+        List<List<String>> lines = new ArrayList<>();
         lines.add(HEADER);
-        for (Row r : rows) {
-            lines.add(new String[]{r.kernel(), r.dtype(), Sizes.format(r.n()), r.backend(), Integer.toString(r.threads()),
-                    time(r.medianNanos()), time(r.minNanos()), fixed(r.gbps(), 2), fixed(r.gelems(), 3),
-                    Double.isNaN(r.speedup()) ? "-" : fixed(r.speedup(), 2) + "x",
-                    Double.isNaN(r.bwFraction()) ? "-" : fixed(100 * r.bwFraction(), 0) + "%", error(r)});
-        }
-        int[] width = new int[HEADER.length];
-        for (String[] l : lines) {
-            for (int i = 0; i < l.length; i++) {
-                width[i] = Math.max(width[i], l[i].length());
+        rows.forEach(r -> lines.add(cells(r)));
+        int[] width = new int[HEADER.size()];
+        for (List<String> l : lines) {
+            for (int i = 0; i < l.size(); i++) {
+                width[i] = Math.max(width[i], l.get(i).length());
             }
         }
-        for (String[] l : lines) {
+        for (List<String> l : lines) {
             StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < l.length; i++) {
-                // names left-aligned, numbers right-aligned
-                boolean left = i == 0 || i == 1 || i == 3;
-                String cell = left ? pad(l[i], width[i], true) : pad(l[i], width[i], false);
-                sb.append(i == 0 ? "" : "  ").append(cell);
+            for (int i = 0; i < l.size(); i++) {
+                sb.append(i == 0 ? "" : "  ").append(pad(l.get(i), width[i], isName(i)));
             }
             out.println(sb.toString().stripTrailing());
         }
@@ -94,7 +104,7 @@ enum Format {
         return fixed(nanos / 1e9, 2) + " s";
     }
 
-    private static String error(Row r) {
+    static String error(Row r) {
         if (!Double.isNaN(r.maxUlp())) {
             return Double.isInfinite(r.maxUlp()) ? "NaN mismatch" : fixed(r.maxUlp(), 0) + " ulp";
         }

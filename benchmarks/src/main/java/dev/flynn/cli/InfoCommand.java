@@ -46,7 +46,7 @@ final class InfoCommand implements Callable<Integer> {
         }
         for (String name : Suite.backendNames()) {
             if (found.stream().noneMatch(b -> b.name().equals(name))) {
-                out.printf("  %-7s %-12s %s%n", name, "not found", Suite.notFound(name));
+                out.printf("  %-7s %-12s %s%n", name, "not found", Plan.notFound(name));
             }
         }
         line(out, "GPU", run("nvidia-smi", "--query-gpu=name,compute_cap,memory.total,driver_version",

@@ -35,6 +35,7 @@ final class Json {
             case Long l -> Long.toString(l);
             case Integer i -> Integer.toString(i);
             case Double d -> number(d);
+            case Boolean b -> b.toString();
             case List<?> list -> {
                 StringBuilder sb = new StringBuilder("[");
                 for (int i = 0; i < list.size(); i++) {

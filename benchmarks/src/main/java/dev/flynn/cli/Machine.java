@@ -16,17 +16,26 @@ import java.util.Map;
  * @param os    operating system and architecture
  * @param cpu   the CPU's model name
  * @param cores processors available to the JVM
+ * @param vectorBits the Vector API's preferred vector size in bits; 0 where the module is not readable
  * @param date  when the run started, ISO 8601
  */
-record Machine(String jdk, String vm, String os, String cpu, int cores, String date) {
+record Machine(String jdk, String vm, String os, String cpu, int cores, int vectorBits, String date) {
 
     static Machine current() {
         return new Machine(Runtime.version() + " (" + System.getProperty("java.vendor") + ")",
                 System.getProperty("java.vm.name"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 cpuInfo("model name").orElse(System.getProperty("os.arch")),
-                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().availableProcessors(), preferredVectorBits(),
                 OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+
+    private static int preferredVectorBits() {
+        try {
+            return VectorShape.bits();
+        } catch (LinkageError e) {
+            return 0;
+        }
     }
 
     /** The first value of {@code key} in /proc/cpuinfo (Linux); empty elsewhere. */
@@ -48,6 +57,7 @@ record Machine(String jdk, String vm, String os, String cpu, int cores, String d
         m.put("os", os);
         m.put("cpu", cpu);
         m.put("cores", (long) cores);
+        m.put("vector_bits", (long) vectorBits);
         m.put("date", date);
         return m;
     }

@@ -7,9 +7,11 @@ import java.util.Arrays;
  *
  * @param medianNanos the median over samples
  * @param minNanos    the fastest sample
+ * @param maxNanos    the slowest sample
  * @param samples     how many samples were taken
+ * @param codeChanged whether the code that ran changed while samples were taken (see {@link #of})
  */
-record Measurement(double medianNanos, double minNanos, int samples) {
+record Measurement(double medianNanos, double minNanos, double maxNanos, int samples, boolean codeChanged) {
 
     /** Calls {@code call} up to {@code timing.primeCalls()} times within {@code timing.primeNanos()}. */
     static void prime(Runnable call, Timing timing) {
@@ -21,6 +23,14 @@ record Measurement(double medianNanos, double minNanos, int samples) {
 
     /** Times {@code call}: warm up until stable, then sample; see {@link Timing}. */
     static Measurement of(Runnable call, Timing timing) {
+        return of(call, timing, () -> null);
+    }
+
+    /**
+     * Times {@code call} as {@link #of(Runnable, Timing)} does, and reads {@code code} (what compiled
+     * code is in use) just before and just after sampling.
+     */
+    static Measurement of(Runnable call, Timing timing, java.util.function.Supplier<Object> code) {
         long start = System.nanoTime();
         call.run();
         double perCall = Math.max(1, System.nanoTime() - start);
@@ -37,6 +47,7 @@ record Measurement(double medianNanos, double minNanos, int samples) {
             }
             batch = batch(perCall, timing);
         }
+        Object codeBefore = code.get();
         double[] samples = new double[timing.maxSamples()];
         int count = 0;
         long measureEnd = System.nanoTime() + timing.measureNanos();
@@ -46,7 +57,8 @@ record Measurement(double medianNanos, double minNanos, int samples) {
         double[] taken = Arrays.copyOf(samples, count);
         Arrays.sort(taken);
         double median = count % 2 == 1 ? taken[count / 2] : (taken[count / 2 - 1] + taken[count / 2]) / 2;
-        return new Measurement(median, taken[0], count);
+        boolean changed = !java.util.Objects.equals(codeBefore, code.get());
+        return new Measurement(median, taken[0], taken[count - 1], count, changed);
     }
 
     private static double sample(Runnable call, int batch) {

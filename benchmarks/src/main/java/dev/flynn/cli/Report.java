@@ -1,5 +1,7 @@
 package dev.flynn.cli;
 
+import dev.flynn.FlynnVersion;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,16 +23,41 @@ final class Report {
     private Report() {
     }
 
-    static void write(Path dir, String title, SuiteResult result) throws IOException {
+    /**
+     * Creates {@code dir} before a run, so that a path that cannot be written fails before anything is
+     * measured.
+     */
+    static void prepare(picocli.CommandLine cl, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            if (!Files.isWritable(dir)) {
+                throw new IOException("not writable");
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new picocli.CommandLine.ParameterException(cl, "cannot write the report to '" + dir + "': " + e.getMessage()
+                    + "; give a directory that can be created and written");
+        }
+    }
+
+    /**
+     * Writes the page and the data.
+     *
+     * @param args the command line the run was started with
+     */
+    static void write(Path dir, String title, List<String> args, SuiteResult result) throws IOException {
         Files.createDirectories(dir);
-        String json = Json.value(document(result));
+        Map<String, Object> doc = document(args, result);
+        String json = Json.value(doc);
         Files.writeString(dir.resolve("results.json"), json + "\n");
+        FlynnVersion v = FlynnVersion.current();
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("TITLE", html(title));
+        fields.put("VERSION", html("Flynn " + v.version() + ", commit " + v.commit() + (v.dirty() ? " (uncommitted changes)" : "")));
+        fields.put("COMMAND", html(command(args)));
         fields.put("MACHINE", html(summary(result)));
+        fields.put("NOTES", notes(result));
         fields.put("TABLE", table(result.rows()));
-        fields.put("NOTES", notes(result.notes()));
-        fields.put("DATA", json);
+        fields.put("CHARTS", Json.value(Charts.of(result.rows()).stream().map(Charts::toMap).toList()));
         fields.put("CHART_JS", chartJs());
         Files.writeString(dir.resolve("index.html"), fill(resource(TEMPLATE), fields));
     }
@@ -40,48 +67,62 @@ final class Report {
         Machine m = r.machine();
         Bandwidth b = r.bandwidth();
         return String.format(java.util.Locale.ROOT,
-                "%s, %d cores; JDK %s; memory bandwidth %.1f GB/s (STREAM-like copy %.1f, triad %.1f, %d threads); %s",
-                m.cpu(), m.cores(), m.jdk(), b.bestGbps(), b.copyGbps(), b.triadGbps(), b.threads(), m.date());
+                "%s, %d cores%s; JDK %s; memory bandwidth %.1f GB/s (STREAM-like copy %.1f, triad %.1f, %d threads); %s",
+                m.cpu(), m.cores(), m.vectorBits() > 0 ? ", " + m.vectorBits() + "-bit vectors" : "", m.jdk(),
+                b.bestGbps(), b.copyGbps(), b.triadGbps(), b.threads(), m.date());
     }
 
-    private static Map<String, Object> document(SuiteResult r) {
+    private static String command(List<String> args) {
+        return "flynn " + String.join(" ", args.stream().map(a -> a.matches("[A-Za-z0-9_.,/:=+-]+") ? a : "'" + a + "'").toList());
+    }
+
+    static Map<String, Object> document(List<String> args, SuiteResult r) {
+        FlynnVersion v = FlynnVersion.current();
+        Map<String, Object> flynn = new LinkedHashMap<>();
+        flynn.put("version", v.version());
+        flynn.put("commit", v.commit());
+        flynn.put("dirty", v.dirty());
         Map<String, Object> bw = new LinkedHashMap<>();
         bw.put("copy_gbps", r.bandwidth().copyGbps());
         bw.put("triad_gbps", r.bandwidth().triadGbps());
         bw.put("threads", (long) r.bandwidth().threads());
         Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("flynn", flynn);
+        doc.put("command", command(args));
+        doc.put("options", args);
         doc.put("machine", r.machine().toMap());
         doc.put("bandwidth", bw);
         doc.put("rows", r.rows());
+        doc.put("footnotes", Output.footnotes(r.rows()));
         doc.put("notes", r.notes());
         return doc;
     }
 
     private static String table(List<Row> rows) {
         StringBuilder sb = new StringBuilder("<table>\n<tr>");
-        for (String f : Row.FIELDS) {
-            sb.append("<th>").append(f).append("</th>");
+        for (int i = 0; i < Format.HEADER.size(); i++) {
+            sb.append(Format.isName(i) ? "<th class=\"name\">" : "<th>").append(html(Format.HEADER.get(i))).append("</th>");
         }
         sb.append("</tr>\n");
         for (Row r : rows) {
-            sb.append("<tr>");
-            List<Object> values = r.values();
-            for (Object v : values) {
-                boolean name = v instanceof String;
-                String text = v instanceof Double d ? (Double.isNaN(d) ? "" : Json.number(d).replace("\"", "")) : v.toString();
-                sb.append(name ? "<td class=\"name\">" : "<td>").append(html(text)).append("</td>");
+            sb.append(r.flags().isEmpty() ? "<tr>" : "<tr class=\"flagged\">");
+            List<String> cells = Format.cells(r);
+            for (int i = 0; i < cells.size(); i++) {
+                sb.append(Format.isName(i) ? "<td class=\"name\">" : "<td>").append(html(cells.get(i))).append("</td>");
             }
             sb.append("</tr>\n");
         }
         return sb.append("</table>").toString();
     }
 
-    private static String notes(List<String> notes) {
-        if (notes.isEmpty()) {
+    private static String notes(SuiteResult r) {
+        List<String> lines = new java.util.ArrayList<>(Output.footnotes(r.rows()));
+        lines.addAll(r.notes());
+        if (lines.isEmpty()) {
             return "";
         }
-        StringBuilder sb = new StringBuilder("<h2>Notes</h2>\n<ul class=\"notes\">\n");
-        notes.forEach(n -> sb.append("<li>").append(html(n)).append("</li>\n"));
+        StringBuilder sb = new StringBuilder("<ul class=\"notes\">\n");
+        lines.forEach(n -> sb.append("<li>").append(html(n)).append("</li>\n"));
         return sb.append("</ul>").toString();
     }
 

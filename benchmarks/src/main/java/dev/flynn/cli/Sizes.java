@@ -34,8 +34,11 @@ final class Sizes {
         return (int) n;
     }
 
-    /** The shortest exact form: {@code 16M}, {@code 4K}, {@code 1000}. */
+    /** The shortest exact form: {@code 1G}, {@code 16M}, {@code 4K}, {@code 1000}. */
     static String format(long n) {
+        if (n >= 1L << 30 && n % (1L << 30) == 0) {
+            return n / (1L << 30) + "G";
+        }
         if (n >= 1L << 20 && n % (1L << 20) == 0) {
             return n / (1L << 20) + "M";
         }
@@ -46,6 +49,6 @@ final class Sizes {
     }
 
     private static String malformed(String text) {
-        return "malformed size '" + text + "'; valid: a count such as 1000, or with K (x1024) or M (x1048576): 4K, 16M";
+        return "malformed size '" + text + "'; valid: a count such as 1000, or with K (x1024), M (x1048576) or G (x1073741824): 4K, 16M, 1G";
     }
 }

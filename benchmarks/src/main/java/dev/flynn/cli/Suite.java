@@ -1,16 +1,15 @@
 package dev.flynn.cli;
 
 import dev.flynn.Backend;
-import dev.flynn.BackendInfo;
 import dev.flynn.DType;
 import dev.flynn.Flynn;
 import dev.flynn.Kernel;
-import dev.flynn.Slice;
 import dev.flynn.benchmarks.BenchKernel;
 import dev.flynn.benchmarks.InputData;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,16 +26,15 @@ final class Suite {
     /** Same inputs for every run, so results can be compared across runs and machines. */
     private static final long SEED = 0x5EED_F1A7L;
 
-    /** The jar that provides each backend, for the message when one is missing. */
-    private static final Map<String, String> JARS = Map.of(
-            "scalar", "flynn-cpu-fallback", "simd", "flynn-simd", "gpu", "flynn-gpu", "c", "flynn-native");
-
     private final Timing timing;
     private final Progress progress;
     private final Map<Target, Flynn> runtimes = new LinkedHashMap<>();
     private final Set<String> notes = new LinkedHashSet<>();
-    /** Kernel and backend pairs already primed: compiled code is shared by every size and thread count. */
-    private final Set<String> primed = new java.util.HashSet<>();
+    /** How each kernel and backend pair was warmed: compiled code is shared by every size and thread count. */
+    private final Map<String, Row.Warmup> warmed = new HashMap<>();
+    /** The compiled generated classes before each kernel first ran on each backend: its own are the others. */
+    private final Map<String, Set<String>> before = new HashMap<>();
+    private JitWatch.Watching jit = new JitWatch.Watching(Optional.empty(), "not started");
 
     Suite(Timing timing, Progress progress) {
         this.timing = timing;
@@ -48,41 +46,35 @@ final class Suite {
         return List.of("scalar", "simd", "gpu", "c");
     }
 
-    /** What to do about a backend whose provider is not on the class path. */
-    static String notFound(String backend) {
-        return "put the " + JARS.getOrDefault(backend, "flynn-" + backend) + " jar on the class path";
-    }
-
-    SuiteResult run(List<BenchKernel> kernels, List<Integer> sizes, DType dtype, List<String> backends,
-                    List<Integer> threads) {
+    /** Measures every kernel at every size on the plan's targets. */
+    SuiteResult run(List<BenchKernel> kernels, List<Integer> sizes, DType dtype, Plan plan, int maxThreads) {
+        notes.addAll(plan.notes());
         Machine machine = Machine.current();
-        int maxThreads = threads.stream().mapToInt(Integer::intValue).max().orElse(1);
+        progress.begin("measuring the memory bandwidth");
         Bandwidth bandwidth = Bandwidth.measure(timing.streamLength(),
                 Math.max(maxThreads, Runtime.getRuntime().availableProcessors()));
-        List<Target> shown = targets(backends, threads);
-        boolean haveBaseline = available(Target.BASELINE.backend());
-        List<Target> measured = new ArrayList<>();
-        if (haveBaseline) {
-            measured.add(Target.BASELINE);
+        if (timing.compileNanos() > 0) {
+            jit = JitWatch.start();
+            jit.watch().ifPresentOrElse(w -> { }, () -> notes.add("the JIT cannot be observed (" + jit.reason()
+                    + "): kernels were warmed by a fixed number of calls; rows say 'unwatched'"));
         }
-        shown.stream().filter(t -> !t.equals(Target.BASELINE)).forEach(measured::add);
         List<Row> rows = new ArrayList<>();
-        progress.start(kernels.size() * sizes.size() * measured.size());
+        progress.start(kernels.size() * sizes.size() * plan.measured().size());
         try {
             for (BenchKernel k : kernels) {
                 Kernel kernel = k.kernel(dtype);
                 for (int n : sizes) {
                     Object[] inputs = InputData.inputs(k, dtype, n, SEED);
-                    Reference ref = haveBaseline ? reference(k, kernel, dtype, inputs) : Reference.NONE;
+                    Reference ref = plan.hasBaseline() ? reference(k, kernel, dtype, inputs) : Reference.NONE;
                     double baselineNanos = Double.NaN;
-                    for (Target t : measured) {
+                    for (Target t : plan.measured()) {
                         progress.step(k.name() + " " + dtype.label() + " " + Sizes.format(n) + " " + t.label()
                                 + " x" + t.threads());
                         Optional<Row> row = measure(k, kernel, dtype, n, inputs, t, ref, baselineNanos, bandwidth);
                         if (t.equals(Target.BASELINE)) {
                             baselineNanos = row.map(Row::medianNanos).orElse(Double.NaN);
                         }
-                        if (row.isPresent() && shown.contains(t)) {
+                        if (row.isPresent() && plan.shown().contains(t)) {
                             rows.add(row.get());
                         }
                     }
@@ -96,44 +88,33 @@ final class Suite {
         return new SuiteResult(machine, bandwidth, rows, List.copyOf(notes));
     }
 
-    /** The targets asked for, less the backends that cannot run here (each noted with its reason). */
-    private List<Target> targets(List<String> backends, List<Integer> threads) {
-        Map<String, BackendInfo> found = new LinkedHashMap<>();
-        Flynn.backends().forEach(b -> found.put(b.name(), b));
-        List<Target> out = new ArrayList<>();
-        // one order whatever the command line's, so tables and charts of different runs line up
-        List<String> ordered = backends.stream().distinct()
-                .sorted(java.util.Comparator.comparingInt(backendNames()::indexOf)).toList();
-        for (String b : ordered) {
-            BackendInfo info = found.get(b);
-            if (info == null) {
-                notes.add(b + ": not found; " + notFound(b));
-            } else if (!info.available()) {
-                notes.add(b + ": unavailable: " + info.reason() + (info.fix().isEmpty() ? "" : "; fix: " + info.fix()));
-            } else if (b.equals("gpu")) {
-                // the device runs its own thread grid; host threads do not apply
-                out.add(Target.of(b, 1));
-            } else {
-                threads.forEach(t -> out.add(Target.of(b, t)));
-            }
+    /** Why a row's figures may mislead. */
+    static List<Row.Flag> flags(double spread, Row.Warmup warmup, boolean codeChanged) {
+        List<Row.Flag> flags = new ArrayList<>();
+        if (spread > Row.Flag.SPREAD_LIMIT) {
+            flags.add(Row.Flag.SPREAD);
         }
-        return out;
-    }
-
-    private static boolean available(String backend) {
-        return Flynn.backends().stream().anyMatch(b -> b.name().equals(backend) && b.available());
+        if (warmup == Row.Warmup.UNSEEN || warmup == Row.Warmup.UNWATCHED) {
+            flags.add(Row.Flag.NOT_COMPILED);
+        }
+        if (codeChanged) {
+            flags.add(Row.Flag.RECOMPILED);
+        }
+        return flags;
     }
 
     /** What each target's result is compared with. */
-    private record Reference(Optional<Object> output, Optional<BigDecimal> exact) {
-        static final Reference NONE = new Reference(Optional.empty(), Optional.empty());
+    private record Reference(Optional<Object> output, Optional<Object> magnitude, Optional<BigDecimal> exact) {
+        static final Reference NONE = new Reference(Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private Reference reference(BenchKernel k, Kernel kernel, DType dtype, Object[] inputs) {
         try {
             Flynn scalar = runtime(Target.BASELINE);
+            noteFirstRun(k.name(), Target.BASELINE.backend());
             if (k.reduction().isEmpty()) {
-                return new Reference(Optional.of(scalar.apply(kernel, inputs)), Optional.empty());
+                Optional<Object> magnitude = Magnitude.of(kernel).map(m -> scalar.apply(m, inputs));
+                return new Reference(Optional.of(scalar.apply(kernel, inputs)), magnitude, Optional.empty());
             }
             // the exact value of the reduction over the element-wise values as Java computes them
             Object terms = scalar.apply(k.body().apply(dtype), inputs);
@@ -141,7 +122,7 @@ final class Suite {
             if (exact.isEmpty()) {
                 exact = Optional.of(new BigDecimal(scalar.reduceDouble(kernel, inputs)));
             }
-            return new Reference(Optional.empty(), exact);
+            return new Reference(Optional.empty(), Optional.empty(), exact);
         } catch (RuntimeException e) {
             notes.add("scalar could not compute the reference for " + k.name() + ": " + e.getMessage());
             return Reference.NONE;
@@ -149,7 +130,7 @@ final class Suite {
     }
 
     private Optional<Row> measure(BenchKernel k, Kernel kernel, DType dtype, int n, Object[] inputs, Target t,
-                                  Reference ref, double baselineNanos, Bandwidth bandwidth) {
+                                      Reference ref, double baselineNanos, Bandwidth bandwidth) {
         try {
             Flynn flynn = runtime(t);
             double[] value = {Double.NaN};
@@ -157,10 +138,17 @@ final class Suite {
             Runnable call = k.isReduction()
                     ? () -> value[0] = flynn.reduceDouble(kernel, inputs)
                     : () -> flynn.into(kernel, out, inputs);
-            if (primed.add(k.name() + "@" + t.backend())) {
-                Measurement.prime(primer(k, kernel, flynn, inputs, out, n), timing);
+            String pair = noteFirstRun(k.name(), t.backend());
+            Row.Warmup primed = warmed.computeIfAbsent(pair,
+                    x -> warm(t.backend(), before.get(pair), primer(k, kernel, flynn, inputs, out, n)));
+            // this size and thread count may take another path through the code: settle it too
+            Row.Warmup warmup = primed == Row.Warmup.C2 ? warm(t.backend(), before.get(pair), call) : primed;
+            java.util.function.Supplier<Object> code = codeInUse(t.backend(), before.get(pair));
+            Measurement m = Measurement.of(call, timing, code);
+            if (m.codeChanged()) {
+                // HotSpot recompiled while sampling: once more, now that it has
+                m = Measurement.of(call, timing, code);
             }
-            Measurement m = Measurement.of(call, timing);
             long bytes = 0;
             for (DType in : kernel.inputTypes()) {
                 bytes += (long) n * in.byteSize();
@@ -170,30 +158,76 @@ final class Suite {
             }
             double gbps = bytes / m.medianNanos();
             double maxUlp = ref.output().map(r -> Accuracy.maxUlp(out, r)).orElse(Double.NaN);
+            double termErr = ref.output().flatMap(r -> ref.magnitude().map(mag -> Accuracy.termError(out, r, mag)))
+                    .orElse(Double.NaN);
             double relErr = k.isReduction()
                     ? ref.exact().map(e -> Accuracy.relativeError(value[0], e)).orElse(Double.NaN)
                     : Double.NaN;
             double speedup = t.equals(Target.BASELINE) ? 1.0 : baselineNanos / m.medianNanos();
-            return Optional.of(new Row(k.name(), dtype.label(), n, t.label(), t.threads(), m.medianNanos(),
-                    m.minNanos(), gbps, n / m.medianNanos(), speedup, gbps / bandwidth.bestGbps(), maxUlp, relErr));
+            return Optional.of(new Row(k.name(), dtype.label(), n, t.label(), t.threads(), m.medianNanos(), m.minNanos(),
+                    m.maxNanos(), gbps, n / m.medianNanos(), speedup, gbps / bandwidth.bestGbps(), maxUlp, termErr,
+                    relErr, warmup, flags((m.medianNanos() - m.minNanos()) / m.medianNanos(), warmup, m.codeChanged())));
         } catch (RuntimeException | LinkageError e) {
             notes.add(t.label() + " failed on " + k.name() + " " + dtype.label() + " n=" + Sizes.format(n) + ": " + e);
             return Optional.empty();
         }
     }
 
-    /** The same call on a short prefix of the same arrays: slices bind like arrays, so it runs the same code. */
+    /** Records the compiled classes before {@code kernel} first runs on {@code backend}; the pair's key. */
+    private String noteFirstRun(String kernel, String backend) {
+        String pair = kernel + "@" + backend;
+        if (!before.containsKey(pair)) {
+            before.put(pair, jit.watch().filter(w -> JitWatch.watches(backend)).map(w -> w.classes(backend)).orElse(Set.of()));
+        }
+        return pair;
+    }
+
+    /** What compiled code of the pair's classes is in use, where that can be seen. */
+    private java.util.function.Supplier<Object> codeInUse(String backend, Set<String> known) {
+        if (!JitWatch.watches(backend) || jit.watch().isEmpty()) {
+            return () -> null;
+        }
+        JitWatch w = jit.watch().get();
+        return () -> w.inUse(backend, known);
+    }
+
+    /** Calls {@code primer} until the backend's code for it is compiled, where that can be seen. */
+    private Row.Warmup warm(String backend, Set<String> known, Runnable primer) {
+        if (!JitWatch.watches(backend)) {
+            // C and GPU compile the whole kernel before the first call returns
+            primer.run();
+            return Row.Warmup.AHEAD;
+        }
+        if (jit.watch().isEmpty()) {
+            Measurement.prime(primer, timing);
+            return Row.Warmup.UNWATCHED;
+        }
+        JitWatch w = jit.watch().get();
+        boolean compiled = w.warm(backend, known, primer, timing.compileNanos());
+        return compiled ? Row.Warmup.C2 : Row.Warmup.UNSEEN;
+    }
+
+    /**
+     * The same call on copies of a short prefix of the arrays: quick even where the interpreter runs it,
+     * and bound like the timed call (arrays, not slices), so that it runs the same code.
+     */
     private static Runnable primer(BenchKernel k, Kernel kernel, Flynn flynn, Object[] inputs, Object out, int n) {
         int length = Math.min(n, Timing.PRIME_LENGTH);
         Object[] prefix = new Object[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
-            prefix[i] = new Slice(inputs[i], 0, length);
+            prefix[i] = prefix(inputs[i], length);
         }
         if (k.isReduction()) {
             return () -> flynn.reduceDouble(kernel, prefix);
         }
-        Slice outPrefix = new Slice(out, 0, length);
+        Object outPrefix = prefix(out, length);
         return () -> flynn.into(kernel, outPrefix, prefix);
+    }
+
+    private static Object prefix(Object array, int length) {
+        Object copy = java.lang.reflect.Array.newInstance(array.getClass().getComponentType(), length);
+        System.arraycopy(array, 0, copy, 0, length);
+        return copy;
     }
 
     private Flynn runtime(Target t) {

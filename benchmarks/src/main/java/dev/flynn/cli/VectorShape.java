@@ -11,6 +11,11 @@ final class VectorShape {
     private VectorShape() {
     }
 
+    /** The preferred vector size in bits. */
+    static int bits() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    }
+
     static String describe() {
         return "float " + FloatVector.SPECIES_PREFERRED.vectorBitSize() + " bits (" + FloatVector.SPECIES_PREFERRED.length()
                 + " lanes), double " + DoubleVector.SPECIES_PREFERRED.vectorBitSize() + " bits ("

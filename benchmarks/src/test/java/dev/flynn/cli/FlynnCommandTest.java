@@ -60,16 +60,20 @@ class FlynnCommandTest {
 
     @Test
     void parsesEvalOptions() {
-        CommandLine.ParseResult eval = parse("eval", "2*x + y", "--n", "1M", "--backend", "scalar", "--reduce", "sum")
+        CommandLine.ParseResult eval = parse("eval", "2*x + y", "--n", "1M", "--backends", "scalar,C", "--reduce", "sum")
                 .subcommand();
         assertEquals("2*x + y", eval.matchedPositionalValue(0, ""));
         assertEquals(1 << 20, (int) eval.matchedOptionValue("--n", 0));
-        assertEquals("scalar", eval.matchedOptionValue("--backend", ""));
+        assertEquals(List.of("scalar", "c"), eval.matchedOptionValue("--backends", List.of()));
         assertEquals("sum", eval.matchedOptionValue("--reduce", ""));
+        // the singular spelling still works, hidden from the help
+        assertEquals(List.of("simd"), parse("eval", "x", "--backend", "simd").subcommand()
+                .matchedOptionValue("--backend", List.of()));
     }
 
     @ParameterizedTest
-    @CsvSource({"4K, 4096", "4k, 4096", "16M, 16777216", "1M, 1048576", "1000, 1000", "1, 1", "1G, 1073741824"})
+    @CsvSource({"4K, 4096", "4k, 4096", "16M, 16777216", "1M, 1048576", "1000, 1000", "1, 1", "1G, 1073741824",
+            "2047M, 2146435072"})
     void parsesSizes(String text, int n) {
         assertEquals(n, Sizes.parse(text));
     }
@@ -88,6 +92,8 @@ class FlynnCommandTest {
         assertEquals("16M", Sizes.format(16 << 20));
         assertEquals("1000", Sizes.format(1000));
         assertEquals("4109", Sizes.format(4109));
+        assertEquals("1G", Sizes.format(1L << 30));
+        assertEquals("1025M", Sizes.format(1025L << 20));
     }
 
     @ParameterizedTest
@@ -100,6 +106,8 @@ class FlynnCommandTest {
             "bench --threads 0                  | '0'     | from 1",
             "eval x --reduce median             | 'median'| sum, mean, var",
             "eval x --n lots                    | 'lots'  | 4K",
+            "eval x --backends scalar,gpx       | 'gpx'   | scalar, simd, gpu, c",
+            "eval x --backend cuda              | 'cuda'  | scalar, simd, gpu, c",
             "eval 'x +* y'                      | 'x +* y'| position",
             "eval 'foo(x)'                      | 'foo(x)'| foo",
             "bench --frobnicate                 | '--frobnicate' | --help",
@@ -129,32 +137,136 @@ class FlynnCommandTest {
         assertEquals(0, run.status(), run.err());
         List<String> lines = run.outLines();
         assertEquals(4, lines.size(), run.out());
-        List<String> expected = List.of("kernel", "dtype", "n", "backend", "threads", "median_ns", "min_ns", "gbps",
-                "gelems", "speedup", "bw_fraction", "max_ulp", "rel_err");
+        List<String> expected = List.of("kernel", "dtype", "n", "backend", "threads", "median_ns", "min_ns", "max_ns",
+                "spread", "gbps", "gelems", "speedup", "bw_fraction", "max_ulp", "term_err", "rel_err", "warmup", "flags");
         for (String line : lines) {
             assertTrue(line.startsWith("{") && line.endsWith("}"), line);
             assertEquals(expected, keys(line), line);
         }
         assertTrue(lines.getFirst().startsWith("{\"kernel\": \"saxpy\", \"dtype\": \"f32\", \"n\": 1024, \"backend\":"
                 + " \"scalar\", \"threads\": 1,"), lines.getFirst());
-        assertTrue(lines.getFirst().contains("\"max_ulp\": 0, \"rel_err\": null"), lines.getFirst());
-        assertTrue(lines.get(2).contains("\"max_ulp\": null, \"rel_err\": "), lines.get(2));
+        // saxpy adds, so it has an error relative to its terms; one timed call cannot be seen compiled
+        assertTrue(lines.getFirst().contains("\"max_ulp\": 0, \"term_err\": 0, \"rel_err\": null"), lines.getFirst());
+        assertTrue(lines.get(2).contains("\"max_ulp\": null, \"term_err\": null, \"rel_err\": "), lines.get(2));
     }
 
     @Test
     void unavailableBackendsAreListedWithTheirReason() {
         Run run = flynn("bench", "--kernels", "relu", "--sizes", "100", "--backends", "scalar,gpu", "--threads", "1");
         assertEquals(0, run.status(), run.err());
-        boolean gpuRunsHere = dev.flynn.Flynn.backends().stream().anyMatch(b -> b.name().equals("gpu") && b.available());
-        if (!gpuRunsHere) {
+        if (!gpuRunsHere()) {
             assertTrue(run.out().contains("note: gpu: "), run.out());
         }
         assertTrue(run.out().contains("relu"), run.out());
     }
 
+    @ParameterizedTest
+    @CsvSource({"bench, --backends", "eval, --backends", "eval, --backend"})
+    void stopsAtOnceWhenNoRequestedBackendCanRun(String command, String option) {
+        org.junit.jupiter.api.Assumptions.assumeFalse(gpuRunsHere(), "this machine has a GPU the gpu backend can use");
+        List<String> args = command.equals("bench") ? List.of("bench", option, "gpu") : List.of("eval", "x", option, "gpu");
+        Run run = flynn(args.toArray(String[]::new));
+        assertEquals(FlynnCommand.CANNOT_RUN, run.status(), run.err());
+        assertEquals("", run.out(), "no table, no bandwidth: nothing was measured");
+        assertFalse(run.err().contains("[1/"), "no progress: nothing was measured");
+        assertTrue(run.err().startsWith("flynn: none of the requested backends (gpu) can run here: gpu: "), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+    }
+
+    @Test
+    void aSizeTooLargeForTheHeapIsRefusedBeforeAnythingIsAllocated() {
+        // four f64 inputs and three outputs of 2047M elements: 112 GiB (111.9 GiB)
+        long need = Plan.bytes(new dev.flynn.benchmarks.BenchKernel("k", "k", t -> dev.flynn.Kernel.parse("x+y+z+w", t),
+                Optional.empty(), java.util.Collections.nCopies(4, EvalCommand.DOMAIN)), dev.flynn.DType.F64, 2047L << 20);
+        assertEquals(7 * 8 * (2047L << 20), need);
+        org.junit.jupiter.api.Assumptions.assumeTrue(need > Runtime.getRuntime().maxMemory(), "this heap is large enough");
+        Run run = flynn("eval", "x+y+z+w", "--n", "2047M", "--dtype", "f64", "--backends", "scalar");
+        assertEquals(FlynnCommand.BAD_INPUT, run.status(), run.err());
+        assertEquals("", run.out());
+        assertTrue(run.err().contains("size 2047M (2146435072 elements)"), run.err());
+        assertTrue(run.err().contains("needs about 111.9 GiB of heap"), run.err());
+        assertTrue(run.err().contains("FLYNN_JAVA_OPTS=-Xmx"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "bnech                           | 'bench'",
+            "bench --kernles saxpy           | '--kernels'",
+            "bench --kernels sxapy           | 'saxpy'",
+            "bench --kernels blackschole     | 'blackscholes'",
+            "bench --backends smid           | 'simd'",
+            "bench --dtype f23               | 'f32'",
+            "bench --format jsno             | 'json'",
+            "eval x --reduce nrom2           | 'norm2'",
+            "eval x --threds 2               | '--threads'"})
+    void typosGetADidYouMean(String command, String suggestion) {
+        Run run = flynn(split(command));
+        assertEquals(FlynnCommand.BAD_INPUT, run.status(), run.err());
+        assertTrue(run.err().contains("(did you mean '" + suggestion + "'"), run.err());
+    }
+
+    @Test
+    void farOffValuesGetNoSuggestion() {
+        Run run = flynn("bench", "--kernels", "fft");
+        assertFalse(run.err().contains("did you mean"), run.err());
+    }
+
+    @Test
+    void flagsNameWhatMayMislead() {
+        assertEquals(List.of(), Suite.flags(0.10, Row.Warmup.C2, false));
+        assertEquals(List.of(), Suite.flags(0.0, Row.Warmup.AHEAD, false));
+        assertEquals(List.of(Row.Flag.SPREAD), Suite.flags(0.1001, Row.Warmup.C2, false));
+        assertEquals(List.of(Row.Flag.NOT_COMPILED), Suite.flags(0.0, Row.Warmup.UNSEEN, false));
+        assertEquals(List.of(Row.Flag.NOT_COMPILED), Suite.flags(0.0, Row.Warmup.UNWATCHED, false));
+        assertEquals(List.of(Row.Flag.SPREAD, Row.Flag.NOT_COMPILED, Row.Flag.RECOMPILED),
+                Suite.flags(0.97, Row.Warmup.UNSEEN, true));
+    }
+
+    @Test
+    void flaggedRowsAreExplainedUnderTheTable() {
+        // Timing.ONCE watches no JIT: every scalar and simd row says so
+        Run run = flynn("bench", "--kernels", "saxpy", "--sizes", "64", "--backends", "scalar,simd", "--threads", "1");
+        assertEquals(0, run.status(), run.err());
+        List<String> rows = run.outLines().stream().filter(l -> l.startsWith("saxpy")).toList();
+        assertEquals(2, rows.size(), run.out());
+        rows.forEach(r -> assertTrue(r.endsWith("not-compiled"), r));
+        assertTrue(run.out().contains("flag not-compiled (2 rows): the JIT was not seen"), run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.startsWith("kernel ") && l.contains(" spread ")
+                && l.contains(" of terms ") && l.endsWith(" flags")), run.out());
+    }
+
+    @Test
+    void versionNamesTheVersionAndTheCommit() {
+        Run run = flynn("--version");
+        assertEquals(0, run.status(), run.err());
+        dev.flynn.FlynnVersion v = dev.flynn.FlynnVersion.current();
+        assertTrue(run.out().startsWith("flynn " + v.version() + " (" + v.commit()), run.out());
+        assertFalse(run.out().contains("development build"), run.out());
+    }
+
+    @Test
+    void progressNamesEachStepAndTheTimeLeft() {
+        StringWriter sink = new StringWriter();
+        long[] now = {0};
+        Progress p = new Progress(new PrintWriter(sink), false, () -> now[0]);
+        p.begin("measuring the memory bandwidth");
+        p.start(4);
+        p.step("a");
+        now[0] = 3_000_000_000L;
+        p.step("b");
+        now[0] = 6_000_000_000L;
+        p.step("c");
+        now[0] = 100_000_000_000L;
+        p.step("d");
+        assertEquals(List.of("measuring the memory bandwidth...", "[1/4] a", "[2/4] b  (9s left)", "[3/4] c  (6s left)",
+                "[4/4] d  (33s left)"), sink.toString().lines().toList());
+        assertEquals("2m05s", Progress.duration(125e9));
+    }
+
     @Test
     void csvHasAHeaderAndOneLinePerRow() {
-        Run run = flynn("eval", "2*x + y", "--n", "1K", "--backend", "scalar", "--threads", "1", "--format", "csv");
+        Run run = flynn("eval", "2*x + y", "--n", "1K", "--backends", "scalar", "--threads", "1", "--format", "csv");
         assertEquals(0, run.status(), run.err());
         List<String> lines = run.outLines();
         assertEquals(String.join(",", Row.FIELDS), lines.getFirst());
@@ -164,7 +276,7 @@ class FlynnCommandTest {
 
     @Test
     void evalReducesAndReportsTheRelativeError() {
-        Run run = flynn("eval", "x*x", "--reduce", "sum", "--n", "1000", "--dtype", "f64", "--backend", "scalar",
+        Run run = flynn("eval", "x*x", "--reduce", "sum", "--n", "1000", "--dtype", "f64", "--backends", "scalar",
                 "--threads", "1", "--format", "json");
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().startsWith("{\"kernel\": \"sum(x*x)\", \"dtype\": \"f64\", \"n\": 1000"), run.out());
@@ -178,25 +290,6 @@ class FlynnCommandTest {
         assertTrue(run.out().contains("memory bandwidth"), run.out());
         assertTrue(run.out().contains("kernel"), run.out());
         assertTrue(run.out().contains("poly "), run.out());
-    }
-
-    @Test
-    void reportWritesThePageWithChartsAndTheData(@TempDir Path dir) throws IOException {
-        Run run = flynn("bench", "--kernels", "saxpy,dot", "--sizes", "1K,4K", "--backends", "scalar", "--threads",
-                "1", "--report", dir.toString());
-        assertEquals(0, run.status(), run.err());
-        String html = Files.readString(dir.resolve("index.html"));
-        String json = Files.readString(dir.resolve("results.json"));
-        assertTrue(html.contains("Chart.js v"), "the Chart.js bundle is inlined");
-        assertTrue(html.contains("new Chart("), "the page draws charts");
-        assertTrue(html.contains("'logarithmic'"), "on log axes");
-        assertTrue(html.contains("const FLYNN = {"), "the data is in the page");
-        assertTrue(html.contains("\"kernel\": \"dot\""), "with the rows");
-        assertTrue(html.contains("<table>"), "and the table");
-        assertFalse(html.contains("{{"), "every placeholder is filled");
-        assertTrue(json.contains("\"rows\": ["), json);
-        assertTrue(json.contains("\"bandwidth\": {\"copy_gbps\": "), json);
-        assertEquals(4, Pattern.compile("\\{\"kernel\"").matcher(json).results().count(), json);
     }
 
     @Test
@@ -227,6 +320,10 @@ class FlynnCommandTest {
         assertEquals(2, Accuracy.maxUlp(new float[]{1f, -0f, 0f, Float.NaN, Math.nextDown(Math.nextDown(-1f))}, ref));
         assertEquals(Double.POSITIVE_INFINITY, Accuracy.maxUlp(new float[]{1f, -0f, 0f, 1f, -1f}, ref));
         assertEquals(2, Accuracy.maxUlp(new double[]{Double.MIN_VALUE}, new double[]{-Double.MIN_VALUE}));
+    }
+
+    private static boolean gpuRunsHere() {
+        return dev.flynn.Flynn.backends().stream().anyMatch(b -> b.name().equals("gpu") && b.available());
     }
 
     private static List<String> keys(String jsonLine) {

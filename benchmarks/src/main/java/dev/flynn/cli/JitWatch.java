@@ -1,0 +1,152 @@
+package dev.flynn.cli;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Sees whether HotSpot has compiled the classes the scalar and SIMD backends generate for a kernel, by
+ * reading the code cache's list of compiled methods (the {@code Compiler.codelist} diagnostic command,
+ * in-process through its MBean): the JVM's own record, read at once, rather than a timing that merely
+ * looks stable. A kernel counts as compiled when each method of its classes has C2 code (HotSpot's top
+ * tier, level 4) as its ordinary entry: see {@link #compiledAtTop}.
+ */
+final class JitWatch {
+    /** HotSpot's top tier: C2. */
+    static final int C2 = 4;
+
+    /** An nmethod's state as the code list prints it: in use. */
+    private static final int IN_USE = 0;
+
+    /** The generated kernel classes, by backend; hidden classes are listed as {@code prefix/0x...}. */
+    private static final Map<String, String> GENERATED = Map.of(
+            "scalar", "dev.flynn.scalar.ScalarKernel", "simd", "dev.flynn.simd.VectorKernel");
+
+    /** {@code <compile id> <level> <state> <class>.<method>(<descriptor>) [addresses]}. */
+    private static final Pattern LINE = Pattern.compile("^(\\d+) (\\d+) (-?\\d+) (\\S+)\\.([^.(]+)\\(");
+
+    /** How long calls run between two looks at the code list (one look takes tens of milliseconds). */
+    private static final long LOOK_EVERY_NANOS = 50_000_000L;
+
+    /** One compiled method in the code cache. */
+    record Nmethod(int id, int level, int state, String type, String method) {
+    }
+
+    private final MBeanServer server;
+    private final ObjectName command;
+
+    private JitWatch(MBeanServer server, ObjectName command) {
+        this.server = server;
+        this.command = command;
+    }
+
+    /** A watch, or why there is none. */
+    record Watching(Optional<JitWatch> watch, String reason) {
+    }
+
+    /** Starts watching; empty, with the reason, where the JVM offers no code list (not HotSpot). */
+    static Watching start() {
+        try {
+            JitWatch w = new JitWatch(ManagementFactory.getPlatformMBeanServer(),
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"));
+            w.list();
+            return new Watching(Optional.of(w), "");
+        } catch (Exception | LinkageError e) {
+            return new Watching(Optional.empty(), "this JVM does not list its compiled code: " + e.getMessage());
+        }
+    }
+
+    /** Whether this backend's kernels are JIT-compiled Java classes that this watch can see. */
+    static boolean watches(String backend) {
+        return GENERATED.containsKey(backend);
+    }
+
+    private String list() throws Exception {
+        return (String) server.invoke(command, "compilerCodelist", new Object[]{null},
+                new String[]{String[].class.getName()});
+    }
+
+    /** The compiled methods of {@code backend}'s generated classes. */
+    List<Nmethod> snapshot(String backend) {
+        String listing;
+        try {
+            listing = list();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the JVM's code list: " + e.getMessage(), e);
+        }
+        return parse(listing, GENERATED.get(backend));
+    }
+
+    static List<Nmethod> parse(String listing, String prefix) {
+        List<Nmethod> out = new ArrayList<>();
+        listing.lines().forEach(l -> {
+            Matcher m = LINE.matcher(l);
+            if (m.find() && m.group(4).startsWith(prefix)) {
+                out.add(new Nmethod(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                        Integer.parseInt(m.group(3)), m.group(4), m.group(5)));
+            }
+        });
+        return out;
+    }
+
+    /** The generated classes of {@code backend} that have compiled code now. */
+    Set<String> classes(String backend) {
+        Set<String> out = new HashSet<>();
+        snapshot(backend).forEach(n -> out.add(n.type()));
+        return out;
+    }
+
+    /**
+     * Whether some class not in {@code before} has compiled code, and every method of such classes has
+     * C2 code in use and any lower-tier code still in use is older than some code already thrown out.
+     * The list does not mark code compiled for on-stack replacement (OSR), which stays in use beside
+     * later code, while HotSpot throws out a method's ordinary code when it installs newer ordinary code.
+     * So lower-tier code in use with nothing newer thrown out may be the ordinary entry, and C2 code
+     * beside it only OSR code: not compiled yet.
+     */
+    static boolean compiledAtTop(List<Nmethod> list, Set<String> before) {
+        Map<String, List<Nmethod>> byMethod = new java.util.HashMap<>();
+        list.stream().filter(n -> !before.contains(n.type()))
+                .forEach(n -> byMethod.computeIfAbsent(n.type() + "." + n.method(), k -> new ArrayList<>()).add(n));
+        return !byMethod.isEmpty() && byMethod.values().stream().allMatch(JitWatch::atTop);
+    }
+
+    private static boolean atTop(List<Nmethod> method) {
+        int newestThrownOut = method.stream().filter(n -> n.state() != IN_USE).mapToInt(Nmethod::id).max().orElse(-1);
+        return method.stream().anyMatch(n -> n.level() == C2 && n.state() == IN_USE)
+                && method.stream().noneMatch(n -> n.level() < C2 && n.state() == IN_USE && n.id() > newestThrownOut);
+    }
+
+    /** The in-use compiled code of the classes not in {@code before}: it changes when HotSpot recompiles. */
+    Set<Integer> inUse(String backend, Set<String> before) {
+        Set<Integer> ids = new HashSet<>();
+        snapshot(backend).stream().filter(n -> !before.contains(n.type()) && n.state() == IN_USE).forEach(n -> ids.add(n.id()));
+        return ids;
+    }
+
+    /**
+     * Calls {@code call} until the classes of {@code backend} not in {@code before} are compiled at the
+     * top tier ({@link #compiledAtTop}), or {@code budgetNanos} have passed. Whether they are.
+     */
+    boolean warm(String backend, Set<String> before, Runnable call, long budgetNanos) {
+        long end = System.nanoTime() + budgetNanos;
+        do {
+            long look = System.nanoTime() + LOOK_EVERY_NANOS;
+            do {
+                call.run();
+            } while (System.nanoTime() < look);
+            if (compiledAtTop(snapshot(backend), before)) {
+                return true;
+            }
+        } while (System.nanoTime() < end);
+        return false;
+    }
+}
