@@ -33,8 +33,13 @@ final class JitWatch {
     /** {@code <compile id> <level> <state> <class>.<method>(<descriptor>) [addresses]}. */
     private static final Pattern LINE = Pattern.compile("^(\\d+) (\\d+) (-?\\d+) (\\S+)\\.([^.(]+)\\(");
 
-    /** How long calls run between two looks at the code list (one look takes tens of milliseconds). */
-    private static final long LOOK_EVERY_NANOS = 50_000_000L;
+    /**
+     * How long calls run before the first look at the code list, doubling after each look up to
+     * {@link #MOST_BETWEEN_LOOKS_NANOS}: one look takes tens of milliseconds, which the calls should
+     * outweigh while a large kernel takes seconds to compile.
+     */
+    private static final long FIRST_LOOK_NANOS = 50_000_000L;
+    private static final long MOST_BETWEEN_LOOKS_NANOS = 800_000_000L;
 
     /** One compiled method in the code cache. */
     record Nmethod(int id, int level, int state, String type, String method) {
@@ -105,18 +110,26 @@ final class JitWatch {
     }
 
     /**
-     * Whether some class not in {@code before} has compiled code, and every method of such classes has
-     * C2 code in use and any lower-tier code still in use is older than some code already thrown out.
-     * The list does not mark code compiled for on-stack replacement (OSR), which stays in use beside
-     * later code, while HotSpot throws out a method's ordinary code when it installs newer ordinary code.
-     * So lower-tier code in use with nothing newer thrown out may be the ordinary entry, and C2 code
-     * beside it only OSR code: not compiled yet.
+     * The classes not in {@code before} each of whose methods has C2 code in use and any lower-tier
+     * code still in use older than some code already thrown out. The list does not mark code compiled
+     * for on-stack replacement (OSR), which stays in use beside later code, while HotSpot throws out a
+     * method's ordinary code when it installs newer ordinary code. So lower-tier code in use with
+     * nothing newer thrown out may be the ordinary entry, and C2 code beside it only OSR code: not
+     * compiled yet. Classes the suite runs once per size (the reference's helpers) never get there.
      */
-    static boolean compiledAtTop(List<Nmethod> list, Set<String> before) {
+    static Set<String> atTop(List<Nmethod> list, Set<String> before) {
         Map<String, List<Nmethod>> byMethod = new java.util.HashMap<>();
         list.stream().filter(n -> !before.contains(n.type()))
                 .forEach(n -> byMethod.computeIfAbsent(n.type() + "." + n.method(), k -> new ArrayList<>()).add(n));
-        return !byMethod.isEmpty() && byMethod.values().stream().allMatch(JitWatch::atTop);
+        Set<String> types = new HashSet<>();
+        byMethod.values().forEach(ms -> types.add(ms.getFirst().type()));
+        byMethod.values().stream().filter(ms -> !atTop(ms)).forEach(ms -> types.remove(ms.getFirst().type()));
+        return types;
+    }
+
+    /** Whether some class not in {@code before} is compiled at the top tier: see {@link #atTop(List, Set)}. */
+    static boolean compiledAtTop(List<Nmethod> list, Set<String> before) {
+        return !atTop(list, before).isEmpty();
     }
 
     private static boolean atTop(List<Nmethod> method) {
@@ -125,25 +138,54 @@ final class JitWatch {
                 && method.stream().noneMatch(n -> n.level() < C2 && n.state() == IN_USE && n.id() > newestThrownOut);
     }
 
-    /** The in-use compiled code of the classes not in {@code before}: it changes when HotSpot recompiles. */
-    Set<Integer> inUse(String backend, Set<String> before) {
+    /** The code of the classes {@code which} accepts, as {@code map #12 tier 4 in use, map #9 tier 3 thrown out}. */
+    String describe(String backend, java.util.function.Predicate<String> which) {
+        List<String> parts = new ArrayList<>();
+        snapshot(backend).stream().filter(n -> which.test(n.type()))
+                .sorted(java.util.Comparator.comparingInt(Nmethod::id))
+                .forEach(n -> parts.add(n.method() + " #" + n.id() + " tier " + n.level() + (n.state() == IN_USE ? " in use" : " thrown out")));
+        return parts.isEmpty() ? "no compiled code" : String.join(", ", parts);
+    }
+
+    /** The in-use compiled code of {@code classes}: it changes when HotSpot recompiles them. */
+    Set<Integer> inUse(String backend, Set<String> classes) {
         Set<Integer> ids = new HashSet<>();
-        snapshot(backend).stream().filter(n -> !before.contains(n.type()) && n.state() == IN_USE).forEach(n -> ids.add(n.id()));
+        snapshot(backend).stream().filter(n -> classes.contains(n.type()) && n.state() == IN_USE).forEach(n -> ids.add(n.id()));
         return ids;
     }
 
     /**
-     * Calls {@code call} until the classes of {@code backend} not in {@code before} are compiled at the
-     * top tier ({@link #compiledAtTop}), or {@code budgetNanos} have passed. Whether they are.
+     * Calls {@code call} until some class of {@code backend} not in {@code before} is compiled at the
+     * top tier, or {@code budgetNanos} have passed: the kernel's classes, or empty.
      */
-    boolean warm(String backend, Set<String> before, Runnable call, long budgetNanos) {
+    Set<String> warm(String backend, Set<String> before, Runnable call, long budgetNanos) {
         long end = System.nanoTime() + budgetNanos;
+        long between = FIRST_LOOK_NANOS;
         do {
-            long look = System.nanoTime() + LOOK_EVERY_NANOS;
+            long look = Math.min(end, System.nanoTime() + between);
             do {
                 call.run();
             } while (System.nanoTime() < look);
-            if (compiledAtTop(snapshot(backend), before)) {
+            Set<String> top = atTop(snapshot(backend), before);
+            if (!top.isEmpty()) {
+                return top;
+            }
+            between = Math.min(2 * between, MOST_BETWEEN_LOOKS_NANOS);
+        } while (System.nanoTime() < end);
+        return Set.of();
+    }
+
+    /**
+     * Calls {@code call} until every one of {@code classes} is compiled at the top tier again (a new
+     * size can take a path the compiled code did not expect, and HotSpot recompiles), or
+     * {@code budgetNanos} have passed. Whether they are.
+     */
+    boolean settle(String backend, Set<String> classes, Runnable call, long budgetNanos) {
+        long end = System.nanoTime() + budgetNanos;
+        do {
+            call.run();
+            List<Nmethod> mine = snapshot(backend).stream().filter(n -> classes.contains(n.type())).toList();
+            if (atTop(mine, Set.of()).containsAll(classes)) {
                 return true;
             }
         } while (System.nanoTime() < end);

@@ -30,8 +30,11 @@ final class Suite {
     private final Progress progress;
     private final Map<Target, Flynn> runtimes = new LinkedHashMap<>();
     private final Set<String> notes = new LinkedHashSet<>();
-    /** How each kernel and backend pair was warmed: compiled code is shared by every size and thread count. */
-    private final Map<String, Row.Warmup> warmed = new HashMap<>();
+    /**
+     * How each kernel and backend pair was primed, and the classes of its compiled code: compiled code is
+     * shared by every size and thread count.
+     */
+    private final Map<String, Primed> primed = new HashMap<>();
     /** The compiled generated classes before each kernel first ran on each backend: its own are the others. */
     private final Map<String, Set<String>> before = new HashMap<>();
     private JitWatch.Watching jit = new JitWatch.Watching(Optional.empty(), "not started");
@@ -139,11 +142,28 @@ final class Suite {
                     ? () -> value[0] = flynn.reduceDouble(kernel, inputs)
                     : () -> flynn.into(kernel, out, inputs);
             String pair = noteFirstRun(k.name(), t.backend());
-            Row.Warmup primed = warmed.computeIfAbsent(pair,
-                    x -> warm(t.backend(), before.get(pair), primer(k, kernel, flynn, inputs, out, n)));
-            // this size and thread count may take another path through the code: settle it too
-            Row.Warmup warmup = primed == Row.Warmup.C2 ? warm(t.backend(), before.get(pair), call) : primed;
-            java.util.function.Supplier<Object> code = codeInUse(t.backend(), before.get(pair));
+            Primed p = primed.computeIfAbsent(pair,
+                    x -> prime(t.backend(), before.get(pair), primer(k, kernel, flynn, inputs, out, n)));
+            if (p.warmup() == Row.Warmup.UNSEEN) {
+                // not compiled while primed: perhaps the timed call gets it there
+                Set<String> classes = jit.watch().get().warm(t.backend(), before.get(pair), call, timing.compileNanos());
+                if (!classes.isEmpty()) {
+                    p = new Primed(Row.Warmup.C2, classes);
+                    primed.put(pair, p);
+                }
+            }
+            Row.Warmup warmup = p.warmup();
+            if (warmup == Row.Warmup.C2 && !jit.watch().get().settle(t.backend(), p.classes(), call, timing.compileNanos())) {
+                // this size or thread count took another path through the code, and it was not compiled again in time
+                warmup = Row.Warmup.UNSEEN;
+            }
+            if (warmup == Row.Warmup.UNSEEN) {
+                notes.add(k.name() + " on " + t.label() + " x" + t.threads() + " at " + Sizes.format(n) + ": not seen C2-compiled"
+                        + " within " + Progress.duration(timing.compileNanos()) + " of calls; its code: "
+                        + jit.watch().get().describe(t.backend(), p.classes().isEmpty()
+                        ? type -> !before.get(pair).contains(type) : p.classes()::contains));
+            }
+            java.util.function.Supplier<Object> code = codeInUse(t.backend(), p.classes());
             Measurement m = Measurement.of(call, timing, code);
             if (m.codeChanged()) {
                 // HotSpot recompiled while sampling: once more, now that it has
@@ -183,28 +203,35 @@ final class Suite {
     }
 
     /** What compiled code of the pair's classes is in use, where that can be seen. */
-    private java.util.function.Supplier<Object> codeInUse(String backend, Set<String> known) {
-        if (!JitWatch.watches(backend) || jit.watch().isEmpty()) {
+    private java.util.function.Supplier<Object> codeInUse(String backend, Set<String> classes) {
+        if (classes.isEmpty() || jit.watch().isEmpty()) {
             return () -> null;
         }
         JitWatch w = jit.watch().get();
-        return () -> w.inUse(backend, known);
+        return () -> w.inUse(backend, classes);
+    }
+
+    /**
+     * How a pair was primed, and its classes.
+     *
+     * @param classes the generated classes seen compiled for the kernel; empty where none was seen
+     */
+    private record Primed(Row.Warmup warmup, Set<String> classes) {
     }
 
     /** Calls {@code primer} until the backend's code for it is compiled, where that can be seen. */
-    private Row.Warmup warm(String backend, Set<String> known, Runnable primer) {
+    private Primed prime(String backend, Set<String> known, Runnable primer) {
         if (!JitWatch.watches(backend)) {
             // C and GPU compile the whole kernel before the first call returns
             primer.run();
-            return Row.Warmup.AHEAD;
+            return new Primed(Row.Warmup.AHEAD, Set.of());
         }
         if (jit.watch().isEmpty()) {
             Measurement.prime(primer, timing);
-            return Row.Warmup.UNWATCHED;
+            return new Primed(Row.Warmup.UNWATCHED, Set.of());
         }
-        JitWatch w = jit.watch().get();
-        boolean compiled = w.warm(backend, known, primer, timing.compileNanos());
-        return compiled ? Row.Warmup.C2 : Row.Warmup.UNSEEN;
+        Set<String> classes = jit.watch().get().warm(backend, known, primer, timing.compileNanos());
+        return new Primed(classes.isEmpty() ? Row.Warmup.UNSEEN : Row.Warmup.C2, classes);
     }
 
     /**
