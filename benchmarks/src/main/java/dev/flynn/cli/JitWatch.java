@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * reading the code cache's list of compiled methods (the {@code Compiler.codelist} diagnostic command,
  * in-process through its MBean): the JVM's own record, read at once, rather than a timing that merely
  * looks stable. A kernel counts as compiled when each method of its classes has C2 code (HotSpot's top
- * tier, level 4) as its ordinary entry: see {@link #compiledAtTop}.
+ * tier, level 4) as its ordinary entry. The list does not say which code was compiled for on-stack
+ * replacement (OSR): JFR's compilation events do ({@link OsrLog}); without JFR,
+ * {@link #atTop(List, Set)} infers it.
  */
 final class JitWatch {
     /** HotSpot's top tier: C2. */
@@ -47,10 +49,13 @@ final class JitWatch {
 
     private final MBeanServer server;
     private final ObjectName command;
+    /** Which compilations were for OSR, where JFR runs; without it {@link #atTop(List, Set)} decides. */
+    private final Optional<OsrLog> osr;
 
-    private JitWatch(MBeanServer server, ObjectName command) {
+    private JitWatch(MBeanServer server, ObjectName command, Optional<OsrLog> osr) {
         this.server = server;
         this.command = command;
+        this.osr = osr;
     }
 
     /** A watch, or why there is none. */
@@ -60,10 +65,11 @@ final class JitWatch {
     /** Starts watching; empty, with the reason, where the JVM offers no code list (not HotSpot). */
     static Watching start() {
         try {
-            JitWatch w = new JitWatch(ManagementFactory.getPlatformMBeanServer(),
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"));
-            w.list();
-            return new Watching(Optional.of(w), "");
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName command = new ObjectName("com.sun.management:type=DiagnosticCommand");
+            server.invoke(command, "compilerCodelist", new Object[]{null}, new String[]{String[].class.getName()});
+            Optional<OsrLog> osr = OsrLog.start(type -> GENERATED.values().stream().anyMatch(type::startsWith));
+            return new Watching(Optional.of(new JitWatch(server, command, osr)), "");
         } catch (Exception | LinkageError e) {
             return new Watching(Optional.empty(), "this JVM does not list its compiled code: " + e.getMessage());
         }
@@ -127,6 +133,32 @@ final class JitWatch {
         return types;
     }
 
+    /**
+     * The classes not in {@code before} each of whose methods has C2 code as its ordinary entry: of its
+     * code in use, that not compiled for OSR is C2's only, as {@code osr} tells by compile id. A method
+     * with code in use that {@code osr} does not know yet is not counted yet.
+     */
+    static Set<String> atTop(List<Nmethod> list, Set<String> before, java.util.function.IntFunction<Optional<Boolean>> osr) {
+        Map<String, List<Nmethod>> byMethod = new java.util.HashMap<>();
+        list.stream().filter(n -> !before.contains(n.type()) && n.state() == IN_USE)
+                .forEach(n -> byMethod.computeIfAbsent(n.type() + "." + n.method(), k -> new ArrayList<>()).add(n));
+        Set<String> types = new HashSet<>();
+        byMethod.values().forEach(ms -> types.add(ms.getFirst().type()));
+        for (List<Nmethod> ms : byMethod.values()) {
+            boolean known = ms.stream().allMatch(n -> osr.apply(n.id()).isPresent());
+            List<Nmethod> entry = ms.stream().filter(n -> !osr.apply(n.id()).orElse(true)).toList();
+            if (!known || entry.isEmpty() || entry.stream().anyMatch(n -> n.level() != C2)) {
+                types.remove(ms.getFirst().type());
+            }
+        }
+        return types;
+    }
+
+    /** What {@link #warm} and {@link #settle} count as compiled: with OSR known where JFR runs. */
+    private Set<String> top(List<Nmethod> list, Set<String> before) {
+        return osr.map(log -> atTop(list, before, log::isOsr)).orElseGet(() -> atTop(list, before));
+    }
+
     /** Whether some class not in {@code before} is compiled at the top tier: see {@link #atTop(List, Set)}. */
     static boolean compiledAtTop(List<Nmethod> list, Set<String> before) {
         return !atTop(list, before).isEmpty();
@@ -138,12 +170,19 @@ final class JitWatch {
                 && method.stream().noneMatch(n -> n.level() < C2 && n.state() == IN_USE && n.id() > newestThrownOut);
     }
 
+    /** Stops recording compilations. */
+    void close() {
+        osr.ifPresent(OsrLog::close);
+    }
+
     /** The code of the classes {@code which} accepts, as {@code map #12 tier 4 in use, map #9 tier 3 thrown out}. */
     String describe(String backend, java.util.function.Predicate<String> which) {
         List<String> parts = new ArrayList<>();
         snapshot(backend).stream().filter(n -> which.test(n.type()))
                 .sorted(java.util.Comparator.comparingInt(Nmethod::id))
-                .forEach(n -> parts.add(n.method() + " #" + n.id() + " tier " + n.level() + (n.state() == IN_USE ? " in use" : " thrown out")));
+                .forEach(n -> parts.add(n.method() + " #" + n.id() + " tier " + n.level()
+                        + (osr.flatMap(log -> log.isOsr(n.id())).orElse(false) ? " OSR" : "")
+                        + (n.state() == IN_USE ? " in use" : " thrown out")));
         return parts.isEmpty() ? "no compiled code" : String.join(", ", parts);
     }
 
@@ -166,7 +205,7 @@ final class JitWatch {
             do {
                 call.run();
             } while (System.nanoTime() < look);
-            Set<String> top = atTop(snapshot(backend), before);
+            Set<String> top = top(snapshot(backend), before);
             if (!top.isEmpty()) {
                 return top;
             }
@@ -185,7 +224,7 @@ final class JitWatch {
         do {
             call.run();
             List<Nmethod> mine = snapshot(backend).stream().filter(n -> classes.contains(n.type())).toList();
-            if (atTop(mine, Set.of()).containsAll(classes)) {
+            if (top(mine, Set.of()).containsAll(classes)) {
                 return true;
             }
         } while (System.nanoTime() < end);

@@ -43,7 +43,8 @@ final class Output {
         long c2 = rows.stream().filter(r -> r.warmup() == Row.Warmup.C2).count();
         if (c2 > 0) {
             out.add("warm-up: " + c2 + " scalar and simd " + (c2 == 1 ? "row was" : "rows were")
-                    + " timed only after HotSpot listed the kernel's code as C2-compiled (the Compiler.codelist diagnostic command)");
+                    + " timed only after HotSpot listed the kernel's code as C2-compiled (the Compiler.codelist diagnostic"
+                    + " command; JFR for which code is OSR code)");
         }
         return out;
     }

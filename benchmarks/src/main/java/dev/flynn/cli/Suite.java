@@ -85,6 +85,7 @@ final class Suite {
             }
         } finally {
             progress.finish();
+            jit.watch().ifPresent(JitWatch::close);
             runtimes.values().forEach(Flynn::close);
             runtimes.clear();
         }
@@ -163,10 +164,14 @@ final class Suite {
                         + jit.watch().get().describe(t.backend(), p.classes().isEmpty()
                         ? type -> !before.get(pair).contains(type) : p.classes()::contains));
             }
-            java.util.function.Supplier<Object> code = codeInUse(t.backend(), p.classes());
+            Set<String> classes = p.classes();
+            java.util.function.Supplier<Object> code = codeInUse(t.backend(), classes);
             Measurement m = Measurement.of(call, timing, code);
             if (m.codeChanged()) {
-                // HotSpot recompiled while sampling: once more, now that it has
+                // HotSpot recompiled while sampling: once more, once its code is at the top tier again
+                if (!classes.isEmpty()) {
+                    jit.watch().get().settle(t.backend(), classes, call, timing.compileNanos());
+                }
                 m = Measurement.of(call, timing, code);
             }
             long bytes = 0;

@@ -63,6 +63,25 @@ class JitWatchTest {
     }
 
     @Test
+    void withOsrKnownTheOrdinaryEntryDecides() {
+        // ids 1 and 3 were compiled for OSR, 2 and 4 are ordinary entries; 9 is not known yet
+        java.util.function.IntFunction<java.util.Optional<Boolean>> osr = id -> switch (id) {
+            case 1, 3 -> java.util.Optional.of(true);
+            case 2, 4 -> java.util.Optional.of(false);
+            default -> java.util.Optional.empty();
+        };
+        assertEquals(Set.of(V), JitWatch.atTop(List.of(nm(1, 3, 0, V), nm(4, 4, 0, V)), Set.of(), osr),
+                "C1 OSR code beside a C2 entry");
+        assertEquals(Set.of(), JitWatch.atTop(List.of(nm(2, 3, 0, V), nm(3, 4, 0, V)), Set.of(), osr),
+                "C2 OSR code beside a C1 entry");
+        assertEquals(Set.of(), JitWatch.atTop(List.of(nm(3, 4, 0, V)), Set.of(), osr), "only OSR code: no entry");
+        assertEquals(Set.of(), JitWatch.atTop(List.of(nm(4, 4, 0, V), nm(9, 3, 0, V)), Set.of(), osr), "9 unknown yet");
+        assertEquals(Set.of(V), JitWatch.atTop(List.of(nm(4, 4, 0, V), nm(9, 3, 2, V)), Set.of(), osr),
+                "code thrown out does not matter");
+        assertEquals(Set.of(), JitWatch.atTop(List.of(nm(4, 4, 0, V)), Set.of(V), osr), "an earlier kernel's class");
+    }
+
+    @Test
     void seesANewSimdKernelCompiledByC2() {
         JitWatch w = JitWatch.start().watch().orElseThrow();
         Set<String> before = w.classes("simd");
