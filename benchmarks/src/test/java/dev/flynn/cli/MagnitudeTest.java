@@ -38,7 +38,7 @@ class MagnitudeTest {
             double[] got = (double[]) scalar.apply(mag, k.arity() == 1 ? new Object[]{in[0]} : new Object[]{in[0], in[1]});
             for (int i = 0; i < N; i++) {
                 double want = expected.applyAsDouble(in[0][i], in[1][i]);
-                assertEquals(want, got[i], Math.ulp(want) * 8, expression + " at x=" + in[0][i] + ", y=" + in[1][i]);
+                assertEquals(want, got[i], want * 1e-13, expression + " at x=" + in[0][i] + ", y=" + in[1][i]);
             }
         }
     }
@@ -59,6 +59,26 @@ class MagnitudeTest {
         check("exp(x - y) - 1", (x, y) -> Math.exp(x - y) + 1);
         check("where(x > y, x - y, y)", (x, y) -> x > y ? Math.abs(x) + Math.abs(y) : Math.abs(y));
         check("max(x, y) + 1", (x, y) -> Math.abs(Math.max(x, y)) + 1);
+    }
+
+    @Test
+    void deepAndSharedExpressionsAreWalkedWithoutRecursion() {
+        check(nested(200), (x, y) -> Math.abs(x) + 200 * Math.abs(y));
+        // 100,000 nested sums, deeper than a recursive walk's stack allows (too large to compile)
+        assertTrue(Magnitude.of(Kernel.parse(nested(100_000), DType.F64)).isPresent());
+        // a DAG: each level uses the one below twice, 2^40 paths through 40 distinct sums
+        Kernel shared = Kernel.map(DType.F64, DType.F64, (x, y) -> {
+            dev.flynn.Expr e = x;
+            for (int i = 0; i < 40; i++) {
+                e = e.sub(y).mul(0.5).add(e.mul(0.5));
+            }
+            return e;
+        });
+        assertTrue(Magnitude.of(shared).isPresent());
+    }
+
+    private static String nested(int depth) {
+        return "(".repeat(depth) + "x" + " - y)".repeat(depth);
     }
 
     @ParameterizedTest
