@@ -691,12 +691,21 @@ final class VectorCompiler {
             load(x);
             Optional<VectorRoutines.Routine> routine = VectorRoutines.unary(op, plan.fastMath);
             if (routine.isPresent()) {
-                c.invokestatic(routine.get().ownerDesc(), routine.get().name(), MethodTypeDesc.of(desc(vc), desc(vc)));
+                invoke(routine.get(), MethodTypeDesc.of(desc(vc), desc(vc)));
                 return store(t, t);
             }
             // every other unary op's operator has the op's name
             op(op.name(), VectorOperators.Unary.class);
             return callTo(t, t, vc, "lanewise", VectorOperators.Unary.class);
+        }
+
+        /** Calls a routine whose arguments are on the stack, or copies its code here. */
+        private void invoke(VectorRoutines.Routine r, MethodTypeDesc type) {
+            if (r.inlined()) {
+                VectorInliner.inline(c, r.ownerDesc(), r.name(), type);
+            } else {
+                c.invokestatic(r.ownerDesc(), r.name(), type);
+            }
         }
 
         private Val binary(BinaryOp op, Val a, Val b, DType t, Position pos) {
@@ -719,8 +728,7 @@ final class VectorCompiler {
                 b = exact(b);
                 load(a);
                 load(b);
-                c.invokestatic(routine.get().ownerDesc(), routine.get().name(),
-                        MethodTypeDesc.of(desc(vc), desc(vc), desc(vc)));
+                invoke(routine.get(), MethodTypeDesc.of(desc(vc), desc(vc), desc(vc)));
                 return store(t, t);
             }
             if (op == BinaryOp.REM) {

@@ -20,8 +20,11 @@ final class VectorRoutines {
     /** Read once: a JVM's compiled kernels all use one mode, so the kernel cache needs no mode in its key. */
     static final boolean FAST_MATH = Boolean.getBoolean("flynn.simd.fastMath");
 
-    /** A static method {@code owner.name}. */
-    record Routine(Class<?> owner, String name) {
+    /**
+     * A static method {@code owner.name}; {@code inlined}: its bytecode is copied into the kernel
+     * ({@link VectorInliner}) rather than called, as every routine of more than a few vector operations must be.
+     */
+    record Routine(Class<?> owner, String name, boolean inlined) {
         ClassDesc ownerDesc() {
             return VectorCompiler.desc(owner);
         }
@@ -38,8 +41,17 @@ final class VectorRoutines {
             case CEIL -> math("ceil");
             case RINT -> math("rint");
             case SIGNUM -> math("signum");
+            case EXP -> own(fastMath, VectorExpLog.class, "exp");
+            case EXPM1 -> own(fastMath, VectorExpLog.class, "expm1");
+            case LOG -> own(fastMath, VectorExpLog.class, "log");
+            case LOG1P -> own(fastMath, VectorExpLog.class, "log1p");
+            case LOG10 -> own(fastMath, VectorExpLog.class, "log10");
+            case CBRT -> own(fastMath, VectorExpLog.class, "cbrt");
+            case SINH -> own(fastMath, VectorExpLog.class, "sinh");
+            case COSH -> own(fastMath, VectorExpLog.class, "cosh");
+            case TANH -> own(fastMath, VectorExpLog.class, "tanh");
             // not yet in Flynn's own math: the Vector API operator in both modes
-            case EXP, EXPM1, LOG, LOG1P, LOG10, CBRT, SINH, COSH, TANH, SIN, COS, TAN, ASIN, ACOS, ATAN -> null;
+            case SIN, COS, TAN, ASIN, ACOS, ATAN -> null;
             // exactly specified operators
             case NEG, ABS, NOT, SQRT -> null;
         };
@@ -52,20 +64,21 @@ final class VectorRoutines {
             // Java's % on floats has no SIMD instruction
             case REM -> math("rem");
             // C2's POW follows C99 where Java differs; VectorMath.pow patches those lanes
-            case POW -> math("pow");
+            case POW -> fastMath ? math("pow") : new Routine(VectorExpLog.class, "pow", true);
+            case HYPOT -> own(fastMath, VectorExpLog.class, "hypot");
             // not yet in Flynn's own math: the Vector API operator in both modes
-            case HYPOT, ATAN2 -> null;
+            case ATAN2 -> null;
             case ADD, SUB, MUL, DIV, MIN, MAX, AND, OR, XOR, SHL, SHR, USHR -> null;
         };
         return Optional.ofNullable(r);
     }
 
     private static Routine math(String name) {
-        return new Routine(VectorMath.class, name);
+        return new Routine(VectorMath.class, name, false);
     }
 
     /** Flynn's own routine, or none (the SVML-backed operator) in fast mode. */
-    static Routine own(boolean fastMath, Class<?> owner, String name) {
-        return fastMath ? null : new Routine(owner, name);
+    private static Routine own(boolean fastMath, Class<?> owner, String name) {
+        return fastMath ? null : new Routine(owner, name, true);
     }
 }
