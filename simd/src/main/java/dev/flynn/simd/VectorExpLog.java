@@ -28,6 +28,9 @@ import static jdk.incubator.vector.VectorOperators.NE;
  * <p>Intermediates are double-double where a rounding would cost accuracy (the reduced exponential,
  * the logarithm feeding pow, cbrt, log10, log1p), so each F64 result is within 1 ulp of the correctly
  * rounded value. F32 lanes are widened, computed in F64 and rounded once, as Java defines the F32 ops.
+ *
+ * <p>Kernels hold a copy of this code ({@link VectorInliner}), so it uses only public API, members of
+ * this package that are not private (record accessors, not fields) and compile-time constants.
  */
 final class VectorExpLog {
     /** ln 2 split so that k * LN2_HI is exact for |k| < 2^31 (LN2_HI has 21 significant bits). */
