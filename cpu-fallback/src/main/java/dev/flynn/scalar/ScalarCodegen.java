@@ -53,14 +53,23 @@ final class ScalarCodegen {
     private static final MethodTypeDesc MTD_COMBINE = MethodTypeDesc.of(CD_void, CD_PARTIAL, CD_PARTIAL,
             CD_long.arrayType());
 
+    private static final ClassDesc CD_THIS = ClassDesc.of("dev.flynn.scalar.ScalarKernel");
+    private static final MethodTypeDesc MTD_CHUNK = MethodTypeDesc.of(CD_void, CD_long.arrayType(),
+            CD_double.arrayType(), CD_long.arrayType());
+
     private final KernelIR ir;
     private final List<Binding> inputs;
     private final Binding output;
+    private final Schedule schedule;
+    /** Present when the body is too large for one method: it is then evaluated by chunk methods. */
+    private final ScalarChunks chunks;
 
     private ScalarCodegen(KernelIR ir, List<Binding> inputs, Binding output) {
         this.ir = ir;
         this.inputs = inputs;
         this.output = output;
+        this.schedule = Schedule.of(ir.body());
+        this.chunks = ScalarChunks.plan(schedule, ir.body());
     }
 
     static CpuKernel compile(KernelIR ir, List<Binding> inputs, Binding output) {
@@ -83,7 +92,7 @@ final class ScalarCodegen {
         ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
                 ClassHierarchyResolver.defaultResolver().orElse(
                         ClassHierarchyResolver.ofClassLoading(ScalarCodegen.class.getClassLoader()))));
-        return cf.build(ClassDesc.of("dev.flynn.scalar.ScalarKernel"), clb -> {
+        return cf.build(CD_THIS, clb -> {
             clb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
             clb.withInterfaceSymbols(CD_KERNEL);
             clb.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC, cob -> cob
@@ -102,6 +111,13 @@ final class ScalarCodegen {
                     new Loop(cob, 1, 2, 3, 5, 7).emitReduce(8);
                 }
             });
+            if (chunks != null) {
+                for (int j = 0; j < chunks.count(); j++) {
+                    int chunk = j;
+                    clb.withMethodBody(chunkName(j), MTD_CHUNK, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                            cob -> emitChunk(cob, chunk));
+                }
+            }
             clb.withMethodBody("combine", MTD_COMBINE, ClassFile.ACC_PUBLIC, cob -> {
                 if (ir.reduce().map(r -> r.op() == ReduceOp.CUSTOM).orElse(false)) {
                     emitCombineMethod(cob);
@@ -110,6 +126,48 @@ final class ScalarCodegen {
                 }
             });
         });
+    }
+
+    private static String chunkName(int j) {
+        return "chunk" + j;
+    }
+
+    /**
+     * One chunk of a large body: {@code chunk(long[] args, double[] fs, long[] ls)} computes its nodes
+     * into locals, reading values of earlier chunks (and the current elements) from the scratch arrays
+     * and writing there the values later chunks need.
+     */
+    private void emitChunk(CodeBuilder cob, int chunk) {
+        Eval eval = new Eval(cob, 0);
+        for (Node n : chunks.nodes(chunk)) {
+            for (Node op : Schedule.operands(n)) {
+                if (eval.slots.containsKey(op)) {
+                    continue;
+                }
+                int slot = cob.allocateLocal(kind(op.type()));
+                if (op instanceof Node.Const c) {
+                    cob.aload(0);
+                    ScalarChunks.pushIndex(cob, c.slot());
+                    cob.laload();
+                    fromBits(cob, c.type());
+                } else if (op instanceof Node.Input in && inputs.get(in.index()) == Binding.SCALAR) {
+                    cob.aload(0);
+                    ScalarChunks.pushIndex(cob, ir.scalarSlot(in.index()));
+                    cob.laload();
+                    fromBits(cob, in.type());
+                } else {
+                    chunks.load(cob, schedule.indexOf(op), op.type(), 1, 2);
+                }
+                cob.storeLocal(kind(op.type()), slot);
+                eval.slots.put(op, slot);
+            }
+            eval.evaluateNode(n);
+            int index = schedule.indexOf(n);
+            if (chunks.spilled(index)) {
+                chunks.store(cob, index, n.type(), 1, 2, () -> eval.load(n));
+            }
+        }
+        cob.return_();
     }
 
     private static void unsupported(CodeBuilder cob, String what) {
@@ -281,14 +339,19 @@ final class ScalarCodegen {
                     }
                     continue;
                 }
-                emit(n);
-                Integer slot = slots.get(n);
-                if (slot == null) {
-                    slot = cob.allocateLocal(kind(n.type()));
-                    slots.put(n, slot);
-                }
-                cob.storeLocal(kind(n.type()), slot);
+                evaluateNode(n);
             }
+        }
+
+        /** Emits code computing {@code n} into its local, its operands being in locals. */
+        void evaluateNode(Node n) {
+            emit(n);
+            Integer slot = slots.get(n);
+            if (slot == null) {
+                slot = cob.allocateLocal(kind(n.type()));
+                slots.put(n, slot);
+            }
+            cob.storeLocal(kind(n.type()), slot);
         }
 
         /** Pushes the value of {@code n}, its operands being in locals. */
@@ -447,6 +510,9 @@ final class ScalarCodegen {
         final int[] offset;
         final Eval body;
         final Schedule schedule;
+        /** The scratch arrays of a chunked body, {@code double[]} and {@code long[]}. */
+        int fsSlot = -1;
+        int lsSlot = -1;
         int i;
         int end;
         /** While emitting the copy of a map loop for whole arrays: index every array by i alone. */
@@ -463,7 +529,7 @@ final class ScalarCodegen {
             this.storage = new int[inputs.size()];
             this.offset = new int[inputs.size()];
             this.body = new Eval(cob, argsSlot);
-            this.schedule = Schedule.of(ir.body());
+            this.schedule = ScalarCodegen.this.schedule;
         }
 
         /** Loads each input's array or segment and offset, and each scalar's value, into locals. */
@@ -499,7 +565,13 @@ final class ScalarCodegen {
                     case NONE -> throw new IllegalStateException("an input bound to nothing");
                 }
             }
-            body.hoist(schedule);
+            if (chunks == null) {
+                body.hoist(schedule);
+            } else {
+                fsSlot = cob.allocateLocal(TypeKind.REFERENCE);
+                lsSlot = cob.allocateLocal(TypeKind.REFERENCE);
+                chunks.allocate(cob, fsSlot, lsSlot);
+            }
         }
 
         /** Emits {@code for (i = start; i < end; i++) { each(); }}. */
@@ -529,6 +601,10 @@ final class ScalarCodegen {
 
         /** Loads every array or segment input at index i into its node's local, then evaluates the body. */
         void evaluateBody() {
+            if (chunks != null) {
+                evaluateChunks();
+                return;
+            }
             for (Node n : schedule.nodes()) {
                 if (n instanceof Node.Input in && inputs.get(in.index()) != Binding.SCALAR) {
                     loadElement(in.index(), in.type());
@@ -541,6 +617,32 @@ final class ScalarCodegen {
                 }
             }
             body.evaluate(schedule);
+        }
+
+        /**
+         * The chunked body: each array or segment element into the scratch arrays, a call of each chunk
+         * method, and the result back into the body's local.
+         */
+        private void evaluateChunks() {
+            for (Node n : schedule.nodes()) {
+                if (n instanceof Node.Input in && inputs.get(in.index()) != Binding.SCALAR) {
+                    chunks.store(cob, schedule.indexOf(n), n.type(), fsSlot, lsSlot, () -> loadElement(in.index(), in.type()));
+                }
+            }
+            for (int j = 0; j < chunks.count(); j++) {
+                cob.aload(argsSlot).aload(fsSlot).aload(lsSlot).invokestatic(CD_THIS, chunkName(j), MTD_CHUNK);
+            }
+            Node root = ir.body();
+            Integer slot = body.slots.get(root);
+            if (slot == null) {
+                slot = cob.allocateLocal(kind(root.type()));
+                body.slots.put(root, slot);
+            }
+            if (root instanceof Node.Input || root instanceof Node.Const) {
+                throw new IllegalStateException("a chunked body is an operation");
+            }
+            chunks.load(cob, schedule.indexOf(root), root.type(), fsSlot, lsSlot);
+            cob.storeLocal(kind(root.type()), slot);
         }
 
         private void loadElement(int in, DType t) {

@@ -73,6 +73,9 @@ final class VectorCompiler {
             "([Ljava/lang/Object;[JJJ[J" + CD_PARTIAL.descriptorString() + ")V");
     private static final MethodTypeDesc COMBINE_DESC = MethodTypeDesc.ofDescriptor(
             "(" + CD_PARTIAL.descriptorString() + CD_PARTIAL.descriptorString() + "[J)V");
+    private static final ClassDesc CD_THIS = ClassDesc.of(VectorCompiler.class.getPackageName() + ".VectorKernel");
+    /** {@code chunk(long[] args, Object[] scratch)}: see {@link VectorChunks}. */
+    private static final MethodTypeDesc CHUNK_DESC = MethodTypeDesc.ofDescriptor("([J[Ljava/lang/Object;)V");
     private static final Map<String, Method> METHODS = new ConcurrentHashMap<>();
     private static final ClassFile CLASS_FILE = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
             ClassHierarchyResolver.defaultResolver().orElse(
@@ -92,7 +95,7 @@ final class VectorCompiler {
     /** Compiles in the given math mode ({@link VectorRoutines}): own exactly rounded math, or fast (SVML). */
     static CpuKernel compile(KernelIR ir, List<Binding> inputs, Binding output, boolean fastMath) {
         Plan plan = new Plan(ir, inputs, output, fastMath);
-        byte[] bytes = CLASS_FILE.build(ClassDesc.of(VectorCompiler.class.getPackageName() + ".VectorKernel"), cb -> {
+        byte[] bytes = CLASS_FILE.build(CD_THIS, cb -> {
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
             cb.withInterfaceSymbols(CD_CPU_KERNEL);
             cb.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC, c -> c
@@ -111,6 +114,20 @@ final class VectorCompiler {
                     unsupported(c, "reduce of a map kernel");
                 }
             });
+            if (plan.chunks != null) {
+                // generated in order: a chunk records the species of the masks it spills for later chunks
+                for (int j = 0; j < plan.chunks.size(); j++) {
+                    int chunk = j;
+                    cb.withMethodBody("chunk" + j, CHUNK_DESC, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                            c -> new Gen(plan, c).chunk(chunk));
+                }
+                cb.withMethodBody("body", CHUNK_DESC, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, c -> {
+                    for (int j = 0; j < plan.chunks.size(); j++) {
+                        c.aload(0).aload(1).invokestatic(CD_THIS, "chunk" + j, CHUNK_DESC);
+                    }
+                    c.return_();
+                });
+            }
             cb.withMethodBody("combine", COMBINE_DESC, ClassFile.ACC_PUBLIC, c -> {
                 if (ir.reduce().map(r -> r.op() == ReduceOp.CUSTOM).orElse(false)) {
                     new Gen(plan, c).combine();
@@ -164,6 +181,8 @@ final class VectorCompiler {
         final boolean intLoop;
         /** Transcendentals through the Vector API's operators (SVML) instead of Flynn's own routines. */
         final boolean fastMath;
+        /** Present when the body is too large for one method. */
+        final VectorChunks chunks;
 
         Plan(KernelIR ir, List<Binding> inputs, Binding output, boolean fastMath) {
             this.ir = ir;
@@ -198,6 +217,7 @@ final class VectorCompiler {
             }
             boolean segments = inputs.contains(Binding.SEGMENT) || output == Binding.SEGMENT;
             this.intLoop = !segments;
+            this.chunks = VectorChunks.plan(ir.body());
         }
 
         List<Object> speciesList() {
@@ -272,6 +292,8 @@ final class VectorCompiler {
         private int indexSlot;
         private int limitSlot;
         private final Map<Node, Val> hoisted = new HashMap<>();
+        /** The scratch {@code Object[]} of a chunked body. */
+        private int scratchSlot = -1;
 
         Gen(Plan plan, CodeBuilder c) {
             this.plan = plan;
@@ -388,7 +410,9 @@ final class VectorCompiler {
 
         /** Pushes {@code args[slot]} decoded to the primitive of {@code t}. */
         private void arg(int slot, DType t) {
-            c.aload(argsSlot).loadConstant(slot).laload();
+            c.aload(argsSlot);
+            pushInt(slot);
+            c.laload();
             switch (t) {
                 case F32 -> c.l2i().invokestatic(ConstantDescs.CD_Float, "intBitsToFloat",
                         MethodTypeDesc.of(ConstantDescs.CD_float, ConstantDescs.CD_int));
@@ -559,7 +583,14 @@ final class VectorCompiler {
                 orderSlot = c.allocateLocal(TypeKind.REFERENCE);
                 c.astore(orderSlot);
             }
+            if (plan.chunks != null && roots.contains(ir.body())) {
+                allocateScratch();
+            }
             for (Node root : roots) {
+                if (plan.chunks != null && root == ir.body()) {
+                    // the chunks broadcast the body's constants themselves
+                    continue;
+                }
                 for (Node n : Schedule.of(root).nodes()) {
                     if (n instanceof Node.Const k && !hoisted.containsKey(k)) {
                         hoisted.put(k, broadcastArg(k.slot(), k.type()));
@@ -609,6 +640,9 @@ final class VectorCompiler {
         // ---- evaluation -------------------------------------------------------------------------
 
         private Val eval(Node root, Position pos, Map<Node, Val> known) {
+            if (plan.chunks != null && root == ir.body()) {
+                return evalChunked(pos);
+            }
             Map<Node, Val> env = new HashMap<>(known);
             for (Node n : Schedule.of(root).nodes()) {
                 if (!env.containsKey(n)) {
@@ -616,6 +650,147 @@ final class VectorCompiler {
                 }
             }
             return env.get(root);
+        }
+
+        // ---- chunked bodies (VectorChunks) ---------------------------------------------------------
+
+        private void allocateScratch() {
+            VectorChunks k = plan.chunks;
+            c.loadConstant(VectorChunks.LIVE + 1);
+            c.anewarray(ConstantDescs.CD_Object);
+            scratchSlot = c.allocateLocal(TypeKind.REFERENCE);
+            c.astore(scratchSlot);
+            Class<?>[] arrays = {float[].class, double[].class, int[].class, long[].class, boolean[].class};
+            for (int a = 0; a < arrays.length; a++) {
+                c.aload(scratchSlot).loadConstant(a);
+                pushInt(Math.max(1, k.count(a)) * plan.lanes);
+                c.newarray(TypeKind.from(arrays[a].componentType()));
+                c.aastore();
+            }
+            c.aload(scratchSlot).loadConstant(VectorChunks.LIVE);
+            pushInt(plan.speciesOrder.size() * plan.lanes);
+            c.newarray(TypeKind.BOOLEAN);
+            c.aastore();
+        }
+
+        private void scratchArray(int scratch, int array) {
+            c.aload(scratch).loadConstant(array).aaload();
+            c.checkcast(desc(array == VectorChunks.MASKS || array == VectorChunks.LIVE ? boolean[].class
+                    : switch (array) {
+                        case 0 -> float[].class;
+                        case 1 -> double[].class;
+                        case 2 -> int[].class;
+                        default -> long[].class;
+                    }));
+        }
+
+        /** Pushes an int without a constant-pool entry (a class holds at most 65535 constants). */
+        private void pushInt(int i) {
+            if (i <= Short.MAX_VALUE) {
+                c.loadConstant(i);
+            } else {
+                c.sipush(i >>> 15).bipush(15).ishl().sipush(i & 0x7fff).ior();
+            }
+        }
+
+        private void spill(Val v, int scratch, int offset) {
+            load(v);
+            scratchArray(scratch, VectorChunks.array(v.type()));
+            pushInt(offset);
+            if (v.isMask()) {
+                call(VectorMask.class, "intoArray", boolean[].class, int.class);
+            } else {
+                call(vectorClass(v.type()), "intoArray", v.type().arrayType(), int.class);
+            }
+        }
+
+        private Val unspill(DType t, DType home, int scratch, int offset) {
+            species(t == DType.BOOL ? home : t);
+            scratchArray(scratch, VectorChunks.array(t));
+            pushInt(offset);
+            if (t == DType.BOOL) {
+                return callTo(DType.BOOL, home, VectorMask.class, "fromArray", VectorSpecies.class, boolean[].class,
+                        int.class);
+            }
+            return callTo(t, t, vectorClass(t), "fromArray", VectorSpecies.class, t.arrayType(), int.class);
+        }
+
+        /** The body at {@code pos} through the chunk methods: inputs and live lanes in, the result out. */
+        private Val evalChunked(Position pos) {
+            VectorChunks k = plan.chunks;
+            for (Node n : k.schedule.nodes()) {
+                if (n instanceof Node.Input in && plan.inputs.get(in.index()) != Binding.SCALAR) {
+                    spill(loadInput(in.index(), in.type(), pos), scratchSlot, k.offset(n, plan.lanes));
+                }
+            }
+            if (k.divides) {
+                for (int s = 0; s < plan.speciesOrder.size(); s++) {
+                    DType t = plan.speciesOrder.get(s);
+                    if (pos.masked()) {
+                        c.aload(pos.masks().get(t));
+                    } else {
+                        species(t);
+                        c.iconst_1();
+                        call(VectorSpecies.class, "maskAll", boolean.class);
+                    }
+                    scratchArray(scratchSlot, VectorChunks.LIVE);
+                    pushInt(s * plan.lanes);
+                    call(VectorMask.class, "intoArray", boolean[].class, int.class);
+                }
+            }
+            c.aload(argsSlot).aload(scratchSlot).invokestatic(CD_THIS, "body", CHUNK_DESC);
+            Node root = ir.body();
+            return unspill(root.type(), root.type(), scratchSlot, k.offset(root, plan.lanes));
+        }
+
+        /** {@code chunk<j>(long[] args, Object[] scratch)}: the operations of chunk {@code j}. */
+        void chunk(int j) {
+            argsSlot = 0;
+            int scratch = 1;
+            VectorChunks k = plan.chunks;
+            Map<DType, Integer> live = null;
+            if (k.divides) {
+                live = new EnumMap<>(DType.class);
+                for (int s = 0; s < plan.speciesOrder.size(); s++) {
+                    DType t = plan.speciesOrder.get(s);
+                    species(t);
+                    scratchArray(scratch, VectorChunks.LIVE);
+                    pushInt(s * plan.lanes);
+                    call(VectorMask.class, "fromArray", VectorSpecies.class, boolean[].class, int.class);
+                    int slot = c.allocateLocal(TypeKind.REFERENCE);
+                    c.astore(slot);
+                    live.put(t, slot);
+                }
+            }
+            Position pos = new Position(() -> {
+                throw new IllegalStateException("a chunk reads its inputs from the scratch arrays");
+            }, live);
+            Map<Node, Val> env = new HashMap<>();
+            for (Node n : k.nodes(j)) {
+                for (Node op : Schedule.operands(n)) {
+                    if (env.containsKey(op)) {
+                        continue;
+                    }
+                    Val v;
+                    if (op instanceof Node.Const konst) {
+                        v = broadcastArg(konst.slot(), konst.type());
+                    } else if (op instanceof Node.Input in && plan.inputs.get(in.index()) == Binding.SCALAR) {
+                        v = broadcastArg(ir.scalarSlot(in.index()), in.type());
+                    } else {
+                        int at = k.offset(op, plan.lanes);
+                        v = unspill(op.type(), k.homes[k.schedule.indexOf(op)], scratch, at);
+                    }
+                    env.put(op, v);
+                }
+                Val v = lower(n, env, pos);
+                env.put(n, v);
+                int at = k.offset(n, plan.lanes);
+                if (at >= 0) {
+                    k.homes[k.schedule.indexOf(n)] = v.home();
+                    spill(v, scratch, at);
+                }
+            }
+            c.return_();
         }
 
         private Val lower(Node n, Map<Node, Val> env, Position pos) {

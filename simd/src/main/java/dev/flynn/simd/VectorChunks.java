@@ -1,0 +1,128 @@
+package dev.flynn.simd;
+
+import dev.flynn.DType;
+import dev.flynn.ir.BinaryOp;
+import dev.flynn.ir.Node;
+import dev.flynn.ir.Schedule;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a body too large for one JVM method is cut into chunk methods. A method's code is limited to
+ * 64 KiB and 65535 locals, and HotSpot does not JIT-compile methods over 8000 bytes of bytecode
+ * ({@code -XX:+DontCompileHugeMethods}): a Vector API body of a hundred-odd operations, emitted for
+ * the main loop and again for the tail, passes the second limit, thousands the first. Each chunk
+ * holds {@link #CHUNK} operations, which C2 compiles with its vectors in registers; vectors that
+ * cross chunks go through scratch arrays ({@code intoArray}/{@code fromArray}), one per element type
+ * plus one for masks, allocated once per call.
+ *
+ * <p>Scratch layout, an {@code Object[]}: F32, F64, I32, I64 arrays, the mask array, then the live
+ * lanes of the current step per species (all true in the main loop, the tail mask in the tail), which
+ * integer division needs so that a dead lane's zero divisor does not throw.
+ */
+final class VectorChunks {
+    /** Bodies with more operations than this are chunked. */
+    static final int THRESHOLD = 120;
+    /** Operations per chunk method. */
+    static final int CHUNK = 64;
+    static final int MASKS = 4;
+    static final int LIVE = 5;
+
+    final Schedule schedule;
+    private final List<List<Node>> chunks;
+    private final int[] scratch;
+    private final int[] counts = new int[5];
+    /** The species a spilled mask was computed in, recorded when its chunk is generated. */
+    final DType[] homes;
+    /** Whether some chunk divides integers, and so needs the live lanes. */
+    final boolean divides;
+
+    private VectorChunks(Schedule schedule, List<List<Node>> chunks, int[] scratch, boolean divides) {
+        this.schedule = schedule;
+        this.chunks = chunks;
+        this.scratch = scratch;
+        this.homes = new DType[scratch.length];
+        this.divides = divides;
+    }
+
+    /** The chunks of {@code root}'s body, or null when it fits one method. */
+    static VectorChunks plan(Node root) {
+        Schedule schedule = Schedule.of(root);
+        List<Node> nodes = schedule.nodes();
+        int[] chunkOf = new int[nodes.size()];
+        List<List<Node>> chunks = new ArrayList<>();
+        int operations = 0;
+        boolean divides = false;
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            if (n instanceof Node.Input || n instanceof Node.Const) {
+                chunkOf[i] = -1;
+                continue;
+            }
+            if (operations % CHUNK == 0) {
+                chunks.add(new ArrayList<>());
+            }
+            chunkOf[i] = chunks.size() - 1;
+            chunks.getLast().add(n);
+            operations++;
+            divides |= n instanceof Node.Binary b && (b.op() == BinaryOp.DIV || b.op() == BinaryOp.REM)
+                    && b.type().isIntegral();
+        }
+        if (operations <= THRESHOLD) {
+            return null;
+        }
+        boolean[] crosses = new boolean[nodes.size()];
+        for (int i = 0; i < nodes.size(); i++) {
+            for (Node op : Schedule.operands(nodes.get(i))) {
+                int j = schedule.indexOf(op);
+                if (chunkOf[j] != chunkOf[i]) {
+                    crosses[j] = true;
+                }
+            }
+            if (nodes.get(i) instanceof Node.Input) {
+                crosses[i] = true;
+            }
+        }
+        crosses[schedule.indexOf(root)] = true;
+        VectorChunks plan = new VectorChunks(schedule, chunks, new int[nodes.size()], divides);
+        for (int i = 0; i < nodes.size(); i++) {
+            if (!crosses[i] || nodes.get(i) instanceof Node.Const) {
+                plan.scratch[i] = -1;
+            } else {
+                plan.scratch[i] = plan.counts[array(nodes.get(i).type())]++;
+            }
+        }
+        return plan;
+    }
+
+    /** The index in the scratch {@code Object[]} of the array holding values of {@code t}. */
+    static int array(DType t) {
+        return switch (t) {
+            case F32 -> 0;
+            case F64 -> 1;
+            case I32 -> 2;
+            case I64 -> 3;
+            case BOOL -> MASKS;
+        };
+    }
+
+    /** Values of this array kind, each {@code lanes} wide. */
+    int count(int array) {
+        return counts[array];
+    }
+
+    int size() {
+        return chunks.size();
+    }
+
+    List<Node> nodes(int chunk) {
+        return chunks.get(chunk);
+    }
+
+    /** The position of the node's first lane in its scratch array, or -1 when it stays in its chunk. */
+    int offset(Node n, int lanes) {
+        int s = scratch[schedule.indexOf(n)];
+        return s < 0 ? -1 : s * lanes;
+    }
+}
