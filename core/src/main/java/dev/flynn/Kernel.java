@@ -106,14 +106,15 @@ public final class Kernel {
     private final String shapeKey;
     private final long[] constants;
     private final boolean mayThrow;
-    private final String text;
+    /** The printed kernel, made on first use: printing a kernel of a million nodes takes a while. */
+    private volatile String text;
     private volatile Plan[] plans = new Plan[0];
 
     /** A compiled form of this kernel for one backend and one set of bindings. */
     record Plan(BackendProvider backend, long bindings, Object compiled) {
     }
 
-    private Kernel(KernelIR ir, List<String> names, Optional<Reduction> reduction, long[] constants, String text) {
+    private Kernel(KernelIR ir, List<String> names, Optional<Reduction> reduction, long[] constants) {
         this.ir = ir;
         this.names = List.copyOf(names);
         this.reduction = reduction;
@@ -121,7 +122,6 @@ public final class Kernel {
         this.constants = constants;
         this.mayThrow = Schedule.of(ir.body()).nodes().stream().anyMatch(n -> n instanceof Node.Binary b
                 && (b.op() == BinaryOp.DIV || b.op() == BinaryOp.REM) && b.type().isIntegral());
-        this.text = text;
     }
 
     // ---- building ---------------------------------------------------------------------------
@@ -381,11 +381,7 @@ public final class Kernel {
         for (int i = 0; i < constants.length; i++) {
             constants[i] = bits.get(i);
         }
-        String text = Printer.print(b, names);
-        if (reduction.isPresent()) {
-            text = reduction.get() + "(" + text + ")";
-        }
-        return new Kernel(ir, names, reduction, constants, text);
+        return new Kernel(ir, names, reduction, constants);
     }
 
     /** Rebuilds {@code root} with each literal object given the next slot, operands first (no recursion). */
@@ -429,9 +425,7 @@ public final class Kernel {
         if (constants.length != ir.constCount()) {
             throw new IllegalArgumentException(ir.constCount() + " constants expected, got " + constants.length);
         }
-        String text = Printer.print(ir.body(), names);
-        return new Kernel(ir, names, reduction, constants.clone(),
-                reduction.map(r -> r + "(" + Printer.print(ir.body(), names) + ")").orElse(text));
+        return new Kernel(ir, names, reduction, constants.clone());
     }
 
     // ---- description --------------------------------------------------------------------------
@@ -536,7 +530,15 @@ public final class Kernel {
 
     @Override
     public String toString() {
-        return text;
+        String t = text;
+        if (t == null) {
+            t = Printer.print(ir.body(), names);
+            if (reduction.isPresent()) {
+                t = reduction.get() + "(" + t + ")";
+            }
+            text = t;
+        }
+        return t;
     }
 
     // ---- compiled plans -----------------------------------------------------------------------

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Renders a node as an expression a user can read (and the parser can read back). A subexpression
- * used more than once is written once, as a {@code let} binding, unless it is short:
+ * used more than once is written once, as a {@code let} binding, unless it is short and holds no
+ * literal:
  * {@code s = s.mul(s)} traced 30 times prints in 30 lines' worth of text, not 2^30 copies. Output
  * length is linear in the number of distinct nodes, and printing uses no recursion.
  */
@@ -35,17 +36,22 @@ public final class Printer {
         String prefix = bindingPrefix(names);
         String[] bindings = new String[nodes.size()];
         long[] length = new long[nodes.size()];
+        boolean[] literal = new boolean[nodes.size()];
         int bound = 0;
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
             long len = ownLength(n, names);
+            literal[i] = n instanceof Node.Const;
             for (Node op : Schedule.operands(n)) {
                 int j = s.indexOf(op);
                 len += bindings[j] != null ? bindings[j].length() : length[j];
+                literal[i] |= literal[j] && bindings[j] == null;
             }
             length[i] = Math.min(len, Integer.MAX_VALUE);
             boolean leaf = n instanceof Node.Input || n instanceof Node.Const;
-            if (uses[i] > 1 && !leaf && length[i] > INLINE_LIMIT) {
+            // a shared value holding a literal is bound even when short: written twice, it would parse
+            // back as two literals, two argument slots, and another shape
+            if (uses[i] > 1 && !leaf && (length[i] > INLINE_LIMIT || literal[i])) {
                 bindings[i] = prefix + (++bound);
             }
         }
