@@ -31,6 +31,42 @@ class SparkKernelCodecTest {
         return back;
     }
 
+    /** Deep chains and shared DAGs travel as their distinct nodes, encoded and decoded without recursion. */
+    @Test
+    void deepAndSharedKernelsRoundTripOnASmallStack() throws InterruptedException {
+        Throwable[] thrown = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                Kernel chain = Kernel.map(DType.F64, x -> {
+                    Expr s = x;
+                    for (int i = 0; i < 100_000; i++) {
+                        s = s.add(x);
+                    }
+                    return s;
+                });
+                roundTrip(chain);
+                Kernel squares = Kernel.map(DType.F64, x -> {
+                    Expr s = x;
+                    for (int i = 0; i < 60; i++) {
+                        s = s.mul(s).sub(1.0);
+                    }
+                    return s;
+                }).reduce(Reduction.sum());
+                Kernel back = roundTrip(squares);
+                assertTrue(SparkKernelCodec.encode(squares).length < 60 * 64, "60 shared steps encode as about 120 nodes");
+                double[] x = {0.5, -0.25, 0.125};
+                assertEquals(squares.reduceDouble(x), back.reduceDouble(x));
+            } catch (Throwable e) {
+                thrown[0] = e;
+            }
+        }, "small-stack", 256 * 1024);
+        t.start();
+        t.join();
+        if (thrown[0] != null) {
+            throw new AssertionError(thrown[0]);
+        }
+    }
+
     @Test
     void mapsRoundTripAndComputeTheSame() {
         Random rnd = new Random(7);
