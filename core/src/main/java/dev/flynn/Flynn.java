@@ -528,6 +528,22 @@ public final class Flynn implements AutoCloseable {
      */
     public double reduceDouble(Kernel kernel, Object... inputs) {
         Scratch s = acquire();
+        long n;
+        try {
+            Partial p = reduceRaw(kernel, inputs, inputs.length, s);
+            n = s.call.n();
+            if (!RangeRescue.needed(kernel, p, n)) {
+                return finish(kernel, p);
+            }
+        } finally {
+            release(s);
+        }
+        return RangeRescue.value(this, kernel, inputs, n);
+    }
+
+    /** A reduction's value from its first run, even where it left the exponent range: for {@link RangeRescue}. */
+    double reduceUnrescued(Kernel kernel, Object[] inputs) {
+        Scratch s = acquire();
         try {
             return finish(kernel, reduceRaw(kernel, inputs, inputs.length, s));
         } finally {
@@ -560,12 +576,17 @@ public final class Flynn implements AutoCloseable {
 
     private double reduceDoubleFixed(Kernel kernel, int count, Object a, Object b) {
         Scratch s = acquire();
+        long n;
         try {
             Partial p = reduceRaw(kernel, s.inputs(a, b, null), count, s);
-            return finish(kernel, p);
+            n = s.call.n();
+            if (!RangeRescue.needed(kernel, p, n)) {
+                return finish(kernel, p);
+            }
         } finally {
             release(s);
         }
+        return RangeRescue.value(this, kernel, count == 1 ? new Object[] {a} : new Object[] {a, b}, n);
     }
 
     private static double finish(Kernel kernel, Partial p) {

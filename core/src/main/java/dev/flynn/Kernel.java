@@ -350,6 +350,14 @@ public final class Kernel {
                 Optional.ofNullable(spec), combine, identity);
     }
 
+    /**
+     * {@code r(f(value))} over this kernel's inputs, {@code value} a node of this kernel's body: the
+     * reduction run again over rescaled values ({@link RangeRescue}).
+     */
+    Kernel rebuilt(Node value, java.util.function.UnaryOperator<Expr> f, Reduction r) {
+        return fromExpr(names, ir.inputs(), f.apply(new Expr(value, false, names))).reduce(r);
+    }
+
     private static Expr floating(Expr e) {
         return e.type().isFloating() ? e : e.toF64();
     }

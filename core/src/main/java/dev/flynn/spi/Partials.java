@@ -132,13 +132,18 @@ public final class Partials {
     }
 
     /**
-     * The value of a compensated floating sum: {@code s + c} rounded to the value's type.
+     * The value of a compensated floating sum: {@code s + c} rounded to the value's type; {@code s} alone
+     * once it is infinite or NaN, whose compensation {@code (s - t) + x} is then {@code Inf - Inf}, NaN,
+     * and means nothing. (Flynn reruns such a sum over scaled values, see docs/SEMANTICS.md.)
      *
      * @param type F32 or F64
      * @param p the state of a compensated sum
      * @return the sum
      */
     public static double compensatedValue(DType type, Partial p) {
+        if (!Double.isFinite(p.d)) {
+            return p.d;
+        }
         return type == DType.F32 ? (float) p.d + (float) p.c : p.d + p.c;
     }
 

@@ -658,6 +658,12 @@ public abstract class ConformanceSuite {
         return tests.stream();
     }
 
+    /** Reductions at the ends of the exponent range: infinities, NaN, overflowing and underflowing intermediates. */
+    @TestFactory
+    Stream<DynamicTest> reductionsAtRangeEnds() {
+        return new RangeEdgeCases(this::runtime).tests().stream();
+    }
+
     private void checkSum(Kernel k, DType t, Reduction.Summation mode, Object data, Flynn rt) {
         int n = Columns.length(data);
         if (t.isIntegral()) {
