@@ -1383,7 +1383,7 @@ final class VectorCompiler {
                         if (t == DType.F32) {
                             c.f2d();
                         }
-                        c.invokestatic(CD_MATH, "exactAdd", addDesc);
+                        c.invokestatic(CD_MATH, part == sj ? "exactAdd" : "exactAddCompensation", addDesc);
                     }
                 }
             }

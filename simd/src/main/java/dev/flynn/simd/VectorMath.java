@@ -119,8 +119,17 @@ final class VectorMath {
         return a;
     }
 
+    /** Adds a lane's running sum. */
     static void exactAdd(double[] a, double x) {
         a[1] += x;
+        exactAddCompensation(a, x);
+    }
+
+    /**
+     * Adds a lane's compensation, which stays out of the plain sum: it is NaN exactly where the lane's
+     * sum is infinite or NaN ({@code Inf - Inf}), and that sum alone says what the values add up to.
+     */
+    static void exactAddCompensation(double[] a, double x) {
         int m = (int) a[0];
         int i = 0;
         for (int j = 0; j < m; j++) {
