@@ -538,11 +538,11 @@ public final class Flynn implements AutoCloseable {
         } finally {
             release(s);
         }
-        return RangeRescue.value(this, kernel, inputs, n);
+        return RangeRescue.value(kernel, n, k -> reduceUnrescued(k, inputs));
     }
 
     /** A reduction's value from its first run, even where it left the exponent range: for {@link RangeRescue}. */
-    double reduceUnrescued(Kernel kernel, Object[] inputs) {
+    private double reduceUnrescued(Kernel kernel, Object[] inputs) {
         Scratch s = acquire();
         try {
             return finish(kernel, reduceRaw(kernel, inputs, inputs.length, s));
@@ -586,7 +586,8 @@ public final class Flynn implements AutoCloseable {
         } finally {
             release(s);
         }
-        return RangeRescue.value(this, kernel, count == 1 ? new Object[] {a} : new Object[] {a, b}, n);
+        Object[] inputs = count == 1 ? new Object[] {a} : new Object[] {a, b};
+        return RangeRescue.value(kernel, n, k -> reduceUnrescued(k, inputs));
     }
 
     private static double finish(Kernel kernel, Partial p) {

@@ -4,6 +4,8 @@ import dev.flynn.ir.BinaryOp;
 import dev.flynn.ir.Node;
 import dev.flynn.spi.Partial;
 
+import java.util.function.ToDoubleFunction;
+
 /**
  * The second run of a floating-point reduction whose accumulation left the exponent range. Every
  * backend accumulates sums, means, variances and sums of squares in the values' own type, which is
@@ -19,8 +21,11 @@ import dev.flynn.spi.Partial;
  * overflow means that {@code sum|x_i|} (or, for moments, {@code max|x_i|}) is near the top of the
  * range, so that loss is many orders of magnitude below the bound. norm2 also scales when its sum
  * of squares underflows, as BLAS {@code nrm2} does, so it is accurate for tiny values too.
+ *
+ * <p>Public for runners that merge and finish states themselves (Spark): after finishing a state for
+ * which {@link #needed} holds, they give {@link #value} a way to run a kernel over the same data.
  */
-final class RangeRescue {
+public final class RangeRescue {
     /**
      * Sums are rerun over {@code x * 2^-k}: with fewer than 2^63 values of at most 2^(1024-k) (F64) or
      * 2^(128-k) (F32), no partial sum or compensation can reach the top of the range.
@@ -36,8 +41,8 @@ final class RangeRescue {
     private RangeRescue() {
     }
 
-    /** Whether the finished state of a reduction over {@code n > 0} elements needs the scaled rerun. */
-    static boolean needed(Kernel kernel, Partial p, long n) {
+    /** Whether the merged state of a reduction over {@code n} elements needs the scaled rerun. */
+    public static boolean needed(Kernel kernel, Partial p, long n) {
         Reduction r = kernel.reduction().orElseThrow();
         DType body = kernel.ir().body().type();
         if (n == 0 || !body.isFloating()) {
@@ -53,43 +58,57 @@ final class RangeRescue {
         };
     }
 
-    /** The value of {@code kernel} over {@code inputs}, from reductions over scaled values. */
-    static double value(Flynn flynn, Kernel kernel, Object[] inputs, long n) {
+    /**
+     * The value of {@code kernel} over {@code n} elements, from reductions over scaled values:
+     * {@code reduce} runs a kernel over the same data (the same inputs, in the same order) and
+     * returns its value without rerunning it.
+     */
+    public static double value(Kernel kernel, long n, ToDoubleFunction<Kernel> reduce) {
         Reduction r = kernel.reduction().orElseThrow();
         DType body = kernel.ir().body().type();
         return switch (r.kind()) {
             case SUM -> {
                 int k = body == DType.F32 ? SUM_SCALE_F32 : SUM_SCALE_F64;
-                double s = flynn.reduceUnrescued(scaled(kernel, body, -k, r), inputs);
+                double s = reduce.applyAsDouble(scaled(kernel, body, -k, r));
                 yield body == DType.F32 ? Math.scalb((float) s, k) : Math.scalb(s, k);
             }
             // the scaled sum divided by n: an infinity among the values gives it, where Chan's merge of
             // an infinite block mean with a finite one gives Inf - Inf
-            case MEAN -> Math.scalb(flynn.reduceUnrescued(scaled(kernel, body, -SUM_SCALE_F64, Reduction.sum()), inputs)
-                    / n, SUM_SCALE_F64);
-            case STD -> Math.scalb(flynn.reduceUnrescued(scaled(kernel, body, -MOMENT_SCALE, r), inputs), MOMENT_SCALE);
-            case VARIANCE -> Math.scalb(flynn.reduceUnrescued(scaled(kernel, body, -MOMENT_SCALE, r), inputs),
+            case MEAN -> mean(reduce.applyAsDouble(scaled(kernel, body, -SUM_SCALE_F64, Reduction.sum())) / n);
+            case STD -> Math.scalb(reduce.applyAsDouble(scaled(kernel, body, -MOMENT_SCALE, r)), MOMENT_SCALE);
+            case VARIANCE -> Math.scalb(reduce.applyAsDouble(scaled(kernel, body, -MOMENT_SCALE, r)),
                     2 * MOMENT_SCALE);
-            case NORM2 -> norm2(flynn, kernel, body, inputs);
+            case NORM2 -> norm2(kernel, body, reduce);
             default -> throw new IllegalStateException(r + " is never rescaled");
         };
+    }
+
+    /**
+     * A mean from the scaled mean: no larger than the largest value, so a scaled mean that rounds past
+     * the largest finite value once scaled back is that value, within the bound.
+     */
+    private static double mean(double scaledMean) {
+        if (!Double.isFinite(scaledMean)) {
+            return scaledMean;
+        }
+        return Math.max(-Double.MAX_VALUE, Math.min(Double.MAX_VALUE, Math.scalb(scaledMean, SUM_SCALE_F64)));
     }
 
     /**
      * norm2 as {@code nrm2} computes it: scaled by a power of two near the largest magnitude, so that
      * every square that matters is a normal number and their sum is at most {@code 4n}.
      */
-    private static double norm2(Flynn flynn, Kernel kernel, DType body, Object[] inputs) {
+    private static double norm2(Kernel kernel, DType body, ToDoubleFunction<Kernel> reduce) {
         Node x = norm2Value(kernel.ir().body());
         Kernel maxAbs = kernel.rebuilt(x, v -> v, Reduction.normInf());
-        double max = flynn.reduceUnrescued(maxAbs, inputs);
+        double max = reduce.applyAsDouble(maxAbs);
         // NaN if any value is NaN, else Inf if any is infinite: what the sum of squares gives
         if (!Double.isFinite(max) || max == 0) {
             return max;
         }
         int e = body == DType.F32 ? Math.getExponent((float) max) : Math.getExponent(max);
         Kernel scaled = kernel.rebuilt(x, v -> v.mul(Expr.constant(body, Math.scalb(1.0, -e))), Reduction.norm2());
-        double r = flynn.reduceUnrescued(scaled, inputs);
+        double r = reduce.applyAsDouble(scaled);
         return body == DType.F32 ? Math.scalb((float) r, e) : Math.scalb(r, e);
     }
 

@@ -205,7 +205,8 @@ public final class Reduction {
     }
 
     /**
-     * Square root of the sum of squares (no scaling: overflows where the plain Java loop does).
+     * Square root of the sum of squares, scaled as BLAS {@code nrm2} is where the squares overflow or
+     * underflow: it overflows only where the norm does.
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      */

@@ -3,6 +3,7 @@ package dev.flynn.spark;
 import dev.flynn.DType;
 import dev.flynn.Flynn;
 import dev.flynn.Kernel;
+import dev.flynn.RangeRescue;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
@@ -179,7 +180,8 @@ public final class SparkKernels {
     /**
      * Reduces {@code columns} (one per kernel input) of {@code ds} with a reduction kernel; the value
      * boxed in its own type, as {@link Kernel#reduce(Object...)} gives it (Float, Double, Integer, Long
-     * or Boolean). Runs one Spark job.
+     * or Boolean). Runs one Spark job (more only where a floating-point accumulation leaves the exponent
+     * range, see {@link RangeRescue}).
      *
      * @param ds the dataset
      * @param kernel a reduction kernel
@@ -227,6 +229,11 @@ public final class SparkKernels {
      * @return the values, boxed, in the order of {@code reductions}
      */
     public static List<Object> reduceAll(Dataset<Row> ds, List<SparkReduction> reductions) {
+        return reduceAll(ds, reductions, true);
+    }
+
+    // rescale: whether a reduction whose accumulation left the exponent range is rerun (RangeRescue)
+    private static List<Object> reduceAll(Dataset<Row> ds, List<SparkReduction> reductions, boolean rescale) {
         Objects.requireNonNull(ds, "ds");
         Objects.requireNonNull(reductions, "reductions");
         if (reductions.isEmpty()) {
@@ -261,7 +268,9 @@ public final class SparkKernels {
         JavaRDD<InternalRow> rows = ds.select(select).queryExecution().toRdd().toJavaRDD();
         JavaRDD<PartitionState> states = rows.mapPartitionsWithIndex(
                 (index, it) -> List.of(reduceRows(index, it, kernels, resolved)).iterator(), false);
-        return finish(states, kernels);
+        return finish(states, kernels, !rescale ? null : (r, k) -> ((Number) reduceAll(ds,
+                List.of(SparkReduction.of(k, reductions.get(r).columns().toArray(String[]::new))), false).getFirst())
+                .doubleValue());
     }
 
     private static PartitionState reduceRows(int partition, Iterator<InternalRow> rows, byte[][] bytes, SparkColumns[] cols) {
@@ -355,8 +364,19 @@ public final class SparkKernels {
         if (!kernel.isReduction()) {
             throw new IllegalArgumentException("kernel " + kernel + " is a map; reduce it first, e.g. .reduce(Reduction.sum())");
         }
+        return reduceChunks(chunks, kernel, true);
+    }
+
+    private static Object reduceChunks(JavaRDD<?> chunks, Kernel kernel, boolean rescale) {
         byte[][] kernels = {SparkKernelCodec.encode(kernel)};
-        return finish(reduceEach(chunks, kernels), kernels).getFirst();
+        return finish(reduceEach(chunks, kernels), kernels, !rescale ? null
+                : (r, k) -> ((Number) reduceChunks(chunks, k, false)).doubleValue()).getFirst();
+    }
+
+    /** Runs reduction {@code r}'s rescaled kernel over the same data, without rescaling it again. */
+    @FunctionalInterface
+    private interface Rerun {
+        double reduce(int r, Kernel kernel);
     }
 
     private static <T> JavaRDD<PartitionState> reduceEach(JavaRDD<T> chunks, byte[][] bytes) {
@@ -420,7 +440,7 @@ public final class SparkKernels {
     private record PartitionState(int partition, SparkPartial[] parts) implements Serializable {
     }
 
-    private static List<Object> finish(JavaRDD<PartitionState> states, byte[][] kernels) {
+    private static List<Object> finish(JavaRDD<PartitionState> states, byte[][] kernels, Rerun rerun) {
         int partitions = states.getNumPartitions();
         SparkPartial[] all;
         if (partitions == 0) {
@@ -441,7 +461,16 @@ public final class SparkKernels {
         }
         List<Object> out = new ArrayList<>(kernels.length);
         for (int r = 0; r < kernels.length; r++) {
-            out.add(SparkKernelCache.get(kernels[r]).finish(SparkKernelCache.flynn(), all[r]));
+            SparkKernel k = SparkKernelCache.get(kernels[r]);
+            long count = all[r].count;
+            if (rerun != null && count > 0 && RangeRescue.needed(k.kernel, all[r].toPartial(), count)) {
+                // the merged state left the exponent range: the value comes from more passes over the data
+                int at = r;
+                double v = RangeRescue.value(k.kernel, count, kernel -> rerun.reduce(at, kernel));
+                out.add(k.kernel.resultType() == DType.F32 ? (Object) (float) v : (Object) v);
+            } else {
+                out.add(k.finish(SparkKernelCache.flynn(), all[r]));
+            }
         }
         return out;
     }

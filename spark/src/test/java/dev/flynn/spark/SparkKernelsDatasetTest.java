@@ -311,4 +311,40 @@ class SparkKernelsDatasetTest {
         }
         assertTrue(t instanceof ArithmeticException, () -> "no ArithmeticException in " + e);
     }
+
+    /**
+     * Partial sums that pass MAX_VALUE in one partition and come back in the other, values whose
+     * mean and squares overflow, and a real infinity: the merged state leaves the range, and the
+     * value comes from rescaled reruns over the same rows, as it does in one JVM.
+     */
+    @Test
+    void reductionsThatLeaveTheExponentRangeAreRescaled() {
+        Dataset<Row> big = spark.range(0, 40_000, 1, 2).selectExpr(
+                "case when id in (5, 30000) then 1.5e308 when id = 39999 then -1.5e308 else 1.0 end as b",
+                "cast(1.7976931348623157e308 as double) as m",
+                "1e300 * (1 + id % 3) as h",
+                "case when id = 20001 then double('Infinity') else 1.0 end as inf",
+                "cast(case when id in (5, 30000) then 3e38 when id = 39999 then -3e38 else 1.0 end as float) as fb");
+        Kernel x = Kernel.parse("x", DType.F64);
+        double exact = 1.5e308 + 39_997;
+        assertEquals(exact, SparkKernels.reduceDouble(big, x.reduce(Reduction.sum(Reduction.Summation.COMPENSATED)), "b"),
+                2 * 0x1p-53 * exact);
+        assertEquals(exact, SparkKernels.reduceDouble(big, x.reduce(Reduction.sum()), "b"), 1e-10 * exact);
+        assertEquals(3e38f + 39_997, (float) SparkKernels.reduceDouble(big,
+                Kernel.parse("x", DType.F32).reduce(Reduction.sum(Reduction.Summation.COMPENSATED)), "fb"), 1e-6 * 3e38);
+        // within the mean's bound, 4 (m + d + 2) u max|x|: not +Inf
+        assertEquals(Double.MAX_VALUE, SparkKernels.reduceDouble(big, x.reduce(Reduction.mean()), "m"),
+                4 * (16_384 + 4) * 0x1p-53 * Double.MAX_VALUE);
+        assertEquals(0.0, SparkKernels.reduceDouble(big, x.reduce(Reduction.std()), "m"), 1e-5 * Double.MAX_VALUE);
+        double sumSq = 0;
+        for (int r = 0; r < 40_000; r++) {
+            double v = 1 + r % 3;
+            sumSq += v * v;
+        }
+        double norm = 1e300 * Math.sqrt(sumSq);
+        assertEquals(norm, SparkKernels.reduceDouble(big, x.reduce(Reduction.norm2()), "h"), 1e-12 * norm);
+        assertEquals(Double.POSITIVE_INFINITY,
+                SparkKernels.reduceDouble(big, x.reduce(Reduction.sum(Reduction.Summation.COMPENSATED)), "inf"));
+        assertEquals(Double.POSITIVE_INFINITY, SparkKernels.reduceDouble(big, x.reduce(Reduction.mean()), "inf"));
+    }
 }
