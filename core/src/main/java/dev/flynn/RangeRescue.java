@@ -41,7 +41,14 @@ public final class RangeRescue {
     private RangeRescue() {
     }
 
-    /** Whether the merged state of a reduction over {@code n} elements needs the scaled rerun. */
+    /**
+     * Whether the merged state of a reduction over {@code n} elements needs the scaled rerun.
+     *
+     * @param kernel a reduction kernel
+     * @param p      its merged state over all the elements
+     * @param n      the number of elements
+     * @return whether {@link #value} must give the value instead of finishing {@code p}
+     */
     public static boolean needed(Kernel kernel, Partial p, long n) {
         Reduction r = kernel.reduction().orElseThrow();
         DType body = kernel.ir().body().type();
@@ -62,6 +69,11 @@ public final class RangeRescue {
      * The value of {@code kernel} over {@code n} elements, from reductions over scaled values:
      * {@code reduce} runs a kernel over the same data (the same inputs, in the same order) and
      * returns its value without rerunning it.
+     *
+     * @param kernel a reduction kernel whose state over the data was {@link #needed}
+     * @param n      the number of elements
+     * @param reduce runs a kernel over the same data and returns its value
+     * @return the value of {@code kernel} over the data
      */
     public static double value(Kernel kernel, long n, ToDoubleFunction<Kernel> reduce) {
         Reduction r = kernel.reduction().orElseThrow();
