@@ -1,0 +1,351 @@
+package dev.flynn.simd;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.IS_NAN;
+import static jdk.incubator.vector.VectorOperators.IS_NEGATIVE;
+import static jdk.incubator.vector.VectorOperators.LT;
+
+/**
+ * atan, atan2, asin and acos of F32 and F64 vectors from exactly rounded operations only (see
+ * {@link VectorTrig}), within 1 ulp of the correctly rounded result, special values as {@code Math}.
+ *
+ * <p>All four are one angle: atan(x) = angle(|x|, 1), asin(x) = angle(|x|, sqrt(1 - x^2)), acos(x) =
+ * angle(sqrt(1 - x^2), x), with sqrt(1 - x^2) as a pair of values so that its rounding does not reach
+ * the result. The angle divides the smaller by the larger of its two arguments, reduces the ratio by
+ * the nearest of 0, 1/4, 1/2, 3/4, 1 (atan(c) from a table of pairs), evaluates a polynomial on
+ * |u| <= 1/8, and adds pi/2 and pi with their low parts where the arguments were swapped or x is
+ * negative. Every step that could lose more than the last few bits is carried as a pair.
+ */
+final class VectorArcTrig {
+    private VectorArcTrig() {
+    }
+
+    private static final long SIGN_D = 0x8000000000000000L;
+    private static final int SIGN_F = 0x80000000;
+    private static final double NAN_D = Double.NaN;
+    private static final float NAN_F = Float.NaN;
+
+    private static final double PI_HI_D = 0x1.921fb54442d18p+1;
+    private static final double PI_LO_D = 0x1.1a62633145c07p-53;
+    private static final double PIO2_HI_D = 0x1.921fb54442d18p+0;
+    private static final double PIO2_LO_D = 0x1.1a62633145c07p-54;
+    /** atan(k/4) for k = 1..4, head and tail. */
+    private static final double[] ATAN_HI_D = {0x1.f5b75f92c80ddp-3, 0x1.dac670561bb4fp-2, 0x1.4978fa3269ee1p-1,
+            0x1.921fb54442d18p-1};
+    private static final double[] ATAN_LO_D = {0x1.8ab6e3cf7afbdp-57, 0x1.a2b7f222f65e2p-56, 0x1.2419a87f2a458p-56,
+            0x1.1a62633145c07p-55};
+    /** (atan(u)/u - 1)/u^2 in z = u^2 <= 1/64 (Chebyshev fit), relative error of atan below 2^-73. */
+    private static final double[] ATAN_D = {-0.3333333333333333, 0.19999999999999996, -0.1428571428570834,
+            0.11111111108063386, -0.09090908323296382, 0.07692202580153655, -0.06658674601591771, 0.05564135474371929};
+    /**
+     * Rescaling: d above BIG could overflow d + c n; n below SMALL (with d below MID, so that d cannot
+     * overflow) would let the remainder of n / d underflow and lose the pair's tail.
+     */
+    private static final double BIG_D = 0x1p512;
+    private static final double SMALL_D = 0x1p-512;
+    private static final double SCALE_DOWN_D = 0x1p-512;
+    private static final double SCALE_UP_D = 0x1p512;
+    private static final double MID_D = 0x1p256;
+
+    private static final float PI_HI_F = 0x1.921fb6p+1f;
+    private static final float PI_LO_F = -0x1.777a5cp-24f;
+    private static final float PIO2_HI_F = 0x1.921fb6p+0f;
+    private static final float PIO2_LO_F = -0x1.777a5cp-25f;
+    private static final float[] ATAN_HI_F = {0x1.f5b760p-3f, 0x1.dac670p-2f, 0x1.4978fap-1f, 0x1.921fb6p-1f};
+    private static final float[] ATAN_LO_F = {-0x1.b4dfc8p-29f, 0x1.586ed4p-28f, 0x1.934f70p-28f, -0x1.777a5cp-26f};
+    /** Relative error of atan below 2^-40. */
+    private static final float[] ATAN_F = {-0.3333333432674408f, 0.19999991357326508f, -0.1428300440311432f,
+            0.10832075774669647f};
+    /** n scaled by 2^-64 loses bits only where n/d is below 2^-126, subnormal anyway. */
+    private static final float BIG_F = 0x1p64f;
+    private static final float SMALL_F = 0x1p-64f;
+    private static final float SCALE_DOWN_F = 0x1p-64f;
+    private static final float SCALE_UP_F = 0x1p64f;
+    private static final float MID_F = 0x1p32f;
+
+    // ---- F64 --------------------------------------------------------------------------------------
+
+    static DoubleVector atan2(DoubleVector y, DoubleVector x) {
+        DoubleVector ay = y.abs();
+        DoubleVector ax = x.abs();
+        VectorMask<Double> swap = ay.compare(GT, ax);
+        DoubleVector zero = x.broadcast(0);
+        // a negative x, -0 included, turns the angle past pi/2
+        DoubleVector a = angle(ay.blend(ax, swap), zero, ax.blend(ay, swap), zero, swap, x.test(IS_NEGATIVE));
+        return copySign(a, y).blend(NAN_D, x.test(IS_NAN).or(y.test(IS_NAN)));
+    }
+
+    static DoubleVector atan(DoubleVector x) {
+        DoubleVector ax = x.abs();
+        DoubleVector one = x.broadcast(1);
+        VectorMask<Double> swap = ax.compare(GT, 1);
+        DoubleVector zero = x.broadcast(0);
+        // NaN stays NaN through every step: no compare admits it
+        return copySign(angle(ax.blend(one, swap), zero, one.blend(ax, swap), zero, swap, swap.andNot(swap)), x);
+    }
+
+    static DoubleVector asin(DoubleVector x) {
+        DoubleVector ax = x.abs();
+        DoubleVector ch = cosHi(ax);
+        DoubleVector cl = cosLo(ax, ch);
+        VectorMask<Double> swap = ax.compare(GT, ch);
+        DoubleVector zero = x.broadcast(0);
+        DoubleVector a = angle(ax.blend(ch, swap), zero.blend(cl, swap), ch.blend(ax, swap), cl.blend(zero, swap),
+                swap, swap.andNot(swap));
+        // |x| > 1 and NaN give a NaN cosine
+        return copySign(a, x).blend(NAN_D, ch.test(IS_NAN));
+    }
+
+    static DoubleVector acos(DoubleVector x) {
+        DoubleVector ax = x.abs();
+        DoubleVector sh = cosHi(ax);
+        DoubleVector sl = cosLo(ax, sh);
+        VectorMask<Double> swap = sh.compare(GT, ax);
+        DoubleVector zero = x.broadcast(0);
+        DoubleVector a = angle(sh.blend(ax, swap), sl.blend(zero, swap), ax.blend(sh, swap), zero.blend(sl, swap),
+                swap, x.compare(LT, 0));
+        return a.blend(NAN_D, sh.test(IS_NAN));
+    }
+
+    /** sqrt(1 - x^2) for 0 <= x <= 1, head; NaN for x > 1. */
+    private static DoubleVector cosHi(DoubleVector ax) {
+        return ax.neg().fma(ax, ax.broadcast(1)).sqrt();
+    }
+
+    /** The tail of sqrt(1 - x^2): 1 - x^2 is formed exactly as a pair, then one Newton step. */
+    private static DoubleVector cosLo(DoubleVector ax, DoubleVector sh) {
+        DoubleVector x2 = ax.mul(ax);
+        DoubleVector m = x2.neg().add(1);
+        // exact: 1 >= x2, and the error of x2 itself from the fma
+        DoubleVector ml = m.neg().add(1).sub(x2).sub(ax.fma(ax, x2.neg()));
+        DoubleVector sl = sh.neg().fma(sh, m).add(ml).div(sh.add(sh));
+        return sl.blend(0, sh.compare(EQ, 0));
+    }
+
+    /**
+     * The angle of (d, n) in [0, pi], n = nh + nl <= d = dh + dl, both >= 0: atan(n/d), then pi/2 minus
+     * that where n and d were swapped, then pi minus that for a negative x. Scaled by a power of two
+     * into a range where no step overflows or loses bits; 0/0 and x/inf are angle 0, inf/inf is pi/4.
+     */
+    private static DoubleVector angle(DoubleVector nh, DoubleVector nl, DoubleVector dh, DoubleVector dl,
+                                      VectorMask<Double> swap, VectorMask<Double> neg) {
+        DoubleVector s = dh.broadcast(1).blend(SCALE_DOWN_D, dh.compare(GT, BIG_D))
+                .blend(SCALE_UP_D, nh.compare(LT, SMALL_D).and(dh.compare(LT, MID_D)));
+        nh = nh.mul(s);
+        nl = nl.mul(s);
+        dh = dh.mul(s);
+        dl = dl.mul(s);
+        VectorMask<Double> fix = dh.compare(EQ, Double.POSITIVE_INFINITY).or(dh.compare(EQ, 0));
+        DoubleVector zero = dh.broadcast(0);
+        nh = nh.blend(zero.blend(1, nh.compare(EQ, Double.POSITIVE_INFINITY)), fix);
+        return reduced(nh, nl.blend(0, fix), dh.blend(1, fix), dl.blend(0, fix), swap, neg);
+    }
+
+    /**
+     * atan(n/d) = atan(c) + atan(u), u = (n - c d) / (d + c n), with c the multiple of 1/4 nearest n/d
+     * (found by compares, no division), so |u| <= 1/8; u is a pair (uh, ul) from one division and a
+     * correction, with the products by c split exactly.
+     */
+    private static DoubleVector reduced(DoubleVector nh, DoubleVector nl, DoubleVector dh, DoubleVector dl,
+                                        VectorMask<Double> swap, VectorMask<Double> neg) {
+        DoubleVector n8 = nh.mul(8);
+        DoubleVector c = dh.broadcast(0).blend(0.25, n8.compare(GE, dh)).blend(0.5, n8.compare(GE, dh.mul(3)))
+                .blend(0.75, n8.compare(GE, dh.mul(5))).blend(1, n8.compare(GE, dh.mul(7)));
+        DoubleVector p = c.mul(dh);
+        // exact (Sterbenz): c d lies within a factor 2 of n unless c = 0
+        DoubleVector numh = nh.sub(p);
+        DoubleVector numl = nl.sub(c.fma(dl, c.fma(dh, p.neg())));
+        DoubleVector q = c.mul(nh);
+        DoubleVector denh = dh.add(q);
+        DoubleVector denl = dh.sub(denh).add(q).add(c.fma(nh, q.neg())).add(c.fma(nl, dl));
+        DoubleVector inv = denh.broadcast(1).div(denh);
+        DoubleVector uh = numh.add(numl).mul(inv);
+        DoubleVector ul = uh.neg().fma(denh, numh).add(numl).sub(uh.mul(denl)).mul(inv);
+        return assemble(c, uh, ul, swap, neg);
+    }
+
+    /**
+     * B + sgn (atan(c) + atan(uh + ul)) with B in {0, pi/2, pi} and sgn = -1 where exactly one of swap
+     * and neg holds; the three leading terms are summed exactly (two two-sums), the rest once.
+     */
+    private static DoubleVector assemble(DoubleVector c, DoubleVector uh, DoubleVector ul,
+                                         VectorMask<Double> swap, VectorMask<Double> neg) {
+        DoubleVector z = uh.mul(uh);
+        DoubleVector tail = uh.mul(z).fma(poly(z), ul);
+        DoubleVector one = c.broadcast(1);
+        DoubleVector sgn = one.blend(-1, swap.eq(neg).not());
+        VectorMask<Double> any = swap.or(neg);
+        VectorMask<Double> half = swap.or(neg.not());
+        DoubleVector bh = c.broadcast(0).blend(PI_HI_D, any).blend(PIO2_HI_D, any.and(half));
+        DoubleVector bl = c.broadcast(0).blend(PI_LO_D, any).blend(PIO2_LO_D, any.and(half));
+        DoubleVector a1 = atanOfCenter(c, ATAN_HI_D).mul(sgn);
+        DoubleVector a2 = uh.mul(sgn);
+        DoubleVector t1 = a1.add(a2);
+        DoubleVector t2 = bh.add(t1);
+        DoubleVector lo = VectorTrig.twoSumError(bh, t1, t2).add(VectorTrig.twoSumError(a1, a2, t1)).add(bl)
+                .add(atanOfCenter(c, ATAN_LO_D).add(tail).mul(sgn));
+        return t2.add(lo);
+    }
+
+    /** atan(c) for c in {0, 1/4, 1/2, 3/4, 1} from a table of four, by blends. */
+    private static DoubleVector atanOfCenter(DoubleVector c, double[] table) {
+        return c.broadcast(0).blend(table[0], c.compare(EQ, 0.25)).blend(table[1], c.compare(EQ, 0.5))
+                .blend(table[2], c.compare(EQ, 0.75)).blend(table[3], c.compare(EQ, 1));
+    }
+
+    /** (atan(u)/u - 1)/u^2 as a polynomial in z = u^2. */
+    private static DoubleVector poly(DoubleVector z) {
+        return z.fma(ATAN_D[7], ATAN_D[6]).fma(z, z.broadcast(ATAN_D[5])).fma(z, z.broadcast(ATAN_D[4]))
+                .fma(z, z.broadcast(ATAN_D[3])).fma(z, z.broadcast(ATAN_D[2])).fma(z, z.broadcast(ATAN_D[1]))
+                .fma(z, z.broadcast(ATAN_D[0]));
+    }
+
+    private static DoubleVector copySign(DoubleVector magnitude, DoubleVector sign) {
+        return magnitude.abs().reinterpretAsLongs().or(sign.reinterpretAsLongs().and(SIGN_D)).reinterpretAsDoubles();
+    }
+
+    // ---- F32 --------------------------------------------------------------------------------------
+
+    static FloatVector atan2(FloatVector y, FloatVector x) {
+        FloatVector ay = y.abs();
+        FloatVector ax = x.abs();
+        VectorMask<Float> swap = ay.compare(GT, ax);
+        FloatVector zero = x.broadcast(0);
+        // a negative x, -0 included, turns the angle past pi/2
+        FloatVector a = angle(ay.blend(ax, swap), zero, ax.blend(ay, swap), zero, swap, x.test(IS_NEGATIVE));
+        return copySign(a, y).blend(NAN_F, x.test(IS_NAN).or(y.test(IS_NAN)));
+    }
+
+    static FloatVector atan(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector one = x.broadcast(1);
+        VectorMask<Float> swap = ax.compare(GT, 1);
+        FloatVector zero = x.broadcast(0);
+        // NaN stays NaN through every step: no compare admits it
+        return copySign(angle(ax.blend(one, swap), zero, one.blend(ax, swap), zero, swap, swap.andNot(swap)), x);
+    }
+
+    static FloatVector asin(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector ch = cosHi(ax);
+        FloatVector cl = cosLo(ax, ch);
+        VectorMask<Float> swap = ax.compare(GT, ch);
+        FloatVector zero = x.broadcast(0);
+        FloatVector a = angle(ax.blend(ch, swap), zero.blend(cl, swap), ch.blend(ax, swap), cl.blend(zero, swap),
+                swap, swap.andNot(swap));
+        // |x| > 1 and NaN give a NaN cosine
+        return copySign(a, x).blend(NAN_F, ch.test(IS_NAN));
+    }
+
+    static FloatVector acos(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector sh = cosHi(ax);
+        FloatVector sl = cosLo(ax, sh);
+        VectorMask<Float> swap = sh.compare(GT, ax);
+        FloatVector zero = x.broadcast(0);
+        FloatVector a = angle(sh.blend(ax, swap), sl.blend(zero, swap), ax.blend(sh, swap), zero.blend(sl, swap),
+                swap, x.compare(LT, 0));
+        return a.blend(NAN_F, sh.test(IS_NAN));
+    }
+
+    /** sqrt(1 - x^2) for 0 <= x <= 1, head; NaN for x > 1. */
+    private static FloatVector cosHi(FloatVector ax) {
+        return ax.neg().fma(ax, ax.broadcast(1)).sqrt();
+    }
+
+    /** The tail of sqrt(1 - x^2): 1 - x^2 is formed exactly as a pair, then one Newton step. */
+    private static FloatVector cosLo(FloatVector ax, FloatVector sh) {
+        FloatVector x2 = ax.mul(ax);
+        FloatVector m = x2.neg().add(1);
+        // exact: 1 >= x2, and the error of x2 itself from the fma
+        FloatVector ml = m.neg().add(1).sub(x2).sub(ax.fma(ax, x2.neg()));
+        FloatVector sl = sh.neg().fma(sh, m).add(ml).div(sh.add(sh));
+        return sl.blend(0, sh.compare(EQ, 0));
+    }
+
+    /**
+     * The angle of (d, n) in [0, pi], n = nh + nl <= d = dh + dl, both >= 0: atan(n/d), then pi/2 minus
+     * that where n and d were swapped, then pi minus that for a negative x. Scaled by a power of two
+     * into a range where no step overflows or loses bits; 0/0 and x/inf are angle 0, inf/inf is pi/4.
+     */
+    private static FloatVector angle(FloatVector nh, FloatVector nl, FloatVector dh, FloatVector dl,
+                                      VectorMask<Float> swap, VectorMask<Float> neg) {
+        FloatVector s = dh.broadcast(1).blend(SCALE_DOWN_F, dh.compare(GT, BIG_F))
+                .blend(SCALE_UP_F, nh.compare(LT, SMALL_F).and(dh.compare(LT, MID_F)));
+        nh = nh.mul(s);
+        nl = nl.mul(s);
+        dh = dh.mul(s);
+        dl = dl.mul(s);
+        VectorMask<Float> fix = dh.compare(EQ, Float.POSITIVE_INFINITY).or(dh.compare(EQ, 0));
+        FloatVector zero = dh.broadcast(0);
+        nh = nh.blend(zero.blend(1, nh.compare(EQ, Float.POSITIVE_INFINITY)), fix);
+        return reduced(nh, nl.blend(0, fix), dh.blend(1, fix), dl.blend(0, fix), swap, neg);
+    }
+
+    /**
+     * atan(n/d) = atan(c) + atan(u), u = (n - c d) / (d + c n), with c the multiple of 1/4 nearest n/d
+     * (found by compares, no division), so |u| <= 1/8; u is a pair (uh, ul) from one division and a
+     * correction, with the products by c split exactly.
+     */
+    private static FloatVector reduced(FloatVector nh, FloatVector nl, FloatVector dh, FloatVector dl,
+                                        VectorMask<Float> swap, VectorMask<Float> neg) {
+        FloatVector n8 = nh.mul(8);
+        FloatVector c = dh.broadcast(0).blend(0.25f, n8.compare(GE, dh)).blend(0.5f, n8.compare(GE, dh.mul(3)))
+                .blend(0.75f, n8.compare(GE, dh.mul(5))).blend(1, n8.compare(GE, dh.mul(7)));
+        FloatVector p = c.mul(dh);
+        // exact (Sterbenz): c d lies within a factor 2 of n unless c = 0
+        FloatVector numh = nh.sub(p);
+        FloatVector numl = nl.sub(c.fma(dl, c.fma(dh, p.neg())));
+        FloatVector q = c.mul(nh);
+        FloatVector denh = dh.add(q);
+        FloatVector denl = dh.sub(denh).add(q).add(c.fma(nh, q.neg())).add(c.fma(nl, dl));
+        FloatVector inv = denh.broadcast(1).div(denh);
+        FloatVector uh = numh.add(numl).mul(inv);
+        FloatVector ul = uh.neg().fma(denh, numh).add(numl).sub(uh.mul(denl)).mul(inv);
+        return assemble(c, uh, ul, swap, neg);
+    }
+
+    /**
+     * B + sgn (atan(c) + atan(uh + ul)) with B in {0, pi/2, pi} and sgn = -1 where exactly one of swap
+     * and neg holds; the three leading terms are summed exactly (two two-sums), the rest once.
+     */
+    private static FloatVector assemble(FloatVector c, FloatVector uh, FloatVector ul,
+                                         VectorMask<Float> swap, VectorMask<Float> neg) {
+        FloatVector z = uh.mul(uh);
+        FloatVector tail = uh.mul(z).fma(poly(z), ul);
+        FloatVector one = c.broadcast(1);
+        FloatVector sgn = one.blend(-1f, swap.eq(neg).not());
+        VectorMask<Float> any = swap.or(neg);
+        VectorMask<Float> half = swap.or(neg.not());
+        FloatVector bh = c.broadcast(0).blend(PI_HI_F, any).blend(PIO2_HI_F, any.and(half));
+        FloatVector bl = c.broadcast(0).blend(PI_LO_F, any).blend(PIO2_LO_F, any.and(half));
+        FloatVector a1 = atanOfCenter(c, ATAN_HI_F).mul(sgn);
+        FloatVector a2 = uh.mul(sgn);
+        FloatVector t1 = a1.add(a2);
+        FloatVector t2 = bh.add(t1);
+        FloatVector lo = VectorTrig.twoSumError(bh, t1, t2).add(VectorTrig.twoSumError(a1, a2, t1)).add(bl)
+                .add(atanOfCenter(c, ATAN_LO_F).add(tail).mul(sgn));
+        return t2.add(lo);
+    }
+
+    /** atan(c) for c in {0, 1/4, 1/2, 3/4, 1} from a table of four, by blends. */
+    private static FloatVector atanOfCenter(FloatVector c, float[] table) {
+        return c.broadcast(0).blend(table[0], c.compare(EQ, 0.25f)).blend(table[1], c.compare(EQ, 0.5f))
+                .blend(table[2], c.compare(EQ, 0.75f)).blend(table[3], c.compare(EQ, 1));
+    }
+
+    /** (atan(u)/u - 1)/u^2 as a polynomial in z = u^2. */
+    private static FloatVector poly(FloatVector z) {
+        return z.fma(ATAN_F[3], ATAN_F[2]).fma(z, z.broadcast(ATAN_F[1])).fma(z, z.broadcast(ATAN_F[0]));
+    }
+
+    private static FloatVector copySign(FloatVector magnitude, FloatVector sign) {
+        return magnitude.abs().reinterpretAsInts().or(sign.reinterpretAsInts().and(SIGN_F)).reinterpretAsFloats();
+    }
+}
