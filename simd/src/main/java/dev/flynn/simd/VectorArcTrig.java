@@ -6,6 +6,7 @@ import jdk.incubator.vector.VectorMask;
 
 import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.IS_NAN;
 import static jdk.incubator.vector.VectorOperators.IS_NEGATIVE;
@@ -41,8 +42,14 @@ final class VectorArcTrig {
     private static final double[] ATAN_LO_D = {0x1.8ab6e3cf7afbdp-57, 0x1.a2b7f222f65e2p-56, 0x1.2419a87f2a458p-56,
             0x1.1a62633145c07p-55};
     /** (atan(u)/u - 1)/u^2 in z = u^2 <= 1/64 (Chebyshev fit), relative error of atan below 2^-73. */
-    private static final double[] ATAN_D = {-0.3333333333333333, 0.19999999999999996, -0.1428571428570834,
-            0.11111111108063386, -0.09090908323296382, 0.07692202580153655, -0.06658674601591771, 0.05564135474371929};
+        private static final double ATAN_D0 = -0.3333333333333333;
+    private static final double ATAN_D1 = 0.19999999999999996;
+    private static final double ATAN_D2 = -0.1428571428570834;
+    private static final double ATAN_D3 = 0.11111111108063386;
+    private static final double ATAN_D4 = -0.09090908323296382;
+    private static final double ATAN_D5 = 0.07692202580153655;
+    private static final double ATAN_D6 = -0.06658674601591771;
+    private static final double ATAN_D7 = 0.05564135474371929;
     /**
      * Rescaling: d above BIG could overflow d + c n; n below SMALL (with d below MID, so that d cannot
      * overflow) would let the remainder of n / d underflow and lose the pair's tail.
@@ -60,8 +67,10 @@ final class VectorArcTrig {
     private static final float[] ATAN_HI_F = {0x1.f5b760p-3f, 0x1.dac670p-2f, 0x1.4978fap-1f, 0x1.921fb6p-1f};
     private static final float[] ATAN_LO_F = {-0x1.b4dfc8p-29f, 0x1.586ed4p-28f, 0x1.934f70p-28f, -0x1.777a5cp-26f};
     /** Relative error of atan below 2^-40. */
-    private static final float[] ATAN_F = {-0.3333333432674408f, 0.19999991357326508f, -0.1428300440311432f,
-            0.10832075774669647f};
+        private static final float ATAN_F0 = -0.3333333432674408f;
+    private static final float ATAN_F1 = 0.19999991357326508f;
+    private static final float ATAN_F2 = -0.1428300440311432f;
+    private static final float ATAN_F3 = 0.10832075774669647f;
     /** n scaled by 2^-64 loses bits only where n/d is below 2^-126, subnormal anyway. */
     private static final float BIG_F = 0x1p64f;
     private static final float SMALL_F = 0x1p-64f;
@@ -70,14 +79,26 @@ final class VectorArcTrig {
     private static final float MID_F = 0x1p32f;
 
     // ---- F64 --------------------------------------------------------------------------------------
+    // As in VectorTrig, each function stays under C2's size limit for hot methods and calls one helper
+    // (which calls one more) early, so that C2 inlines the whole chain into a kernel's loop.
 
     static DoubleVector atan2(DoubleVector y, DoubleVector x) {
         DoubleVector ay = y.abs();
         DoubleVector ax = x.abs();
         VectorMask<Double> swap = ay.compare(GT, ax);
+        DoubleVector n = ay.blend(ax, swap);
+        DoubleVector d = ax.blend(ay, swap);
+        // a power of two keeps d + c n from overflowing and the remainder of n / d from underflowing
+        DoubleVector s = d.broadcast(1).blend(SCALE_DOWN_D, d.compare(GT, BIG_D))
+                .blend(SCALE_UP_D, n.compare(LT, SMALL_D).and(d.compare(LT, MID_D)));
+        n = n.mul(s);
+        d = d.mul(s);
+        // 0/0 and n/inf are angle 0, inf/inf is pi/4
+        VectorMask<Double> fix = d.compare(EQ, Double.POSITIVE_INFINITY).or(d.compare(EQ, 0));
+        n = n.blend(d.broadcast(0).blend(1, n.compare(EQ, Double.POSITIVE_INFINITY)), fix);
         DoubleVector zero = x.broadcast(0);
         // a negative x, -0 included, turns the angle past pi/2
-        DoubleVector a = angle(ay.blend(ax, swap), zero, ax.blend(ay, swap), zero, swap, x.test(IS_NEGATIVE));
+        DoubleVector a = angle(n, zero, d.blend(1, fix), zero, swap, x.test(IS_NEGATIVE));
         return copySign(a, y).blend(NAN_D, x.test(IS_NAN).or(y.test(IS_NAN)));
     }
 
@@ -86,14 +107,20 @@ final class VectorArcTrig {
         DoubleVector one = x.broadcast(1);
         VectorMask<Double> swap = ax.compare(GT, 1);
         DoubleVector zero = x.broadcast(0);
-        // NaN stays NaN through every step: no compare admits it
-        return copySign(angle(ax.blend(one, swap), zero, one.blend(ax, swap), zero, swap, swap.andNot(swap)), x);
+        // NaN stays NaN through every step: no compare admits it; d = |x| needs no rescaling, since
+        // below 2^-1022 the quotient 1/|x| only affects bits far below pi/2's last one
+        DoubleVector a = angle(ax.blend(one, swap), zero, one.blend(ax, swap), zero, swap, swap.andNot(swap));
+        return copySign(a.blend(PIO2_HI_D, ax.compare(EQ, Double.POSITIVE_INFINITY)), x);
     }
 
     static DoubleVector asin(DoubleVector x) {
         DoubleVector ax = x.abs();
-        DoubleVector ch = cosHi(ax);
-        DoubleVector cl = cosLo(ax, ch);
+        // sqrt(1 - x^2) as a pair: 1 - x^2 exactly (1 >= x^2 and the fma's error of x^2), one Newton step
+        DoubleVector ch = ax.neg().fma(ax, x.broadcast(1)).sqrt();
+        DoubleVector x2 = ax.mul(ax);
+        DoubleVector m = x2.neg().add(1);
+        DoubleVector ml = m.neg().add(1).sub(x2).sub(ax.fma(ax, x2.neg()));
+        DoubleVector cl = ch.neg().fma(ch, m).add(ml).div(ch.add(ch)).blend(0, ch.compare(EQ, 0));
         VectorMask<Double> swap = ax.compare(GT, ch);
         DoubleVector zero = x.broadcast(0);
         DoubleVector a = angle(ax.blend(ch, swap), zero.blend(cl, swap), ch.blend(ax, swap), cl.blend(zero, swap),
@@ -104,8 +131,11 @@ final class VectorArcTrig {
 
     static DoubleVector acos(DoubleVector x) {
         DoubleVector ax = x.abs();
-        DoubleVector sh = cosHi(ax);
-        DoubleVector sl = cosLo(ax, sh);
+        DoubleVector sh = ax.neg().fma(ax, x.broadcast(1)).sqrt();
+        DoubleVector x2 = ax.mul(ax);
+        DoubleVector m = x2.neg().add(1);
+        DoubleVector ml = m.neg().add(1).sub(x2).sub(ax.fma(ax, x2.neg()));
+        DoubleVector sl = sh.neg().fma(sh, m).add(ml).div(sh.add(sh)).blend(0, sh.compare(EQ, 0));
         VectorMask<Double> swap = sh.compare(GT, ax);
         DoubleVector zero = x.broadcast(0);
         DoubleVector a = angle(sh.blend(ax, swap), sl.blend(zero, swap), ax.blend(sh, swap), zero.blend(sl, swap),
@@ -113,50 +143,22 @@ final class VectorArcTrig {
         return a.blend(NAN_D, sh.test(IS_NAN));
     }
 
-    /** sqrt(1 - x^2) for 0 <= x <= 1, head; NaN for x > 1. */
-    private static DoubleVector cosHi(DoubleVector ax) {
-        return ax.neg().fma(ax, ax.broadcast(1)).sqrt();
-    }
-
-    /** The tail of sqrt(1 - x^2): 1 - x^2 is formed exactly as a pair, then one Newton step. */
-    private static DoubleVector cosLo(DoubleVector ax, DoubleVector sh) {
-        DoubleVector x2 = ax.mul(ax);
-        DoubleVector m = x2.neg().add(1);
-        // exact: 1 >= x2, and the error of x2 itself from the fma
-        DoubleVector ml = m.neg().add(1).sub(x2).sub(ax.fma(ax, x2.neg()));
-        DoubleVector sl = sh.neg().fma(sh, m).add(ml).div(sh.add(sh));
-        return sl.blend(0, sh.compare(EQ, 0));
-    }
-
     /**
-     * The angle of (d, n) in [0, pi], n = nh + nl <= d = dh + dl, both >= 0: atan(n/d), then pi/2 minus
-     * that where n and d were swapped, then pi minus that for a negative x. Scaled by a power of two
-     * into a range where no step overflows or loses bits; 0/0 and x/inf are angle 0, inf/inf is pi/4.
+     * The angle of (d, n) in [0, pi] for 0 <= n = nh + nl <= d = dh + dl, d > 0 finite: atan(n/d) =
+     * atan(c) + atan(u), u = (n - c d) / (d + c n), with c the multiple of 1/4 nearest n/d (found by
+     * compares, no division), so |u| <= 1/8; u is a pair (uh, ul) from one division and a correction,
+     * the products by c split exactly. Then pi/2 minus the angle where n and d were swapped, and pi
+     * minus that where x is negative.
      */
     private static DoubleVector angle(DoubleVector nh, DoubleVector nl, DoubleVector dh, DoubleVector dl,
                                       VectorMask<Double> swap, VectorMask<Double> neg) {
-        DoubleVector s = dh.broadcast(1).blend(SCALE_DOWN_D, dh.compare(GT, BIG_D))
-                .blend(SCALE_UP_D, nh.compare(LT, SMALL_D).and(dh.compare(LT, MID_D)));
-        nh = nh.mul(s);
-        nl = nl.mul(s);
-        dh = dh.mul(s);
-        dl = dl.mul(s);
-        VectorMask<Double> fix = dh.compare(EQ, Double.POSITIVE_INFINITY).or(dh.compare(EQ, 0));
-        DoubleVector zero = dh.broadcast(0);
-        nh = nh.blend(zero.blend(1, nh.compare(EQ, Double.POSITIVE_INFINITY)), fix);
-        return reduced(nh, nl.blend(0, fix), dh.blend(1, fix), dl.blend(0, fix), swap, neg);
-    }
-
-    /**
-     * atan(n/d) = atan(c) + atan(u), u = (n - c d) / (d + c n), with c the multiple of 1/4 nearest n/d
-     * (found by compares, no division), so |u| <= 1/8; u is a pair (uh, ul) from one division and a
-     * correction, with the products by c split exactly.
-     */
-    private static DoubleVector reduced(DoubleVector nh, DoubleVector nl, DoubleVector dh, DoubleVector dl,
-                                        VectorMask<Double> swap, VectorMask<Double> neg) {
         DoubleVector n8 = nh.mul(8);
-        DoubleVector c = dh.broadcast(0).blend(0.25, n8.compare(GE, dh)).blend(0.5, n8.compare(GE, dh.mul(3)))
-                .blend(0.75, n8.compare(GE, dh.mul(5))).blend(1, n8.compare(GE, dh.mul(7)));
+        VectorMask<Double> m1 = n8.compare(GE, dh);
+        VectorMask<Double> m2 = n8.compare(GE, dh.mul(3));
+        VectorMask<Double> m3 = n8.compare(GE, dh.mul(5));
+        VectorMask<Double> m4 = n8.compare(GE, dh.mul(7));
+        DoubleVector zero = dh.broadcast(0);
+        DoubleVector c = zero.blend(0.25, m1).blend(0.5, m2).blend(0.75, m3).blend(1, m4);
         DoubleVector p = c.mul(dh);
         // exact (Sterbenz): c d lies within a factor 2 of n unless c = 0
         DoubleVector numh = nh.sub(p);
@@ -177,33 +179,30 @@ final class VectorArcTrig {
     private static DoubleVector assemble(DoubleVector c, DoubleVector uh, DoubleVector ul,
                                          VectorMask<Double> swap, VectorMask<Double> neg) {
         DoubleVector z = uh.mul(uh);
-        DoubleVector tail = uh.mul(z).fma(poly(z), ul);
-        DoubleVector one = c.broadcast(1);
-        DoubleVector sgn = one.blend(-1, swap.eq(neg).not());
+        VectorMask<Double> m1 = c.compare(EQ, 0.25);
+        VectorMask<Double> m2 = c.compare(EQ, 0.5);
+        VectorMask<Double> m3 = c.compare(EQ, 0.75);
+        VectorMask<Double> m4 = c.compare(EQ, 1);
+        DoubleVector ch = z.broadcast(0).blend(ATAN_HI_D[0], m1).blend(ATAN_HI_D[1], m2).blend(ATAN_HI_D[2], m3).blend(ATAN_HI_D[3], m4);
+        DoubleVector cl = z.broadcast(0).blend(ATAN_LO_D[0], m1).blend(ATAN_LO_D[1], m2).blend(ATAN_LO_D[2], m3).blend(ATAN_LO_D[3], m4);
+        DoubleVector tail = uh.mul(z).fma(z.fma(ATAN_D7, ATAN_D6).lanewise(FMA, z, ATAN_D5).lanewise(FMA, z, ATAN_D4)
+                .lanewise(FMA, z, ATAN_D3).lanewise(FMA, z, ATAN_D2).lanewise(FMA, z, ATAN_D1)
+                .lanewise(FMA, z, ATAN_D0), ul);
+        DoubleVector sgn = z.broadcast(1).blend(-1, swap.eq(neg).not());
         VectorMask<Double> any = swap.or(neg);
-        VectorMask<Double> half = swap.or(neg.not());
-        DoubleVector bh = c.broadcast(0).blend(PI_HI_D, any).blend(PIO2_HI_D, any.and(half));
-        DoubleVector bl = c.broadcast(0).blend(PI_LO_D, any).blend(PIO2_LO_D, any.and(half));
-        DoubleVector a1 = atanOfCenter(c, ATAN_HI_D).mul(sgn);
+        VectorMask<Double> half = any.and(swap.or(neg.not()));
+        DoubleVector zero = z.broadcast(0);
+        DoubleVector bh = zero.blend(PI_HI_D, any).blend(PIO2_HI_D, half);
+        DoubleVector bl = zero.blend(PI_LO_D, any).blend(PIO2_LO_D, half);
+        DoubleVector a1 = ch.mul(sgn);
         DoubleVector a2 = uh.mul(sgn);
         DoubleVector t1 = a1.add(a2);
         DoubleVector t2 = bh.add(t1);
-        DoubleVector lo = VectorTrig.twoSumError(bh, t1, t2).add(VectorTrig.twoSumError(a1, a2, t1)).add(bl)
-                .add(atanOfCenter(c, ATAN_LO_D).add(tail).mul(sgn));
-        return t2.add(lo);
-    }
-
-    /** atan(c) for c in {0, 1/4, 1/2, 3/4, 1} from a table of four, by blends. */
-    private static DoubleVector atanOfCenter(DoubleVector c, double[] table) {
-        return c.broadcast(0).blend(table[0], c.compare(EQ, 0.25)).blend(table[1], c.compare(EQ, 0.5))
-                .blend(table[2], c.compare(EQ, 0.75)).blend(table[3], c.compare(EQ, 1));
-    }
-
-    /** (atan(u)/u - 1)/u^2 as a polynomial in z = u^2. */
-    private static DoubleVector poly(DoubleVector z) {
-        return z.fma(ATAN_D[7], ATAN_D[6]).fma(z, z.broadcast(ATAN_D[5])).fma(z, z.broadcast(ATAN_D[4]))
-                .fma(z, z.broadcast(ATAN_D[3])).fma(z, z.broadcast(ATAN_D[2])).fma(z, z.broadcast(ATAN_D[1]))
-                .fma(z, z.broadcast(ATAN_D[0]));
+        // two-sum errors of t1 = a1 + a2 and t2 = bh + t1
+        DoubleVector v1 = t1.sub(a1);
+        DoubleVector v2 = t2.sub(bh);
+        DoubleVector e = a1.sub(t1.sub(v1)).add(a2.sub(v1)).add(bh.sub(t2.sub(v2)).add(t1.sub(v2)));
+        return t2.add(e.add(bl).add(cl.add(tail).mul(sgn)));
     }
 
     private static DoubleVector copySign(DoubleVector magnitude, DoubleVector sign) {
@@ -216,9 +215,19 @@ final class VectorArcTrig {
         FloatVector ay = y.abs();
         FloatVector ax = x.abs();
         VectorMask<Float> swap = ay.compare(GT, ax);
+        FloatVector n = ay.blend(ax, swap);
+        FloatVector d = ax.blend(ay, swap);
+        // a power of two keeps d + c n from overflowing and the remainder of n / d from underflowing
+        FloatVector s = d.broadcast(1).blend(SCALE_DOWN_F, d.compare(GT, BIG_F))
+                .blend(SCALE_UP_F, n.compare(LT, SMALL_F).and(d.compare(LT, MID_F)));
+        n = n.mul(s);
+        d = d.mul(s);
+        // 0/0 and n/inf are angle 0, inf/inf is pi/4
+        VectorMask<Float> fix = d.compare(EQ, Float.POSITIVE_INFINITY).or(d.compare(EQ, 0));
+        n = n.blend(d.broadcast(0).blend(1, n.compare(EQ, Float.POSITIVE_INFINITY)), fix);
         FloatVector zero = x.broadcast(0);
         // a negative x, -0 included, turns the angle past pi/2
-        FloatVector a = angle(ay.blend(ax, swap), zero, ax.blend(ay, swap), zero, swap, x.test(IS_NEGATIVE));
+        FloatVector a = angle(n, zero, d.blend(1, fix), zero, swap, x.test(IS_NEGATIVE));
         return copySign(a, y).blend(NAN_F, x.test(IS_NAN).or(y.test(IS_NAN)));
     }
 
@@ -227,14 +236,20 @@ final class VectorArcTrig {
         FloatVector one = x.broadcast(1);
         VectorMask<Float> swap = ax.compare(GT, 1);
         FloatVector zero = x.broadcast(0);
-        // NaN stays NaN through every step: no compare admits it
-        return copySign(angle(ax.blend(one, swap), zero, one.blend(ax, swap), zero, swap, swap.andNot(swap)), x);
+        // NaN stays NaN through every step: no compare admits it; d = |x| needs no rescaling, since
+        // below 2^-126 the quotient 1/|x| only affects bits far below pi/2's last one
+        FloatVector a = angle(ax.blend(one, swap), zero, one.blend(ax, swap), zero, swap, swap.andNot(swap));
+        return copySign(a.blend(PIO2_HI_F, ax.compare(EQ, Float.POSITIVE_INFINITY)), x);
     }
 
     static FloatVector asin(FloatVector x) {
         FloatVector ax = x.abs();
-        FloatVector ch = cosHi(ax);
-        FloatVector cl = cosLo(ax, ch);
+        // sqrt(1 - x^2) as a pair: 1 - x^2 exactly (1 >= x^2 and the fma's error of x^2), one Newton step
+        FloatVector ch = ax.neg().fma(ax, x.broadcast(1)).sqrt();
+        FloatVector x2 = ax.mul(ax);
+        FloatVector m = x2.neg().add(1);
+        FloatVector ml = m.neg().add(1).sub(x2).sub(ax.fma(ax, x2.neg()));
+        FloatVector cl = ch.neg().fma(ch, m).add(ml).div(ch.add(ch)).blend(0, ch.compare(EQ, 0));
         VectorMask<Float> swap = ax.compare(GT, ch);
         FloatVector zero = x.broadcast(0);
         FloatVector a = angle(ax.blend(ch, swap), zero.blend(cl, swap), ch.blend(ax, swap), cl.blend(zero, swap),
@@ -245,8 +260,11 @@ final class VectorArcTrig {
 
     static FloatVector acos(FloatVector x) {
         FloatVector ax = x.abs();
-        FloatVector sh = cosHi(ax);
-        FloatVector sl = cosLo(ax, sh);
+        FloatVector sh = ax.neg().fma(ax, x.broadcast(1)).sqrt();
+        FloatVector x2 = ax.mul(ax);
+        FloatVector m = x2.neg().add(1);
+        FloatVector ml = m.neg().add(1).sub(x2).sub(ax.fma(ax, x2.neg()));
+        FloatVector sl = sh.neg().fma(sh, m).add(ml).div(sh.add(sh)).blend(0, sh.compare(EQ, 0));
         VectorMask<Float> swap = sh.compare(GT, ax);
         FloatVector zero = x.broadcast(0);
         FloatVector a = angle(sh.blend(ax, swap), sl.blend(zero, swap), ax.blend(sh, swap), zero.blend(sl, swap),
@@ -254,50 +272,22 @@ final class VectorArcTrig {
         return a.blend(NAN_F, sh.test(IS_NAN));
     }
 
-    /** sqrt(1 - x^2) for 0 <= x <= 1, head; NaN for x > 1. */
-    private static FloatVector cosHi(FloatVector ax) {
-        return ax.neg().fma(ax, ax.broadcast(1)).sqrt();
-    }
-
-    /** The tail of sqrt(1 - x^2): 1 - x^2 is formed exactly as a pair, then one Newton step. */
-    private static FloatVector cosLo(FloatVector ax, FloatVector sh) {
-        FloatVector x2 = ax.mul(ax);
-        FloatVector m = x2.neg().add(1);
-        // exact: 1 >= x2, and the error of x2 itself from the fma
-        FloatVector ml = m.neg().add(1).sub(x2).sub(ax.fma(ax, x2.neg()));
-        FloatVector sl = sh.neg().fma(sh, m).add(ml).div(sh.add(sh));
-        return sl.blend(0, sh.compare(EQ, 0));
-    }
-
     /**
-     * The angle of (d, n) in [0, pi], n = nh + nl <= d = dh + dl, both >= 0: atan(n/d), then pi/2 minus
-     * that where n and d were swapped, then pi minus that for a negative x. Scaled by a power of two
-     * into a range where no step overflows or loses bits; 0/0 and x/inf are angle 0, inf/inf is pi/4.
+     * The angle of (d, n) in [0, pi] for 0 <= n = nh + nl <= d = dh + dl, d > 0 finite: atan(n/d) =
+     * atan(c) + atan(u), u = (n - c d) / (d + c n), with c the multiple of 1/4 nearest n/d (found by
+     * compares, no division), so |u| <= 1/8; u is a pair (uh, ul) from one division and a correction,
+     * the products by c split exactly. Then pi/2 minus the angle where n and d were swapped, and pi
+     * minus that where x is negative.
      */
     private static FloatVector angle(FloatVector nh, FloatVector nl, FloatVector dh, FloatVector dl,
                                       VectorMask<Float> swap, VectorMask<Float> neg) {
-        FloatVector s = dh.broadcast(1).blend(SCALE_DOWN_F, dh.compare(GT, BIG_F))
-                .blend(SCALE_UP_F, nh.compare(LT, SMALL_F).and(dh.compare(LT, MID_F)));
-        nh = nh.mul(s);
-        nl = nl.mul(s);
-        dh = dh.mul(s);
-        dl = dl.mul(s);
-        VectorMask<Float> fix = dh.compare(EQ, Float.POSITIVE_INFINITY).or(dh.compare(EQ, 0));
-        FloatVector zero = dh.broadcast(0);
-        nh = nh.blend(zero.blend(1, nh.compare(EQ, Float.POSITIVE_INFINITY)), fix);
-        return reduced(nh, nl.blend(0, fix), dh.blend(1, fix), dl.blend(0, fix), swap, neg);
-    }
-
-    /**
-     * atan(n/d) = atan(c) + atan(u), u = (n - c d) / (d + c n), with c the multiple of 1/4 nearest n/d
-     * (found by compares, no division), so |u| <= 1/8; u is a pair (uh, ul) from one division and a
-     * correction, with the products by c split exactly.
-     */
-    private static FloatVector reduced(FloatVector nh, FloatVector nl, FloatVector dh, FloatVector dl,
-                                        VectorMask<Float> swap, VectorMask<Float> neg) {
         FloatVector n8 = nh.mul(8);
-        FloatVector c = dh.broadcast(0).blend(0.25f, n8.compare(GE, dh)).blend(0.5f, n8.compare(GE, dh.mul(3)))
-                .blend(0.75f, n8.compare(GE, dh.mul(5))).blend(1, n8.compare(GE, dh.mul(7)));
+        VectorMask<Float> m1 = n8.compare(GE, dh);
+        VectorMask<Float> m2 = n8.compare(GE, dh.mul(3));
+        VectorMask<Float> m3 = n8.compare(GE, dh.mul(5));
+        VectorMask<Float> m4 = n8.compare(GE, dh.mul(7));
+        FloatVector zero = dh.broadcast(0);
+        FloatVector c = zero.blend(0.25f, m1).blend(0.5f, m2).blend(0.75f, m3).blend(1, m4);
         FloatVector p = c.mul(dh);
         // exact (Sterbenz): c d lies within a factor 2 of n unless c = 0
         FloatVector numh = nh.sub(p);
@@ -318,31 +308,28 @@ final class VectorArcTrig {
     private static FloatVector assemble(FloatVector c, FloatVector uh, FloatVector ul,
                                          VectorMask<Float> swap, VectorMask<Float> neg) {
         FloatVector z = uh.mul(uh);
-        FloatVector tail = uh.mul(z).fma(poly(z), ul);
-        FloatVector one = c.broadcast(1);
-        FloatVector sgn = one.blend(-1f, swap.eq(neg).not());
+        VectorMask<Float> m1 = c.compare(EQ, 0.25f);
+        VectorMask<Float> m2 = c.compare(EQ, 0.5f);
+        VectorMask<Float> m3 = c.compare(EQ, 0.75f);
+        VectorMask<Float> m4 = c.compare(EQ, 1);
+        FloatVector ch = z.broadcast(0).blend(ATAN_HI_F[0], m1).blend(ATAN_HI_F[1], m2).blend(ATAN_HI_F[2], m3).blend(ATAN_HI_F[3], m4);
+        FloatVector cl = z.broadcast(0).blend(ATAN_LO_F[0], m1).blend(ATAN_LO_F[1], m2).blend(ATAN_LO_F[2], m3).blend(ATAN_LO_F[3], m4);
+        FloatVector tail = uh.mul(z).fma(z.fma(ATAN_F3, ATAN_F2).lanewise(FMA, z, ATAN_F1).lanewise(FMA, z, ATAN_F0), ul);
+        FloatVector sgn = z.broadcast(1).blend(-1f, swap.eq(neg).not());
         VectorMask<Float> any = swap.or(neg);
-        VectorMask<Float> half = swap.or(neg.not());
-        FloatVector bh = c.broadcast(0).blend(PI_HI_F, any).blend(PIO2_HI_F, any.and(half));
-        FloatVector bl = c.broadcast(0).blend(PI_LO_F, any).blend(PIO2_LO_F, any.and(half));
-        FloatVector a1 = atanOfCenter(c, ATAN_HI_F).mul(sgn);
+        VectorMask<Float> half = any.and(swap.or(neg.not()));
+        FloatVector zero = z.broadcast(0);
+        FloatVector bh = zero.blend(PI_HI_F, any).blend(PIO2_HI_F, half);
+        FloatVector bl = zero.blend(PI_LO_F, any).blend(PIO2_LO_F, half);
+        FloatVector a1 = ch.mul(sgn);
         FloatVector a2 = uh.mul(sgn);
         FloatVector t1 = a1.add(a2);
         FloatVector t2 = bh.add(t1);
-        FloatVector lo = VectorTrig.twoSumError(bh, t1, t2).add(VectorTrig.twoSumError(a1, a2, t1)).add(bl)
-                .add(atanOfCenter(c, ATAN_LO_F).add(tail).mul(sgn));
-        return t2.add(lo);
-    }
-
-    /** atan(c) for c in {0, 1/4, 1/2, 3/4, 1} from a table of four, by blends. */
-    private static FloatVector atanOfCenter(FloatVector c, float[] table) {
-        return c.broadcast(0).blend(table[0], c.compare(EQ, 0.25f)).blend(table[1], c.compare(EQ, 0.5f))
-                .blend(table[2], c.compare(EQ, 0.75f)).blend(table[3], c.compare(EQ, 1));
-    }
-
-    /** (atan(u)/u - 1)/u^2 as a polynomial in z = u^2. */
-    private static FloatVector poly(FloatVector z) {
-        return z.fma(ATAN_F[3], ATAN_F[2]).fma(z, z.broadcast(ATAN_F[1])).fma(z, z.broadcast(ATAN_F[0]));
+        // two-sum errors of t1 = a1 + a2 and t2 = bh + t1
+        FloatVector v1 = t1.sub(a1);
+        FloatVector v2 = t2.sub(bh);
+        FloatVector e = a1.sub(t1.sub(v1)).add(a2.sub(v1)).add(bh.sub(t2.sub(v2)).add(t1.sub(v2)));
+        return t2.add(e.add(bl).add(cl.add(tail).mul(sgn)));
     }
 
     private static FloatVector copySign(FloatVector magnitude, FloatVector sign) {

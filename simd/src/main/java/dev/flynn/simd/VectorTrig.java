@@ -2,12 +2,11 @@ package dev.flynn.simd;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 
 import java.util.function.DoubleUnaryOperator;
 
+import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LT;
@@ -55,11 +54,21 @@ final class VectorTrig {
     /** Below this sin x and tan x round to x and cos x to 1 (x^2/6 < 2^-56). */
     private static final double TINY_D = 0x1p-27;
     /** (sin r / r - 1) / r^2 on r^2 <= 0.64, relative error of sin below 2^-66. */
-    private static final double[] SIN_D = {-0.16666666666666666, 0.008333333333333331, -0.000198412698412641,
-            2.7557319218602575e-06, -2.5052105981350752e-08, 1.6058492556729892e-10, -7.584436884170301e-13};
+        private static final double SIN_D0 = -0.16666666666666666;
+    private static final double SIN_D1 = 0.008333333333333331;
+    private static final double SIN_D2 = -0.000198412698412641;
+    private static final double SIN_D3 = 2.7557319218602575e-06;
+    private static final double SIN_D4 = -2.5052105981350752e-08;
+    private static final double SIN_D5 = 1.6058492556729892e-10;
+    private static final double SIN_D6 = -7.584436884170301e-13;
     /** (cos r - 1 + r^2/2) / r^4 on r^2 <= 0.64, relative error of cos below 2^-70. */
-    private static final double[] COS_D = {0.041666666666666664, -0.0013888888888888887, 2.480158730158411e-05,
-            -2.7557319220993294e-07, 2.0876755651474404e-09, -1.1470439169481705e-11, 4.7446152351836426e-14};
+        private static final double COS_D0 = 0.041666666666666664;
+    private static final double COS_D1 = -0.0013888888888888887;
+    private static final double COS_D2 = 2.480158730158411e-05;
+    private static final double COS_D3 = -2.7557319220993294e-07;
+    private static final double COS_D4 = 2.0876755651474404e-09;
+    private static final double COS_D5 = -1.1470439169481705e-11;
+    private static final double COS_D6 = 4.7446152351836426e-14;
 
     // ---- F32 constants ----------------------------------------------------------------------------
 
@@ -73,30 +82,27 @@ final class VectorTrig {
     /** k < 2^18: the rounding of the low part's sum, k 2^-72, stays below 2^-54. */
     static final float REDUCE_MAX_F = 0x1p18f;
     private static final float TINY_F = 0x1p-12f;
-    private static final float[] SIN_F = {-0.1666666716337204f, 0.008333331905305386f, -0.0001983999682124704f,
-            2.7238454549660673e-06f};
-    private static final float[] COS_F = {0.0416666679084301f, -0.00138888880610466f, 2.4800525352475233e-05f,
-            -2.7291383730698726e-07f};
+        private static final float SIN_F0 = -0.1666666716337204f;
+    private static final float SIN_F1 = 0.008333331905305386f;
+    private static final float SIN_F2 = -0.0001983999682124704f;
+    private static final float SIN_F3 = 2.7238454549660673e-06f;
+        private static final float COS_F0 = 0.0416666679084301f;
+    private static final float COS_F1 = -0.00138888880610466f;
+    private static final float COS_F2 = 2.4800525352475233e-05f;
+    private static final float COS_F3 = -2.7291383730698726e-07f;
 
     private static final DoubleUnaryOperator STRICT_SIN = StrictMath::sin;
     private static final DoubleUnaryOperator STRICT_COS = StrictMath::cos;
     private static final DoubleUnaryOperator STRICT_TAN = StrictMath::tan;
 
     // ---- F64 --------------------------------------------------------------------------------------
-    // Each function repeats the few lines of the reduction rather than returning a pair: a method that
-    // returned vectors in an object would box them unless C2 removed the allocation.
+    // C2 inlines a method of a hot loop only while the loop's compilation holds fewer than about 18000
+    // nodes, and the Vector API's calls take many each until they are folded. A helper of ours that is
+    // not inlined passes its vectors as heap objects, ten times slower. So each function is one method
+    // (under C2's 325-byte limit for hot methods) that calls one helper early, while few nodes exist.
 
-    /** rl with x = k pi/2 + rh + rl: the exact error of rh = a - bh, less k C2's low half, k C3 and k C4. */
-    private static DoubleVector reducedLow(DoubleVector k, DoubleVector a, DoubleVector bh, DoubleVector rh) {
-        DoubleVector bl = k.fma(k.broadcast(C2_D), bh.neg());
-        return twoSumError(a, bh.neg(), rh).sub(bl).sub(k.mul(C3_D)).sub(k.mul(C4_D));
-    }
-
-    /** The error of {@code s = a + b} (Knuth's two-sum: exact whatever the magnitudes). */
-    static DoubleVector twoSumError(DoubleVector a, DoubleVector b, DoubleVector s) {
-        DoubleVector bv = s.sub(a);
-        return a.sub(s.sub(bv)).add(b.sub(bv));
-    }
+    // rl, the low part of the reduced argument, is the exact two-sum error of rh = a - bh, less the
+    // low half of k C2 (split exactly by fma), k C3 and k C4; for F32, k C3 is split as well
 
     static DoubleVector sin(DoubleVector x) {
         DoubleVector shifted = x.mul(TWO_OVER_PI_D).add(ROUND_D);
@@ -105,16 +111,19 @@ final class VectorTrig {
         DoubleVector a = k.neg().fma(k.broadcast(C1_D), x);
         DoubleVector bh = k.mul(C2_D);
         DoubleVector rh = a.sub(bh);
-        DoubleVector rl = reducedLow(k, a, bh, rh);
-        LongVector kb = shifted.reinterpretAsLongs();
-        DoubleVector z = rh.mul(rh);
-        DoubleVector hz = z.mul(0.5);
-        DoubleVector w = hz.neg().add(1);
-        DoubleVector s = rh.add(sinTail(rh, rl, z));
-        DoubleVector c = w.add(cosTail(rh, rl, z, hz, w));
+        DoubleVector rl = k.fma(k.broadcast(C2_D), bh.neg()).neg().add(a.sub(rh.sub(rh.sub(a))).sub(bh.add(rh.sub(a))))
+                .sub(k.mul(C3_D)).sub(k.mul(C4_D));
+        DoubleVector half = k.mul(0.5);
+        VectorMask<Double> odd = half.add(ROUND_D).sub(ROUND_D).compare(NE, half);
+        DoubleVector v = sinOrCos(rh, rl, odd);
         // k's bit 1 is the sign
-        DoubleVector r = flip(c.blend(s, even(kb, rh)), kb.lanewise(LSHL, 62));
-        return finish(x, r, x, STRICT_SIN);
+        DoubleVector r = v.reinterpretAsLongs().lanewise(XOR, shifted.reinterpretAsLongs().lanewise(LSHL, 62).and(SIGN_D))
+                .reinterpretAsDoubles();
+        DoubleVector ax = x.abs();
+        // tiny x (and ±0, whose sign the reduction loses): sin x rounds to x
+        r = r.blend(x, ax.compare(LT, TINY_D));
+        return ax.compare(GT, REDUCE_MAX_D).and(ax.compare(LT, Double.POSITIVE_INFINITY)).anyTrue()
+                ? strictLanes(x, r, STRICT_SIN) : r;
     }
 
     static DoubleVector cos(DoubleVector x) {
@@ -123,16 +132,18 @@ final class VectorTrig {
         DoubleVector a = k.neg().fma(k.broadcast(C1_D), x);
         DoubleVector bh = k.mul(C2_D);
         DoubleVector rh = a.sub(bh);
-        DoubleVector rl = reducedLow(k, a, bh, rh);
-        LongVector kb = shifted.reinterpretAsLongs();
-        DoubleVector z = rh.mul(rh);
-        DoubleVector hz = z.mul(0.5);
-        DoubleVector w = hz.neg().add(1);
-        DoubleVector s = rh.add(sinTail(rh, rl, z));
-        DoubleVector c = w.add(cosTail(rh, rl, z, hz, w));
+        DoubleVector rl = k.fma(k.broadcast(C2_D), bh.neg()).neg().add(a.sub(rh.sub(rh.sub(a))).sub(bh.add(rh.sub(a))))
+                .sub(k.mul(C3_D)).sub(k.mul(C4_D));
+        DoubleVector half = k.mul(0.5);
+        VectorMask<Double> odd = half.add(ROUND_D).sub(ROUND_D).compare(NE, half);
+        DoubleVector v = sinOrCos(rh, rl, odd.not());
         // negative for k = 1, 2 (mod 4): bit 1 of k + 1
-        DoubleVector r = flip(s.blend(c, even(kb, rh)), kb.add(1).lanewise(LSHL, 62));
-        return finish(x, r, x.broadcast(1), STRICT_COS);
+        DoubleVector r = v.reinterpretAsLongs().lanewise(XOR, shifted.reinterpretAsLongs().add(1).lanewise(LSHL, 62).and(SIGN_D))
+                .reinterpretAsDoubles();
+        DoubleVector ax = x.abs();
+        r = r.blend(1, ax.compare(LT, TINY_D));
+        return ax.compare(GT, REDUCE_MAX_D).and(ax.compare(LT, Double.POSITIVE_INFINITY)).anyTrue()
+                ? strictLanes(x, r, STRICT_COS) : r;
     }
 
     static DoubleVector tan(DoubleVector x) {
@@ -141,71 +152,70 @@ final class VectorTrig {
         DoubleVector a = k.neg().fma(k.broadcast(C1_D), x);
         DoubleVector bh = k.mul(C2_D);
         DoubleVector rh = a.sub(bh);
-        DoubleVector rl = reducedLow(k, a, bh, rh);
-        LongVector kb = shifted.reinterpretAsLongs();
+        DoubleVector rl = k.fma(k.broadcast(C2_D), bh.neg()).neg().add(a.sub(rh.sub(rh.sub(a))).sub(bh.add(rh.sub(a))))
+                .sub(k.mul(C3_D)).sub(k.mul(C4_D));
+        DoubleVector half = k.mul(0.5);
+        VectorMask<Double> odd = half.add(ROUND_D).sub(ROUND_D).compare(NE, half);
+        DoubleVector v = tanOrCot(rh, rl, odd);
+        // negative for odd k: -cos/sin
+        DoubleVector r = v.blend(v.neg(), odd);
+        DoubleVector ax = x.abs();
+        r = r.blend(x, ax.compare(LT, TINY_D));
+        return ax.compare(GT, REDUCE_MAX_D).and(ax.compare(LT, Double.POSITIVE_INFINITY)).anyTrue()
+                ? strictLanes(x, r, STRICT_TAN) : r;
+    }
+
+    /**
+     * sin(rh + rl), or cos(rh + rl) where {@code cos} is set: the heads rh and w = 1 - z/2 plus tails in
+     * which the roundings of w and of z = rh^2 are put back: sin = rh + rh z S(z) + rl (1 - z/2),
+     * cos = w + (1 - w - z/2) + z^2 C(z) - rh rl - (rh^2 - z)/2.
+     */
+    private static DoubleVector sinOrCos(DoubleVector rh, DoubleVector rl, VectorMask<Double> cos) {
         DoubleVector z = rh.mul(rh);
         DoubleVector hz = z.mul(0.5);
         DoubleVector w = hz.neg().add(1);
-        DoubleVector st = sinTail(rh, rl, z);
-        DoubleVector ct = cosTail(rh, rl, z, hz, w);
-        // sin/cos for even k, -cos/sin for odd k, with sin and cos as unnormalised pairs (head, tail)
-        VectorMask<Double> even = even(kb, rh);
-        VectorMask<Double> odd = even.not();
-        DoubleVector q = quotient(rh.blend(w, odd), st.blend(ct, odd), w.blend(rh, odd), ct.blend(st, odd));
-        return finish(x, flip(q, kb.lanewise(LSHL, 63)), x, STRICT_TAN);
-    }
-
-    private static VectorMask<Double> even(LongVector kb, DoubleVector like) {
-        return kb.lanewise(LSHL, 63).compare(NE, SIGN_D).cast(like.species());
-    }
-
-    /** sin(rh + rl) - rh = rh z S(z) + rl (1 - z/2). */
-    private static DoubleVector sinTail(DoubleVector rh, DoubleVector rl, DoubleVector z) {
-        DoubleVector p = z.fma(SIN_D[6], SIN_D[5]).fma(z, z.broadcast(SIN_D[4])).fma(z, z.broadcast(SIN_D[3]))
-                .fma(z, z.broadcast(SIN_D[2])).fma(z, z.broadcast(SIN_D[1])).fma(z, z.broadcast(SIN_D[0]));
-        return rh.mul(z).fma(p, rl.mul(-0.5).fma(z, rl));
-    }
-
-    /** cos(rh + rl) - w, with w = 1 - z/2 rounded: the roundings of w and of z = rh^2 are put back. */
-    private static DoubleVector cosTail(DoubleVector rh, DoubleVector rl, DoubleVector z, DoubleVector hz,
-                                        DoubleVector w) {
+        DoubleVector ps = z.fma(SIN_D6, SIN_D5).lanewise(FMA, z, SIN_D4).lanewise(FMA, z, SIN_D3)
+                .lanewise(FMA, z, SIN_D2).lanewise(FMA, z, SIN_D1).lanewise(FMA, z, SIN_D0);
+        DoubleVector s = rh.add(rh.mul(z).fma(ps, rl.mul(-0.5).fma(z, rl)));
         DoubleVector werr = w.neg().add(1).sub(hz);
-        DoubleVector zl = rh.fma(rh, z.neg());
-        DoubleVector p = z.fma(COS_D[6], COS_D[5]).fma(z, z.broadcast(COS_D[4])).fma(z, z.broadcast(COS_D[3]))
-                .fma(z, z.broadcast(COS_D[2])).fma(z, z.broadcast(COS_D[1])).fma(z, z.broadcast(COS_D[0]));
-        return werr.add(z.mul(z).fma(p, rh.neg().fma(rl, zl.mul(-0.5))));
+        DoubleVector pc = z.fma(COS_D6, COS_D5).lanewise(FMA, z, COS_D4).lanewise(FMA, z, COS_D3)
+                .lanewise(FMA, z, COS_D2).lanewise(FMA, z, COS_D1).lanewise(FMA, z, COS_D0);
+        DoubleVector c = w.add(werr.add(z.mul(z).fma(pc, rh.neg().fma(rl, rh.fma(rh, z.neg()).mul(-0.5)))));
+        return s.blend(c, cos);
     }
 
-    /** (nh + nl) / (dh + dl), rounded once up to errors far below an ulp: a division and a correction. */
-    private static DoubleVector quotient(DoubleVector nh, DoubleVector nl, DoubleVector dh, DoubleVector dl) {
-        // normalised first (fast two-sums, the heads are the larger): the correction is first order
-        DoubleVector n = nh.add(nl);
-        DoubleVector d = dh.add(dl);
-        DoubleVector th = n.div(d);
-        DoubleVector rem = th.neg().fma(d, n).add(nh.sub(n).add(nl)).sub(th.mul(dh.sub(d).add(dl)));
-        return th.add(rem.div(d));
+    /**
+     * sin/cos of rh + rl, or cos/sin where {@code odd} is set, as a quotient of pairs (head, tail): the
+     * pairs are normalised, divided, and the quotient corrected once by its remainder.
+     */
+    private static DoubleVector tanOrCot(DoubleVector rh, DoubleVector rl, VectorMask<Double> odd) {
+        DoubleVector z = rh.mul(rh);
+        DoubleVector hz = z.mul(0.5);
+        DoubleVector w = hz.neg().add(1);
+        DoubleVector ps = z.fma(SIN_D6, SIN_D5).lanewise(FMA, z, SIN_D4).lanewise(FMA, z, SIN_D3)
+                .lanewise(FMA, z, SIN_D2).lanewise(FMA, z, SIN_D1).lanewise(FMA, z, SIN_D0);
+        DoubleVector st = rh.mul(z).fma(ps, rl.mul(-0.5).fma(z, rl));
+        DoubleVector pc = z.fma(COS_D6, COS_D5).lanewise(FMA, z, COS_D4).lanewise(FMA, z, COS_D3)
+                .lanewise(FMA, z, COS_D2).lanewise(FMA, z, COS_D1).lanewise(FMA, z, COS_D0);
+        DoubleVector ct = w.neg().add(1).sub(hz).add(z.mul(z).fma(pc, rh.neg().fma(rl, rh.fma(rh, z.neg()).mul(-0.5))));
+        DoubleVector s = rh.add(st);
+        DoubleVector c = w.add(ct);
+        DoubleVector sl = rh.sub(s).add(st);
+        DoubleVector cl = w.sub(c).add(ct);
+        DoubleVector n = s.blend(c, odd);
+        DoubleVector d = c.blend(s, odd);
+        DoubleVector q = n.div(d);
+        DoubleVector rem = q.neg().fma(d, n).add(sl.blend(cl, odd)).sub(q.mul(cl.blend(sl, odd)));
+        return q.add(rem.div(d));
     }
 
-    /** Negates the lanes whose bit 63 of {@code sign} is set. */
-    private static DoubleVector flip(DoubleVector v, LongVector sign) {
-        return v.reinterpretAsLongs().lanewise(XOR, sign.and(SIGN_D)).reinterpretAsDoubles();
-    }
-
-    /** Tiny arguments (and ±0, whose sign the reduction loses) take {@code tinyValue}; huge ones StrictMath. */
-    private static DoubleVector finish(DoubleVector x, DoubleVector r, DoubleVector tinyValue,
-                                       DoubleUnaryOperator strict) {
-        DoubleVector ax = x.abs();
-        DoubleVector out = r.blend(tinyValue, ax.compare(LT, TINY_D));
-        VectorMask<Double> huge = ax.compare(GT, REDUCE_MAX_D).and(ax.compare(LT, Double.POSITIVE_INFINITY));
-        return huge.anyTrue() ? strictLanes(x, out, huge, strict) : out;
-    }
-
-    private static DoubleVector strictLanes(DoubleVector x, DoubleVector fast, VectorMask<Double> huge,
-                                            DoubleUnaryOperator strict) {
+    /** The lanes beyond the reduction's limit, one by one with StrictMath (see the class comment). */
+    private static DoubleVector strictLanes(DoubleVector x, DoubleVector fast, DoubleUnaryOperator strict) {
         double[] in = x.toArray();
         double[] out = fast.toArray();
         for (int i = 0; i < in.length; i++) {
-            if (huge.laneIsSet(i)) {
+            double a = Math.abs(in[i]);
+            if (a > REDUCE_MAX_D && a < Double.POSITIVE_INFINITY) {
                 out[i] = strict.applyAsDouble(in[i]);
             }
         }
@@ -214,22 +224,6 @@ final class VectorTrig {
 
     // ---- F32 --------------------------------------------------------------------------------------
 
-    /**
-     * As for F64, with C3's product split too: the float pair then holds the reduced argument to
-     * about k 2^-72, the rounding of the low part's sum.
-     */
-    private static FloatVector reducedLow(FloatVector k, FloatVector a, FloatVector bh, FloatVector rh) {
-        FloatVector bl = k.fma(k.broadcast(C2_F), bh.neg());
-        FloatVector ch = k.mul(C3_F);
-        FloatVector cl = k.fma(k.broadcast(C3_F), ch.neg());
-        return twoSumError(a, bh.neg(), rh).sub(bl.add(ch).add(k.fma(k.broadcast(C4_F), cl)));
-    }
-
-    static FloatVector twoSumError(FloatVector a, FloatVector b, FloatVector s) {
-        FloatVector bv = s.sub(a);
-        return a.sub(s.sub(bv)).add(b.sub(bv));
-    }
-
     static FloatVector sin(FloatVector x) {
         FloatVector shifted = x.mul(TWO_OVER_PI_F).add(ROUND_F);
         FloatVector k = shifted.sub(ROUND_F);
@@ -237,16 +231,19 @@ final class VectorTrig {
         FloatVector a = k.neg().fma(k.broadcast(C1_F), x);
         FloatVector bh = k.mul(C2_F);
         FloatVector rh = a.sub(bh);
-        FloatVector rl = reducedLow(k, a, bh, rh);
-        IntVector kb = shifted.reinterpretAsInts();
-        FloatVector z = rh.mul(rh);
-        FloatVector hz = z.mul(0.5f);
-        FloatVector w = hz.neg().add(1);
-        FloatVector s = rh.add(sinTail(rh, rl, z));
-        FloatVector c = w.add(cosTail(rh, rl, z, hz, w));
+        FloatVector rl = a.sub(rh.sub(rh.sub(a))).sub(bh.add(rh.sub(a)))
+                .sub(k.fma(k.broadcast(C2_F), bh.neg()).add(k.mul(C3_F)).add(k.fma(k.broadcast(C4_F), k.fma(k.broadcast(C3_F), k.mul(C3_F).neg()))));
+        FloatVector half = k.mul(0.5f);
+        VectorMask<Float> odd = half.add(ROUND_F).sub(ROUND_F).compare(NE, half);
+        FloatVector v = sinOrCos(rh, rl, odd);
         // k's bit 1 is the sign
-        FloatVector r = flip(c.blend(s, even(kb, rh)), kb.lanewise(LSHL, 30));
-        return finish(x, r, x, STRICT_SIN);
+        FloatVector r = v.reinterpretAsInts().lanewise(XOR, shifted.reinterpretAsInts().lanewise(LSHL, 30).and(SIGN_F))
+                .reinterpretAsFloats();
+        FloatVector ax = x.abs();
+        // tiny x (and ±0, whose sign the reduction loses): sin x rounds to x
+        r = r.blend(x, ax.compare(LT, TINY_F));
+        return ax.compare(GT, REDUCE_MAX_F).and(ax.compare(LT, Float.POSITIVE_INFINITY)).anyTrue()
+                ? strictLanes(x, r, STRICT_SIN) : r;
     }
 
     static FloatVector cos(FloatVector x) {
@@ -255,16 +252,18 @@ final class VectorTrig {
         FloatVector a = k.neg().fma(k.broadcast(C1_F), x);
         FloatVector bh = k.mul(C2_F);
         FloatVector rh = a.sub(bh);
-        FloatVector rl = reducedLow(k, a, bh, rh);
-        IntVector kb = shifted.reinterpretAsInts();
-        FloatVector z = rh.mul(rh);
-        FloatVector hz = z.mul(0.5f);
-        FloatVector w = hz.neg().add(1);
-        FloatVector s = rh.add(sinTail(rh, rl, z));
-        FloatVector c = w.add(cosTail(rh, rl, z, hz, w));
+        FloatVector rl = a.sub(rh.sub(rh.sub(a))).sub(bh.add(rh.sub(a)))
+                .sub(k.fma(k.broadcast(C2_F), bh.neg()).add(k.mul(C3_F)).add(k.fma(k.broadcast(C4_F), k.fma(k.broadcast(C3_F), k.mul(C3_F).neg()))));
+        FloatVector half = k.mul(0.5f);
+        VectorMask<Float> odd = half.add(ROUND_F).sub(ROUND_F).compare(NE, half);
+        FloatVector v = sinOrCos(rh, rl, odd.not());
         // negative for k = 1, 2 (mod 4): bit 1 of k + 1
-        FloatVector r = flip(s.blend(c, even(kb, rh)), kb.add(1).lanewise(LSHL, 30));
-        return finish(x, r, x.broadcast(1), STRICT_COS);
+        FloatVector r = v.reinterpretAsInts().lanewise(XOR, shifted.reinterpretAsInts().add(1).lanewise(LSHL, 30).and(SIGN_F))
+                .reinterpretAsFloats();
+        FloatVector ax = x.abs();
+        r = r.blend(1, ax.compare(LT, TINY_F));
+        return ax.compare(GT, REDUCE_MAX_F).and(ax.compare(LT, Float.POSITIVE_INFINITY)).anyTrue()
+                ? strictLanes(x, r, STRICT_COS) : r;
     }
 
     static FloatVector tan(FloatVector x) {
@@ -273,69 +272,66 @@ final class VectorTrig {
         FloatVector a = k.neg().fma(k.broadcast(C1_F), x);
         FloatVector bh = k.mul(C2_F);
         FloatVector rh = a.sub(bh);
-        FloatVector rl = reducedLow(k, a, bh, rh);
-        IntVector kb = shifted.reinterpretAsInts();
+        FloatVector rl = a.sub(rh.sub(rh.sub(a))).sub(bh.add(rh.sub(a)))
+                .sub(k.fma(k.broadcast(C2_F), bh.neg()).add(k.mul(C3_F)).add(k.fma(k.broadcast(C4_F), k.fma(k.broadcast(C3_F), k.mul(C3_F).neg()))));
+        FloatVector half = k.mul(0.5f);
+        VectorMask<Float> odd = half.add(ROUND_F).sub(ROUND_F).compare(NE, half);
+        FloatVector v = tanOrCot(rh, rl, odd);
+        // negative for odd k: -cos/sin
+        FloatVector r = v.blend(v.neg(), odd);
+        FloatVector ax = x.abs();
+        r = r.blend(x, ax.compare(LT, TINY_F));
+        return ax.compare(GT, REDUCE_MAX_F).and(ax.compare(LT, Float.POSITIVE_INFINITY)).anyTrue()
+                ? strictLanes(x, r, STRICT_TAN) : r;
+    }
+
+    /**
+     * sin(rh + rl), or cos(rh + rl) where {@code cos} is set: the heads rh and w = 1 - z/2 plus tails in
+     * which the roundings of w and of z = rh^2 are put back: sin = rh + rh z S(z) + rl (1 - z/2),
+     * cos = w + (1 - w - z/2) + z^2 C(z) - rh rl - (rh^2 - z)/2.
+     */
+    private static FloatVector sinOrCos(FloatVector rh, FloatVector rl, VectorMask<Float> cos) {
         FloatVector z = rh.mul(rh);
         FloatVector hz = z.mul(0.5f);
         FloatVector w = hz.neg().add(1);
-        FloatVector st = sinTail(rh, rl, z);
-        FloatVector ct = cosTail(rh, rl, z, hz, w);
-        // sin/cos for even k, -cos/sin for odd k, with sin and cos as unnormalised pairs (head, tail)
-        VectorMask<Float> even = even(kb, rh);
-        VectorMask<Float> odd = even.not();
-        FloatVector q = quotient(rh.blend(w, odd), st.blend(ct, odd), w.blend(rh, odd), ct.blend(st, odd));
-        return finish(x, flip(q, kb.lanewise(LSHL, 31)), x, STRICT_TAN);
-    }
-
-    private static VectorMask<Float> even(IntVector kb, FloatVector like) {
-        return kb.lanewise(LSHL, 31).compare(NE, SIGN_F).cast(like.species());
-    }
-
-    /** sin(rh + rl) - rh = rh z S(z) + rl (1 - z/2). */
-    private static FloatVector sinTail(FloatVector rh, FloatVector rl, FloatVector z) {
-        FloatVector p = z.fma(SIN_F[3], SIN_F[2]).fma(z, z.broadcast(SIN_F[1])).fma(z, z.broadcast(SIN_F[0]));
-        return rh.mul(z).fma(p, rl.mul(-0.5f).fma(z, rl));
-    }
-
-    /** cos(rh + rl) - w, with w = 1 - z/2 rounded: the roundings of w and of z = rh^2 are put back. */
-    private static FloatVector cosTail(FloatVector rh, FloatVector rl, FloatVector z, FloatVector hz,
-                                        FloatVector w) {
+        FloatVector ps = z.fma(SIN_F3, SIN_F2).lanewise(FMA, z, SIN_F1).lanewise(FMA, z, SIN_F0);
+        FloatVector s = rh.add(rh.mul(z).fma(ps, rl.mul(-0.5f).fma(z, rl)));
         FloatVector werr = w.neg().add(1).sub(hz);
-        FloatVector zl = rh.fma(rh, z.neg());
-        FloatVector p = z.fma(COS_F[3], COS_F[2]).fma(z, z.broadcast(COS_F[1])).fma(z, z.broadcast(COS_F[0]));
-        return werr.add(z.mul(z).fma(p, rh.neg().fma(rl, zl.mul(-0.5f))));
+        FloatVector pc = z.fma(COS_F3, COS_F2).lanewise(FMA, z, COS_F1).lanewise(FMA, z, COS_F0);
+        FloatVector c = w.add(werr.add(z.mul(z).fma(pc, rh.neg().fma(rl, rh.fma(rh, z.neg()).mul(-0.5f)))));
+        return s.blend(c, cos);
     }
 
-    /** (nh + nl) / (dh + dl), rounded once up to errors far below an ulp: a division and a correction. */
-    private static FloatVector quotient(FloatVector nh, FloatVector nl, FloatVector dh, FloatVector dl) {
-        // normalised first (fast two-sums, the heads are the larger): the correction is first order
-        FloatVector n = nh.add(nl);
-        FloatVector d = dh.add(dl);
-        FloatVector th = n.div(d);
-        FloatVector rem = th.neg().fma(d, n).add(nh.sub(n).add(nl)).sub(th.mul(dh.sub(d).add(dl)));
-        return th.add(rem.div(d));
+    /**
+     * sin/cos of rh + rl, or cos/sin where {@code odd} is set, as a quotient of pairs (head, tail): the
+     * pairs are normalised, divided, and the quotient corrected once by its remainder.
+     */
+    private static FloatVector tanOrCot(FloatVector rh, FloatVector rl, VectorMask<Float> odd) {
+        FloatVector z = rh.mul(rh);
+        FloatVector hz = z.mul(0.5f);
+        FloatVector w = hz.neg().add(1);
+        FloatVector ps = z.fma(SIN_F3, SIN_F2).lanewise(FMA, z, SIN_F1).lanewise(FMA, z, SIN_F0);
+        FloatVector st = rh.mul(z).fma(ps, rl.mul(-0.5f).fma(z, rl));
+        FloatVector pc = z.fma(COS_F3, COS_F2).lanewise(FMA, z, COS_F1).lanewise(FMA, z, COS_F0);
+        FloatVector ct = w.neg().add(1).sub(hz).add(z.mul(z).fma(pc, rh.neg().fma(rl, rh.fma(rh, z.neg()).mul(-0.5f))));
+        FloatVector s = rh.add(st);
+        FloatVector c = w.add(ct);
+        FloatVector sl = rh.sub(s).add(st);
+        FloatVector cl = w.sub(c).add(ct);
+        FloatVector n = s.blend(c, odd);
+        FloatVector d = c.blend(s, odd);
+        FloatVector q = n.div(d);
+        FloatVector rem = q.neg().fma(d, n).add(sl.blend(cl, odd)).sub(q.mul(cl.blend(sl, odd)));
+        return q.add(rem.div(d));
     }
 
-    /** Negates the lanes whose bit 31 of {@code sign} is set. */
-    private static FloatVector flip(FloatVector v, IntVector sign) {
-        return v.reinterpretAsInts().lanewise(XOR, sign.and(SIGN_F)).reinterpretAsFloats();
-    }
-
-    /** Tiny arguments (and ±0, whose sign the reduction loses) take {@code tinyValue}; huge ones StrictMath. */
-    private static FloatVector finish(FloatVector x, FloatVector r, FloatVector tinyValue,
-                                       DoubleUnaryOperator strict) {
-        FloatVector ax = x.abs();
-        FloatVector out = r.blend(tinyValue, ax.compare(LT, TINY_F));
-        VectorMask<Float> huge = ax.compare(GT, REDUCE_MAX_F).and(ax.compare(LT, Float.POSITIVE_INFINITY));
-        return huge.anyTrue() ? strictLanes(x, out, huge, strict) : out;
-    }
-
-    private static FloatVector strictLanes(FloatVector x, FloatVector fast, VectorMask<Float> huge,
-                                            DoubleUnaryOperator strict) {
+    /** The lanes beyond the reduction's limit, one by one with StrictMath (see the class comment). */
+    private static FloatVector strictLanes(FloatVector x, FloatVector fast, DoubleUnaryOperator strict) {
         float[] in = x.toArray();
         float[] out = fast.toArray();
         for (int i = 0; i < in.length; i++) {
-            if (huge.laneIsSet(i)) {
+            float a = Math.abs(in[i]);
+            if (a > REDUCE_MAX_F && a < Float.POSITIVE_INFINITY) {
                 out[i] = (float) strict.applyAsDouble(in[i]);
             }
         }
