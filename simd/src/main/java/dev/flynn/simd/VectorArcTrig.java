@@ -37,20 +37,23 @@ final class VectorArcTrig {
     private static final double PIO2_HI_D = 0x1.921fb54442d18p+0;
     private static final double PIO2_LO_D = 0x1.1a62633145c07p-54;
     /** atan(k/4) for k = 1..4, head and tail. */
-    private static final double[] ATAN_HI_D = {0x1.f5b75f92c80ddp-3, 0x1.dac670561bb4fp-2, 0x1.4978fa3269ee1p-1,
-            0x1.921fb54442d18p-1};
-    private static final double[] ATAN_LO_D = {0x1.8ab6e3cf7afbdp-57, 0x1.a2b7f222f65e2p-56, 0x1.2419a87f2a458p-56,
-            0x1.1a62633145c07p-55};
-    /** (atan(u)/u - 1)/u^2 in z = u^2 <= 1/64 (Chebyshev fit), relative error of atan below 2^-73. */
-        private static final double ATAN_D0 = -0.3333333333333333;
-    private static final double ATAN_D1 = 0.19999999999999996;
-    private static final double ATAN_D2 = -0.1428571428570834;
-    private static final double ATAN_D3 = 0.11111111108063386;
-    private static final double ATAN_D4 = -0.09090908323296382;
-    private static final double ATAN_D5 = 0.07692202580153655;
-    private static final double ATAN_D6 = -0.06658674601591771;
-    private static final double ATAN_D7 = 0.05564135474371929;
-    /**
+    private static final double ATAN_HI1_D = 0x1.f5b75f92c80ddp-3;
+    private static final double ATAN_HI2_D = 0x1.dac670561bb4fp-2;
+    private static final double ATAN_HI3_D = 0x1.4978fa3269ee1p-1;
+    private static final double ATAN_HI4_D = 0x1.921fb54442d18p-1;
+    private static final double ATAN_LO1_D = 0x1.8ab6e3cf7afbdp-57;
+    private static final double ATAN_LO2_D = 0x1.a2b7f222f65e2p-56;
+    private static final double ATAN_LO3_D = 0x1.2419a87f2a458p-56;
+    private static final double ATAN_LO4_D = 0x1.1a62633145c07p-55;
+    /** (atan(u)/u - 1)/u^2 in z = u^2 <= 1/64 (Chebyshev fit), relative error of atan below 2^-65. */
+    private static final double ATAN_D0 = -0.3333333333333333;
+    private static final double ATAN_D1 = 0.19999999999999024;
+    private static final double ATAN_D2 = -0.14285714284714127;
+    private static final double ATAN_D3 = 0.11111110726529587;
+    private static final double ATAN_D4 = -0.09090838594072274;
+    private static final double ATAN_D5 = 0.076856602851371;
+    private static final double ATAN_D6 = -0.06354280112984088;
+        /**
      * Rescaling: d above BIG could overflow d + c n; n below SMALL (with d below MID, so that d cannot
      * overflow) would let the remainder of n / d underflow and lose the pair's tail.
      */
@@ -64,8 +67,14 @@ final class VectorArcTrig {
     private static final float PI_LO_F = -0x1.777a5cp-24f;
     private static final float PIO2_HI_F = 0x1.921fb6p+0f;
     private static final float PIO2_LO_F = -0x1.777a5cp-25f;
-    private static final float[] ATAN_HI_F = {0x1.f5b760p-3f, 0x1.dac670p-2f, 0x1.4978fap-1f, 0x1.921fb6p-1f};
-    private static final float[] ATAN_LO_F = {-0x1.b4dfc8p-29f, 0x1.586ed4p-28f, 0x1.934f70p-28f, -0x1.777a5cp-26f};
+    private static final float ATAN_HI1_F = 0x1.f5b760p-3f;
+    private static final float ATAN_HI2_F = 0x1.dac670p-2f;
+    private static final float ATAN_HI3_F = 0x1.4978fap-1f;
+    private static final float ATAN_HI4_F = 0x1.921fb6p-1f;
+    private static final float ATAN_LO1_F = -0x1.b4dfc8p-29f;
+    private static final float ATAN_LO2_F = 0x1.586ed4p-28f;
+    private static final float ATAN_LO3_F = 0x1.934f70p-28f;
+    private static final float ATAN_LO4_F = -0x1.777a5cp-26f;
     /** Relative error of atan below 2^-40. */
         private static final float ATAN_F0 = -0.3333333432674408f;
     private static final float ATAN_F1 = 0.19999991357326508f;
@@ -79,8 +88,10 @@ final class VectorArcTrig {
     private static final float MID_F = 0x1p32f;
 
     // ---- F64 --------------------------------------------------------------------------------------
-    // As in VectorTrig, each function stays under C2's size limit for hot methods and calls one helper
-    // (which calls one more) early, so that C2 inlines the whole chain into a kernel's loop.
+    // Each function is small and calls angle(), which holds the bulk of the work in one method without
+    // calls: C2 stops inlining our methods once a compilation holds about 18000 nodes, which the Vector
+    // API's calls reach after some 40 operations, so angle() is compiled on its own and called with its
+    // vectors boxed, rather than split into helpers that would each be called so.
 
     static DoubleVector atan2(DoubleVector y, DoubleVector x) {
         DoubleVector ay = y.abs();
@@ -98,7 +109,11 @@ final class VectorArcTrig {
         n = n.blend(d.broadcast(0).blend(1, n.compare(EQ, Double.POSITIVE_INFINITY)), fix);
         DoubleVector zero = x.broadcast(0);
         // a negative x, -0 included, turns the angle past pi/2
-        DoubleVector a = angle(n, zero, d.blend(1, fix), zero, swap, x.test(IS_NEGATIVE));
+        VectorMask<Double> neg = x.test(IS_NEGATIVE);
+        VectorMask<Double> any = swap.or(neg);
+        VectorMask<Double> half = any.and(swap.or(neg.not()));
+        DoubleVector a = angle(n, zero, d.blend(1, fix), zero, zero.blend(PI_HI_D, any).blend(PIO2_HI_D, half),
+                zero.blend(PI_LO_D, any).blend(PIO2_LO_D, half), one(x).blend(-1, swap.eq(neg).not()));
         return copySign(a, y).blend(NAN_D, x.test(IS_NAN).or(y.test(IS_NAN)));
     }
 
@@ -109,7 +124,8 @@ final class VectorArcTrig {
         DoubleVector zero = x.broadcast(0);
         // NaN stays NaN through every step: no compare admits it; d = |x| needs no rescaling, since
         // below 2^-1022 the quotient 1/|x| only affects bits far below pi/2's last one
-        DoubleVector a = angle(ax.blend(one, swap), zero, one.blend(ax, swap), zero, swap, swap.andNot(swap));
+        DoubleVector a = angle(ax.blend(one, swap), zero, one.blend(ax, swap), zero, zero.blend(PIO2_HI_D, swap),
+                zero.blend(PIO2_LO_D, swap), one.blend(-1, swap));
         return copySign(a.blend(PIO2_HI_D, ax.compare(EQ, Double.POSITIVE_INFINITY)), x);
     }
 
@@ -124,7 +140,7 @@ final class VectorArcTrig {
         VectorMask<Double> swap = ax.compare(GT, ch);
         DoubleVector zero = x.broadcast(0);
         DoubleVector a = angle(ax.blend(ch, swap), zero.blend(cl, swap), ch.blend(ax, swap), cl.blend(zero, swap),
-                swap, swap.andNot(swap));
+                zero.blend(PIO2_HI_D, swap), zero.blend(PIO2_LO_D, swap), one(x).blend(-1, swap));
         // |x| > 1 and NaN give a NaN cosine
         return copySign(a, x).blend(NAN_D, ch.test(IS_NAN));
     }
@@ -138,8 +154,12 @@ final class VectorArcTrig {
         DoubleVector sl = sh.neg().fma(sh, m).add(ml).div(sh.add(sh)).blend(0, sh.compare(EQ, 0));
         VectorMask<Double> swap = sh.compare(GT, ax);
         DoubleVector zero = x.broadcast(0);
+        VectorMask<Double> neg = x.compare(LT, 0);
+        VectorMask<Double> any = swap.or(neg);
+        VectorMask<Double> half = any.and(swap.or(neg.not()));
         DoubleVector a = angle(sh.blend(ax, swap), sl.blend(zero, swap), ax.blend(sh, swap), zero.blend(sl, swap),
-                swap, x.compare(LT, 0));
+                zero.blend(PI_HI_D, any).blend(PIO2_HI_D, half), zero.blend(PI_LO_D, any).blend(PIO2_LO_D, half),
+                one(x).blend(-1, swap.eq(neg).not()));
         return a.blend(NAN_D, sh.test(IS_NAN));
     }
 
@@ -147,11 +167,12 @@ final class VectorArcTrig {
      * The angle of (d, n) in [0, pi] for 0 <= n = nh + nl <= d = dh + dl, d > 0 finite: atan(n/d) =
      * atan(c) + atan(u), u = (n - c d) / (d + c n), with c the multiple of 1/4 nearest n/d (found by
      * compares, no division), so |u| <= 1/8; u is a pair (uh, ul) from one division and a correction,
-     * the products by c split exactly. Then pi/2 minus the angle where n and d were swapped, and pi
-     * minus that where x is negative.
+     * the products by c split exactly. The caller gives B + sgn angle, with B in {0, pi/2, pi} as a
+     * pair (bh, bl) and sgn = ±1: pi/2 minus the angle where n and d were swapped, pi minus that where x
+     * is negative.
      */
-    private static DoubleVector angle(DoubleVector nh, DoubleVector nl, DoubleVector dh, DoubleVector dl,
-                                      VectorMask<Double> swap, VectorMask<Double> neg) {
+    private static DoubleVector angle(DoubleVector nh, DoubleVector nl, DoubleVector dh, DoubleVector dl, DoubleVector bh, DoubleVector bl,
+                                      DoubleVector sgn) {
         DoubleVector n8 = nh.mul(8);
         VectorMask<Double> m1 = n8.compare(GE, dh);
         VectorMask<Double> m2 = n8.compare(GE, dh.mul(3));
@@ -169,40 +190,25 @@ final class VectorArcTrig {
         DoubleVector inv = denh.broadcast(1).div(denh);
         DoubleVector uh = numh.add(numl).mul(inv);
         DoubleVector ul = uh.neg().fma(denh, numh).add(numl).sub(uh.mul(denl)).mul(inv);
-        return assemble(c, uh, ul, swap, neg);
-    }
-
-    /**
-     * B + sgn (atan(c) + atan(uh + ul)) with B in {0, pi/2, pi} and sgn = -1 where exactly one of swap
-     * and neg holds; the three leading terms are summed exactly (two two-sums), the rest once.
-     */
-    private static DoubleVector assemble(DoubleVector c, DoubleVector uh, DoubleVector ul,
-                                         VectorMask<Double> swap, VectorMask<Double> neg) {
+        // B + sgn (atan(c) + atan(uh + ul)): the three leading terms summed exactly, the rest once
         DoubleVector z = uh.mul(uh);
-        VectorMask<Double> m1 = c.compare(EQ, 0.25);
-        VectorMask<Double> m2 = c.compare(EQ, 0.5);
-        VectorMask<Double> m3 = c.compare(EQ, 0.75);
-        VectorMask<Double> m4 = c.compare(EQ, 1);
-        DoubleVector ch = z.broadcast(0).blend(ATAN_HI_D[0], m1).blend(ATAN_HI_D[1], m2).blend(ATAN_HI_D[2], m3).blend(ATAN_HI_D[3], m4);
-        DoubleVector cl = z.broadcast(0).blend(ATAN_LO_D[0], m1).blend(ATAN_LO_D[1], m2).blend(ATAN_LO_D[2], m3).blend(ATAN_LO_D[3], m4);
-        DoubleVector tail = uh.mul(z).fma(z.fma(ATAN_D7, ATAN_D6).lanewise(FMA, z, ATAN_D5).lanewise(FMA, z, ATAN_D4)
+        DoubleVector ch = zero.blend(ATAN_HI1_D, m1).blend(ATAN_HI2_D, m2).blend(ATAN_HI3_D, m3).blend(ATAN_HI4_D, m4);
+        DoubleVector cl = zero.blend(ATAN_LO1_D, m1).blend(ATAN_LO2_D, m2).blend(ATAN_LO3_D, m3).blend(ATAN_LO4_D, m4);
+        DoubleVector tail = uh.mul(z).fma(z.fma(ATAN_D6, ATAN_D5).lanewise(FMA, z, ATAN_D4)
                 .lanewise(FMA, z, ATAN_D3).lanewise(FMA, z, ATAN_D2).lanewise(FMA, z, ATAN_D1)
                 .lanewise(FMA, z, ATAN_D0), ul);
-        DoubleVector sgn = z.broadcast(1).blend(-1, swap.eq(neg).not());
-        VectorMask<Double> any = swap.or(neg);
-        VectorMask<Double> half = any.and(swap.or(neg.not()));
-        DoubleVector zero = z.broadcast(0);
-        DoubleVector bh = zero.blend(PI_HI_D, any).blend(PIO2_HI_D, half);
-        DoubleVector bl = zero.blend(PI_LO_D, any).blend(PIO2_LO_D, half);
         DoubleVector a1 = ch.mul(sgn);
         DoubleVector a2 = uh.mul(sgn);
         DoubleVector t1 = a1.add(a2);
         DoubleVector t2 = bh.add(t1);
-        // two-sum errors of t1 = a1 + a2 and t2 = bh + t1
-        DoubleVector v1 = t1.sub(a1);
-        DoubleVector v2 = t2.sub(bh);
-        DoubleVector e = a1.sub(t1.sub(v1)).add(a2.sub(v1)).add(bh.sub(t2.sub(v2)).add(t1.sub(v2)));
+        // the exact errors of t1 = a1 + a2 and t2 = bh + t1 by fast two-sums: |a1| = atan(c) >= 1/4 >= |a2|
+        // unless c = 0, and |bh| >= pi/2 > |t1| unless bh = 0, where the sums are exact
+        DoubleVector e = a1.sub(t1).add(a2).add(bh.sub(t2).add(t1));
         return t2.add(e.add(bl).add(cl.add(tail).mul(sgn)));
+    }
+
+    private static DoubleVector one(DoubleVector like) {
+        return like.broadcast(1);
     }
 
     private static DoubleVector copySign(DoubleVector magnitude, DoubleVector sign) {
@@ -227,7 +233,11 @@ final class VectorArcTrig {
         n = n.blend(d.broadcast(0).blend(1, n.compare(EQ, Float.POSITIVE_INFINITY)), fix);
         FloatVector zero = x.broadcast(0);
         // a negative x, -0 included, turns the angle past pi/2
-        FloatVector a = angle(n, zero, d.blend(1, fix), zero, swap, x.test(IS_NEGATIVE));
+        VectorMask<Float> neg = x.test(IS_NEGATIVE);
+        VectorMask<Float> any = swap.or(neg);
+        VectorMask<Float> half = any.and(swap.or(neg.not()));
+        FloatVector a = angle(n, zero, d.blend(1, fix), zero, zero.blend(PI_HI_F, any).blend(PIO2_HI_F, half),
+                zero.blend(PI_LO_F, any).blend(PIO2_LO_F, half), one(x).blend(-1, swap.eq(neg).not()));
         return copySign(a, y).blend(NAN_F, x.test(IS_NAN).or(y.test(IS_NAN)));
     }
 
@@ -238,7 +248,8 @@ final class VectorArcTrig {
         FloatVector zero = x.broadcast(0);
         // NaN stays NaN through every step: no compare admits it; d = |x| needs no rescaling, since
         // below 2^-126 the quotient 1/|x| only affects bits far below pi/2's last one
-        FloatVector a = angle(ax.blend(one, swap), zero, one.blend(ax, swap), zero, swap, swap.andNot(swap));
+        FloatVector a = angle(ax.blend(one, swap), zero, one.blend(ax, swap), zero, zero.blend(PIO2_HI_F, swap),
+                zero.blend(PIO2_LO_F, swap), one.blend(-1, swap));
         return copySign(a.blend(PIO2_HI_F, ax.compare(EQ, Float.POSITIVE_INFINITY)), x);
     }
 
@@ -253,7 +264,7 @@ final class VectorArcTrig {
         VectorMask<Float> swap = ax.compare(GT, ch);
         FloatVector zero = x.broadcast(0);
         FloatVector a = angle(ax.blend(ch, swap), zero.blend(cl, swap), ch.blend(ax, swap), cl.blend(zero, swap),
-                swap, swap.andNot(swap));
+                zero.blend(PIO2_HI_F, swap), zero.blend(PIO2_LO_F, swap), one(x).blend(-1, swap));
         // |x| > 1 and NaN give a NaN cosine
         return copySign(a, x).blend(NAN_F, ch.test(IS_NAN));
     }
@@ -267,8 +278,12 @@ final class VectorArcTrig {
         FloatVector sl = sh.neg().fma(sh, m).add(ml).div(sh.add(sh)).blend(0, sh.compare(EQ, 0));
         VectorMask<Float> swap = sh.compare(GT, ax);
         FloatVector zero = x.broadcast(0);
+        VectorMask<Float> neg = x.compare(LT, 0);
+        VectorMask<Float> any = swap.or(neg);
+        VectorMask<Float> half = any.and(swap.or(neg.not()));
         FloatVector a = angle(sh.blend(ax, swap), sl.blend(zero, swap), ax.blend(sh, swap), zero.blend(sl, swap),
-                swap, x.compare(LT, 0));
+                zero.blend(PI_HI_F, any).blend(PIO2_HI_F, half), zero.blend(PI_LO_F, any).blend(PIO2_LO_F, half),
+                one(x).blend(-1, swap.eq(neg).not()));
         return a.blend(NAN_F, sh.test(IS_NAN));
     }
 
@@ -276,11 +291,12 @@ final class VectorArcTrig {
      * The angle of (d, n) in [0, pi] for 0 <= n = nh + nl <= d = dh + dl, d > 0 finite: atan(n/d) =
      * atan(c) + atan(u), u = (n - c d) / (d + c n), with c the multiple of 1/4 nearest n/d (found by
      * compares, no division), so |u| <= 1/8; u is a pair (uh, ul) from one division and a correction,
-     * the products by c split exactly. Then pi/2 minus the angle where n and d were swapped, and pi
-     * minus that where x is negative.
+     * the products by c split exactly. The caller gives B + sgn angle, with B in {0, pi/2, pi} as a
+     * pair (bh, bl) and sgn = ±1: pi/2 minus the angle where n and d were swapped, pi minus that where x
+     * is negative.
      */
-    private static FloatVector angle(FloatVector nh, FloatVector nl, FloatVector dh, FloatVector dl,
-                                      VectorMask<Float> swap, VectorMask<Float> neg) {
+    private static FloatVector angle(FloatVector nh, FloatVector nl, FloatVector dh, FloatVector dl, FloatVector bh, FloatVector bl,
+                                      FloatVector sgn) {
         FloatVector n8 = nh.mul(8);
         VectorMask<Float> m1 = n8.compare(GE, dh);
         VectorMask<Float> m2 = n8.compare(GE, dh.mul(3));
@@ -298,38 +314,23 @@ final class VectorArcTrig {
         FloatVector inv = denh.broadcast(1).div(denh);
         FloatVector uh = numh.add(numl).mul(inv);
         FloatVector ul = uh.neg().fma(denh, numh).add(numl).sub(uh.mul(denl)).mul(inv);
-        return assemble(c, uh, ul, swap, neg);
-    }
-
-    /**
-     * B + sgn (atan(c) + atan(uh + ul)) with B in {0, pi/2, pi} and sgn = -1 where exactly one of swap
-     * and neg holds; the three leading terms are summed exactly (two two-sums), the rest once.
-     */
-    private static FloatVector assemble(FloatVector c, FloatVector uh, FloatVector ul,
-                                         VectorMask<Float> swap, VectorMask<Float> neg) {
+        // B + sgn (atan(c) + atan(uh + ul)): the three leading terms summed exactly, the rest once
         FloatVector z = uh.mul(uh);
-        VectorMask<Float> m1 = c.compare(EQ, 0.25f);
-        VectorMask<Float> m2 = c.compare(EQ, 0.5f);
-        VectorMask<Float> m3 = c.compare(EQ, 0.75f);
-        VectorMask<Float> m4 = c.compare(EQ, 1);
-        FloatVector ch = z.broadcast(0).blend(ATAN_HI_F[0], m1).blend(ATAN_HI_F[1], m2).blend(ATAN_HI_F[2], m3).blend(ATAN_HI_F[3], m4);
-        FloatVector cl = z.broadcast(0).blend(ATAN_LO_F[0], m1).blend(ATAN_LO_F[1], m2).blend(ATAN_LO_F[2], m3).blend(ATAN_LO_F[3], m4);
+        FloatVector ch = zero.blend(ATAN_HI1_F, m1).blend(ATAN_HI2_F, m2).blend(ATAN_HI3_F, m3).blend(ATAN_HI4_F, m4);
+        FloatVector cl = zero.blend(ATAN_LO1_F, m1).blend(ATAN_LO2_F, m2).blend(ATAN_LO3_F, m3).blend(ATAN_LO4_F, m4);
         FloatVector tail = uh.mul(z).fma(z.fma(ATAN_F3, ATAN_F2).lanewise(FMA, z, ATAN_F1).lanewise(FMA, z, ATAN_F0), ul);
-        FloatVector sgn = z.broadcast(1).blend(-1f, swap.eq(neg).not());
-        VectorMask<Float> any = swap.or(neg);
-        VectorMask<Float> half = any.and(swap.or(neg.not()));
-        FloatVector zero = z.broadcast(0);
-        FloatVector bh = zero.blend(PI_HI_F, any).blend(PIO2_HI_F, half);
-        FloatVector bl = zero.blend(PI_LO_F, any).blend(PIO2_LO_F, half);
         FloatVector a1 = ch.mul(sgn);
         FloatVector a2 = uh.mul(sgn);
         FloatVector t1 = a1.add(a2);
         FloatVector t2 = bh.add(t1);
-        // two-sum errors of t1 = a1 + a2 and t2 = bh + t1
-        FloatVector v1 = t1.sub(a1);
-        FloatVector v2 = t2.sub(bh);
-        FloatVector e = a1.sub(t1.sub(v1)).add(a2.sub(v1)).add(bh.sub(t2.sub(v2)).add(t1.sub(v2)));
+        // the exact errors of t1 = a1 + a2 and t2 = bh + t1 by fast two-sums: |a1| = atan(c) >= 1/4 >= |a2|
+        // unless c = 0, and |bh| >= pi/2 > |t1| unless bh = 0, where the sums are exact
+        FloatVector e = a1.sub(t1).add(a2).add(bh.sub(t2).add(t1));
         return t2.add(e.add(bl).add(cl.add(tail).mul(sgn)));
+    }
+
+    private static FloatVector one(FloatVector like) {
+        return like.broadcast(1);
     }
 
     private static FloatVector copySign(FloatVector magnitude, FloatVector sign) {
