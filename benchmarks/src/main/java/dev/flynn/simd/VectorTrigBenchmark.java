@@ -75,24 +75,24 @@ public class VectorTrigBenchmark {
     public Object own() {
         if (dtype.equals("f32")) {
             switch (op) {
-                case "sin" -> { for (int i = 0; i < n; i += F.length()) VectorTrig.sin(FloatVector.fromArray(F, xf, i)).intoArray(of, i); }
-                case "cos" -> { for (int i = 0; i < n; i += F.length()) VectorTrig.cos(FloatVector.fromArray(F, xf, i)).intoArray(of, i); }
-                case "tan" -> { for (int i = 0; i < n; i += F.length()) VectorTrig.tan(FloatVector.fromArray(F, xf, i)).intoArray(of, i); }
-                case "asin" -> { for (int i = 0; i < n; i += F.length()) VectorArcTrig.asin(FloatVector.fromArray(F, xf, i)).intoArray(of, i); }
-                case "acos" -> { for (int i = 0; i < n; i += F.length()) VectorArcTrig.acos(FloatVector.fromArray(F, xf, i)).intoArray(of, i); }
-                case "atan" -> { for (int i = 0; i < n; i += F.length()) VectorArcTrig.atan(FloatVector.fromArray(F, xf, i)).intoArray(of, i); }
-                default -> { for (int i = 0; i < n; i += F.length()) VectorArcTrig.atan2(FloatVector.fromArray(F, yf, i), FloatVector.fromArray(F, xf, i)).intoArray(of, i); }
+                case "sin" -> sinOwnF32();
+                case "cos" -> cosOwnF32();
+                case "tan" -> tanOwnF32();
+                case "asin" -> asinOwnF32();
+                case "acos" -> acosOwnF32();
+                case "atan" -> atanOwnF32();
+                default -> atan2OwnF32();
             }
             return of;
         }
         switch (op) {
-            case "sin" -> { for (int i = 0; i < n; i += D.length()) VectorTrig.sin(DoubleVector.fromArray(D, xd, i)).intoArray(od, i); }
-            case "cos" -> { for (int i = 0; i < n; i += D.length()) VectorTrig.cos(DoubleVector.fromArray(D, xd, i)).intoArray(od, i); }
-            case "tan" -> { for (int i = 0; i < n; i += D.length()) VectorTrig.tan(DoubleVector.fromArray(D, xd, i)).intoArray(od, i); }
-            case "asin" -> { for (int i = 0; i < n; i += D.length()) VectorArcTrig.asin(DoubleVector.fromArray(D, xd, i)).intoArray(od, i); }
-            case "acos" -> { for (int i = 0; i < n; i += D.length()) VectorArcTrig.acos(DoubleVector.fromArray(D, xd, i)).intoArray(od, i); }
-            case "atan" -> { for (int i = 0; i < n; i += D.length()) VectorArcTrig.atan(DoubleVector.fromArray(D, xd, i)).intoArray(od, i); }
-            default -> { for (int i = 0; i < n; i += D.length()) VectorArcTrig.atan2(DoubleVector.fromArray(D, yd, i), DoubleVector.fromArray(D, xd, i)).intoArray(od, i); }
+            case "sin" -> sinOwnF64();
+            case "cos" -> cosOwnF64();
+            case "tan" -> tanOwnF64();
+            case "asin" -> asinOwnF64();
+            case "acos" -> acosOwnF64();
+            case "atan" -> atanOwnF64();
+            default -> atan2OwnF64();
         }
         return od;
     }
@@ -102,25 +102,139 @@ public class VectorTrigBenchmark {
     public Object svml() {
         if (dtype.equals("f32")) {
             switch (op) {
-                case "sin" -> { for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, xf, i).lanewise(VectorOperators.SIN).intoArray(of, i); }
-                case "cos" -> { for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, xf, i).lanewise(VectorOperators.COS).intoArray(of, i); }
-                case "tan" -> { for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, xf, i).lanewise(VectorOperators.TAN).intoArray(of, i); }
-                case "asin" -> { for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, xf, i).lanewise(VectorOperators.ASIN).intoArray(of, i); }
-                case "acos" -> { for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, xf, i).lanewise(VectorOperators.ACOS).intoArray(of, i); }
-                case "atan" -> { for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, xf, i).lanewise(VectorOperators.ATAN).intoArray(of, i); }
-                default -> { for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, yf, i).lanewise(VectorOperators.ATAN2, FloatVector.fromArray(F, xf, i)).intoArray(of, i); }
+                case "sin" -> sinSvmlF32();
+                case "cos" -> cosSvmlF32();
+                case "tan" -> tanSvmlF32();
+                case "asin" -> asinSvmlF32();
+                case "acos" -> acosSvmlF32();
+                case "atan" -> atanSvmlF32();
+                default -> atan2SvmlF32();
             }
             return of;
         }
         switch (op) {
-            case "sin" -> { for (int i = 0; i < n; i += D.length()) DoubleVector.fromArray(D, xd, i).lanewise(VectorOperators.SIN).intoArray(od, i); }
-            case "cos" -> { for (int i = 0; i < n; i += D.length()) DoubleVector.fromArray(D, xd, i).lanewise(VectorOperators.COS).intoArray(od, i); }
-            case "tan" -> { for (int i = 0; i < n; i += D.length()) DoubleVector.fromArray(D, xd, i).lanewise(VectorOperators.TAN).intoArray(od, i); }
-            case "asin" -> { for (int i = 0; i < n; i += D.length()) DoubleVector.fromArray(D, xd, i).lanewise(VectorOperators.ASIN).intoArray(od, i); }
-            case "acos" -> { for (int i = 0; i < n; i += D.length()) DoubleVector.fromArray(D, xd, i).lanewise(VectorOperators.ACOS).intoArray(od, i); }
-            case "atan" -> { for (int i = 0; i < n; i += D.length()) DoubleVector.fromArray(D, xd, i).lanewise(VectorOperators.ATAN).intoArray(od, i); }
-            default -> { for (int i = 0; i < n; i += D.length()) DoubleVector.fromArray(D, yd, i).lanewise(VectorOperators.ATAN2, DoubleVector.fromArray(D, xd, i)).intoArray(od, i); }
+            case "sin" -> sinSvmlF64();
+            case "cos" -> cosSvmlF64();
+            case "tan" -> tanSvmlF64();
+            case "asin" -> asinSvmlF64();
+            case "acos" -> acosSvmlF64();
+            case "atan" -> atanSvmlF64();
+            default -> atan2SvmlF64();
         }
         return od;
+    }
+
+    // one method per loop: C2 compiles each on its own, as a kernel is, within its own inlining budget
+
+    private void sinOwnF32() {
+        for (int i = 0; i < n; i += F.length()) VectorTrig.sin(FloatVector.fromArray(F, xf, i)).intoArray(of, i);
+    }
+
+    private void cosOwnF32() {
+        for (int i = 0; i < n; i += F.length()) VectorTrig.cos(FloatVector.fromArray(F, xf, i)).intoArray(of, i);
+    }
+
+    private void tanOwnF32() {
+        for (int i = 0; i < n; i += F.length()) VectorTrig.tan(FloatVector.fromArray(F, xf, i)).intoArray(of, i);
+    }
+
+    private void asinOwnF32() {
+        for (int i = 0; i < n; i += F.length()) VectorArcTrig.asin(FloatVector.fromArray(F, xf, i)).intoArray(of, i);
+    }
+
+    private void acosOwnF32() {
+        for (int i = 0; i < n; i += F.length()) VectorArcTrig.acos(FloatVector.fromArray(F, xf, i)).intoArray(of, i);
+    }
+
+    private void atanOwnF32() {
+        for (int i = 0; i < n; i += F.length()) VectorArcTrig.atan(FloatVector.fromArray(F, xf, i)).intoArray(of, i);
+    }
+
+    private void atan2OwnF32() {
+        for (int i = 0; i < n; i += F.length()) VectorArcTrig.atan2(FloatVector.fromArray(F, yf, i), FloatVector.fromArray(F, xf, i)).intoArray(of, i);
+    }
+
+    private void sinOwnF64() {
+        for (int i = 0; i < n; i += D.length()) VectorTrig.sin(DoubleVector.fromArray(D, xd, i)).intoArray(od, i);
+    }
+
+    private void cosOwnF64() {
+        for (int i = 0; i < n; i += D.length()) VectorTrig.cos(DoubleVector.fromArray(D, xd, i)).intoArray(od, i);
+    }
+
+    private void tanOwnF64() {
+        for (int i = 0; i < n; i += D.length()) VectorTrig.tan(DoubleVector.fromArray(D, xd, i)).intoArray(od, i);
+    }
+
+    private void asinOwnF64() {
+        for (int i = 0; i < n; i += D.length()) VectorArcTrig.asin(DoubleVector.fromArray(D, xd, i)).intoArray(od, i);
+    }
+
+    private void acosOwnF64() {
+        for (int i = 0; i < n; i += D.length()) VectorArcTrig.acos(DoubleVector.fromArray(D, xd, i)).intoArray(od, i);
+    }
+
+    private void atanOwnF64() {
+        for (int i = 0; i < n; i += D.length()) VectorArcTrig.atan(DoubleVector.fromArray(D, xd, i)).intoArray(od, i);
+    }
+
+    private void atan2OwnF64() {
+        for (int i = 0; i < n; i += D.length()) VectorArcTrig.atan2(DoubleVector.fromArray(D, yd, i), DoubleVector.fromArray(D, xd, i)).intoArray(od, i);
+    }
+
+    private void sinSvmlF32() {
+        for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, xf, i).lanewise(VectorOperators.SIN).intoArray(of, i);
+    }
+
+    private void cosSvmlF32() {
+        for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, xf, i).lanewise(VectorOperators.COS).intoArray(of, i);
+    }
+
+    private void tanSvmlF32() {
+        for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, xf, i).lanewise(VectorOperators.TAN).intoArray(of, i);
+    }
+
+    private void asinSvmlF32() {
+        for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, xf, i).lanewise(VectorOperators.ASIN).intoArray(of, i);
+    }
+
+    private void acosSvmlF32() {
+        for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, xf, i).lanewise(VectorOperators.ACOS).intoArray(of, i);
+    }
+
+    private void atanSvmlF32() {
+        for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, xf, i).lanewise(VectorOperators.ATAN).intoArray(of, i);
+    }
+
+    private void atan2SvmlF32() {
+        for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, yf, i).lanewise(VectorOperators.ATAN2, FloatVector.fromArray(F, xf, i)).intoArray(of, i);
+    }
+
+    private void sinSvmlF64() {
+        for (int i = 0; i < n; i += D.length()) DoubleVector.fromArray(D, xd, i).lanewise(VectorOperators.SIN).intoArray(od, i);
+    }
+
+    private void cosSvmlF64() {
+        for (int i = 0; i < n; i += D.length()) DoubleVector.fromArray(D, xd, i).lanewise(VectorOperators.COS).intoArray(od, i);
+    }
+
+    private void tanSvmlF64() {
+        for (int i = 0; i < n; i += D.length()) DoubleVector.fromArray(D, xd, i).lanewise(VectorOperators.TAN).intoArray(od, i);
+    }
+
+    private void asinSvmlF64() {
+        for (int i = 0; i < n; i += D.length()) DoubleVector.fromArray(D, xd, i).lanewise(VectorOperators.ASIN).intoArray(od, i);
+    }
+
+    private void acosSvmlF64() {
+        for (int i = 0; i < n; i += D.length()) DoubleVector.fromArray(D, xd, i).lanewise(VectorOperators.ACOS).intoArray(od, i);
+    }
+
+    private void atanSvmlF64() {
+        for (int i = 0; i < n; i += D.length()) DoubleVector.fromArray(D, xd, i).lanewise(VectorOperators.ATAN).intoArray(od, i);
+    }
+
+    private void atan2SvmlF64() {
+        for (int i = 0; i < n; i += D.length()) DoubleVector.fromArray(D, yd, i).lanewise(VectorOperators.ATAN2, DoubleVector.fromArray(D, xd, i)).intoArray(od, i);
     }
 }
