@@ -50,8 +50,12 @@ final class VectorRoutines {
             case SINH -> own(fastMath, VectorExpLog.class, "sinh");
             case COSH -> own(fastMath, VectorExpLog.class, "cosh");
             case TANH -> own(fastMath, VectorExpLog.class, "tanh");
-            // not yet in Flynn's own math: the Vector API operator in both modes
-            case SIN, COS, TAN, ASIN, ACOS, ATAN -> null;
+            case SIN -> own(fastMath, VectorTrig.class, "sin");
+            case COS -> own(fastMath, VectorTrig.class, "cos");
+            case TAN -> own(fastMath, VectorTrig.class, "tan");
+            case ASIN -> own(fastMath, VectorArcTrig.class, "asin");
+            case ACOS -> own(fastMath, VectorArcTrig.class, "acos");
+            case ATAN -> own(fastMath, VectorArcTrig.class, "atan");
             // exactly specified operators
             case NEG, ABS, NOT, SQRT -> null;
         };
@@ -66,8 +70,7 @@ final class VectorRoutines {
             // C2's POW follows C99 where Java differs; VectorMath.pow patches those lanes
             case POW -> fastMath ? math("pow") : new Routine(VectorExpLog.class, "pow", true);
             case HYPOT -> own(fastMath, VectorExpLog.class, "hypot");
-            // not yet in Flynn's own math: the Vector API operator in both modes
-            case ATAN2 -> null;
+            case ATAN2 -> own(fastMath, VectorArcTrig.class, "atan2");
             case ADD, SUB, MUL, DIV, MIN, MAX, AND, OR, XOR, SHL, SHR, USHR -> null;
         };
         return Optional.ofNullable(r);

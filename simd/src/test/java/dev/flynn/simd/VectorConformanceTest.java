@@ -3,13 +3,13 @@ package dev.flynn.simd;
 import dev.flynn.Backend;
 import dev.flynn.DType;
 import dev.flynn.conformance.ConformanceSuite;
-import dev.flynn.ir.BinaryOp;
 
 /**
- * The conformance suite on the SIMD backend, in its default mode: exp, expm1, log, log1p, log10, pow,
- * cbrt, sinh, cosh, tanh and hypot are Flynn's own ({@link VectorExpLog}); the trigonometric ops still go
- * through the Vector API's math library. Bounds are the largest errors measured against the correctly
- * rounded result, rounded up (the suite writes what it measured to {@code target/conformance-ulp-simd.txt}).
+ * The conformance suite on the SIMD backend, in its default mode: every transcendental op is Flynn's
+ * own ({@link VectorExpLog}, {@link VectorTrig}, {@link VectorArcTrig}), built from exactly rounded
+ * vector operations. Bounds are the largest errors measured against the correctly rounded result,
+ * rounded up (the suite writes what it measured to {@code target/conformance-ulp-simd.txt}); in fast
+ * mode ({@code -Dflynn.simd.fastMath=true}) the SVML routines' bounds apply.
  */
 class VectorConformanceTest extends ConformanceSuite {
     @Override
@@ -19,15 +19,10 @@ class VectorConformanceTest extends ConformanceSuite {
 
     /**
      * Own math: every op and type within 1 ulp (this suite measured at most 0.83, F64 sinh; VectorExpLogTest
-     * found 0.94, F64 expm1 near ln2/2). The Vector API's trigonometric ops: F32 within 0.67 ulp, F64 within 0.73 except
-     * atan2 (1.10), so 2 for atan2 and 1 elsewhere.
+     * found 0.94, F64 expm1 near ln2/2; VectorTrigTest at most 0.75, F64 tan).
      */
     @Override
     protected double ulpBound(Enum<?> op, DType type) {
-        double java = super.ulpBound(op, type);
-        if (java == 0) {
-            return 0;
-        }
-        return type == DType.F64 && op == BinaryOp.ATAN2 ? 2 : 1;
+        return super.ulpBound(op, type) == 0 ? 0 : 1;
     }
 }
