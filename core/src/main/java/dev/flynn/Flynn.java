@@ -1007,30 +1007,58 @@ public final class Flynn implements AutoCloseable {
         return threads;
     }
 
+    /**
+     * Whether the output shares a byte with an input other than as exact in-place use (same start, same
+     * element size): writing element i would then clobber input bytes of some element j > i, or one not
+     * yet read by another thread or vector lane. Such calls run into a temporary.
+     */
     private static boolean overlapsPartly(Kernel kernel, Call call, Object out, long outOff, long n) {
-        int size = kernel.resultType().byteSize();
+        if (out instanceof DeviceArray) {
+            // a device array is never a view of another or of host memory: sharing one is exact in-place use
+            return false;
+        }
+        int outSize = kernel.resultType().byteSize();
         for (int i = 0; i < kernel.arity(); i++) {
             Object in = call.data()[i];
-            if (in == null) {
+            if (in == null || in instanceof DeviceArray) {
                 continue;
             }
             long inOff = call.offsets()[i];
+            int inSize = kernel.ir().inputs().get(i).byteSize();
             if (in == out) {
+                // one Java array: one element type, so only the offsets can differ
                 if (inOff != outOff && inOff < outOff + n && outOff < inOff + n) {
                     return true;
                 }
-            } else if (in instanceof MemorySegment a && out instanceof MemorySegment b) {
-                var overlap = a.asOverlappingSlice(b);
-                if (overlap.isPresent() && a.address() + inOff * size != b.address() + outOff * size) {
-                    return true;
-                }
-            } else if (in instanceof MemorySegment a && a.heapBase().orElse(null) == out) {
-                return true;
-            } else if (out instanceof MemorySegment b && b.heapBase().orElse(null) == in) {
+            } else if ((in instanceof MemorySegment || out instanceof MemorySegment)
+                    && sharesBytes(bytes(in, inOff, n, inSize), bytes(out, outOff, n, outSize), inSize, outSize)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The bytes of {@code n} elements from element {@code offset} of an array or segment. */
+    private static MemorySegment bytes(Object store, long offset, long n, int size) {
+        MemorySegment all = switch (store) {
+            case MemorySegment m -> m;
+            case float[] a -> MemorySegment.ofArray(a);
+            case double[] a -> MemorySegment.ofArray(a);
+            case int[] a -> MemorySegment.ofArray(a);
+            case long[] a -> MemorySegment.ofArray(a);
+            default -> throw new IllegalStateException("not host memory: " + store.getClass().getName());
+        };
+        return all.asSlice(offset * size, n * size);
+    }
+
+    /**
+     * Whether two views of memory overlap other than exactly. Segments compare by their backing memory,
+     * so a read-only view of an array, which hides its array, still matches that array.
+     */
+    private static boolean sharesBytes(MemorySegment in, MemorySegment out, int inSize, int outSize) {
+        // overlapping segments share their memory, so their addresses (offsets into an array, for heap
+        // segments) compare
+        return in.asOverlappingSlice(out).isPresent() && (inSize != outSize || in.address() != out.address());
     }
 
     // ---- backend selection -----------------------------------------------------------------------

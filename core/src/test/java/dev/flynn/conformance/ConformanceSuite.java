@@ -600,6 +600,110 @@ public abstract class ConformanceSuite {
         }
     }
 
+    /** Where an overlapping call's memory lives. */
+    private enum Backing { NATIVE, HEAP_SEGMENT, ARRAY_OUTPUT, READ_ONLY_INPUT }
+
+    /**
+     * An output that shares bytes with an input of another element size, or at another start, gives the
+     * result of the original input, whatever the pair of element types, the distance between the starts
+     * (whole elements, part of one, just apart) and the memory (native or heap segments, a Java array
+     * output with a segment view of it as input, a read-only input view); nothing outside the output is
+     * written. The expectation is Java's cast of the input bytes as they were before the call.
+     */
+    @TestFactory
+    Stream<DynamicTest> overlappingOutputOfAnotherElementSizeGivesTheResultOfTheOriginalInput() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (DType in : TYPES) {
+            for (DType out : TYPES) {
+                tests.add(DynamicTest.dynamicTest(in.label() + " -> " + out.label(), () -> {
+                    Kernel k = Kernel.map(in, x -> x.neg().to(out));
+                    for (int n : new int[]{1, 3, 17, 1000}) {
+                        List<Long> deltas = new ArrayList<>(List.of(-16L, -8L, -4L, -2L, -1L, 0L, 1L, 2L, 4L, 8L, 16L));
+                        // just apart: the output ends where the input starts, or starts where it ends
+                        deltas.add((long) -n * out.byteSize());
+                        deltas.add((long) n * in.byteSize());
+                        for (long delta : deltas) {
+                            for (Backing b : Backing.values()) {
+                                checkOverlap(k, in, out, n, delta, b, runtime(1 + (int) Math.floorMod(n + delta, 3)));
+                            }
+                        }
+                    }
+                    // past the parallel threshold, so that threads share the work
+                    for (long delta : new long[]{0, -4}) {
+                        checkOverlap(k, in, out, 70_001, delta, Backing.NATIVE, runtime(3));
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    private void checkOverlap(Kernel k, DType in, DType out, int n, long delta, Backing backing, Flynn rt) {
+        long inAt = 24 + Math.max(0, -delta);
+        long outAt = inAt + delta;
+        long size = Math.max(inAt + (long) n * in.byteSize(), outAt + (long) n * out.byteSize()) + 24;
+        if (backing == Backing.ARRAY_OUTPUT && outAt % out.byteSize() != 0) {
+            return;
+        }
+        try (Arena arena = Arena.ofShared()) {
+            Object array = null;
+            MemorySegment mem;
+            switch (backing) {
+                case NATIVE, READ_ONLY_INPUT -> mem = arena.allocate(size, 8);
+                case HEAP_SEGMENT -> mem = MemorySegment.ofArray(new long[(int) (size + 7) / 8]);
+                case ARRAY_OUTPUT -> {
+                    array = Columns.allocate(out, (int) ((size + out.byteSize() - 1) / out.byteSize()));
+                    mem = bytesOf(array);
+                }
+                default -> throw new IllegalStateException();
+            }
+            SplittableRandom r = rng("overlap " + k + n + delta + backing);
+            for (long i = 0; i < mem.byteSize(); i++) {
+                mem.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) r.nextInt());
+            }
+            byte[] before = mem.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            MemorySegment inView = mem.asSlice(inAt, (long) n * in.byteSize());
+            if (backing == Backing.READ_ONLY_INPUT || (backing == Backing.ARRAY_OUTPUT && n % 2 == 1)) {
+                inView = inView.asReadOnly();
+            }
+            Object outView = backing == Backing.ARRAY_OUTPUT ? new Slice(array, (int) (outAt / out.byteSize()), n)
+                    : mem.asSlice(outAt, (long) n * out.byteSize());
+            rt.into(k, outView, inView);
+            MemorySegment old = MemorySegment.ofArray(before);
+            String what = k + " with " + backing + " memory, n=" + n + ", output " + delta + " bytes from the input";
+            for (long i = 0; i < mem.byteSize(); i++) {
+                long j = Math.floorDiv(i - outAt, out.byteSize());
+                if (j < 0 || j >= n) {
+                    if (mem.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) != before[(int) i]) {
+                        fail(what + ": byte " + i + " outside the output was written");
+                    }
+                } else if ((i - outAt) % out.byteSize() == 0) {
+                    long want = JavaOps.cast(in, out, neg(in, rawBits(old, in, inAt + j * in.byteSize())));
+                    long got = Columns.canonical(out, rawBits(mem, out, i));
+                    if (got != want) {
+                        assertEquals(Columns.text(out, want), Columns.text(out, got), what + ", element " + j);
+                    }
+                }
+            }
+        }
+    }
+
+    private static MemorySegment bytesOf(Object array) {
+        return switch (array) {
+            case float[] a -> MemorySegment.ofArray(a);
+            case double[] a -> MemorySegment.ofArray(a);
+            case int[] a -> MemorySegment.ofArray(a);
+            case long[] a -> MemorySegment.ofArray(a);
+            default -> throw new IllegalArgumentException("not a numeric array: " + array);
+        };
+    }
+
+    /** The bits of the element of {@code type} at byte {@code at}, however aligned. */
+    private static long rawBits(MemorySegment m, DType type, long at) {
+        return type.byteSize() == 4 ? m.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, at)
+                : m.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at);
+    }
+
     @Test
     void segmentsOfAConfinedArenaWithSeveralThreads() {
         int n = 65537 * 2;
