@@ -912,6 +912,20 @@ final class VectorCompiler {
                 Val qb = lanewise("MUL", q, b, t, null);
                 return lanewise("SUB", a, qb, t, null);
             }
+            if (op == BinaryOp.DIV && t.isIntegral()) {
+                // VectorMath.div throws Java's own exception; in the tail it divides only the live lanes
+                b = exact(b);
+                load(a);
+                load(b);
+                Integer live = pos.masked() ? pos.masks().get(t) : null;
+                if (live == null) {
+                    c.invokestatic(CD_MATH, "div", MethodTypeDesc.of(desc(vc), desc(vc), desc(vc)));
+                } else {
+                    c.aload(live);
+                    c.invokestatic(CD_MATH, "div", MethodTypeDesc.of(desc(vc), desc(vc), desc(vc), desc(VectorMask.class)));
+                }
+                return store(t, t);
+            }
             String name = switch (op) {
                 case ADD -> "ADD";
                 case SUB -> "SUB";
@@ -930,10 +944,7 @@ final class VectorCompiler {
                 case USHR -> "LSHR";
                 case REM -> throw new IllegalStateException("handled above");
             };
-            // integer division throws for a zero divisor lane; in the tail only the live lanes count,
-            // the others hold the zeros a masked load leaves
-            Integer mask = op == BinaryOp.DIV && t.isIntegral() && pos.masked() ? pos.masks().get(t) : null;
-            return lanewise(name, a, b, t, mask);
+            return lanewise(name, a, b, t, null);
         }
 
         private Val lanewise(String name, Val a, Val b, DType t, Integer mask) {

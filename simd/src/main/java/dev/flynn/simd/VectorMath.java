@@ -83,6 +83,44 @@ final class VectorMath {
         return r.blend(Double.NaN, javaNaN);
     }
 
+    // ---- integer division: Java's ArithmeticException("/ by zero"), the one every backend throws; the
+    // Vector API's own lists the lanes. In a tail only the live lanes count: the others hold the zeros
+    // a masked load leaves
+
+    static jdk.incubator.vector.IntVector div(jdk.incubator.vector.IntVector a, jdk.incubator.vector.IntVector b) {
+        if (b.eq(0).anyTrue()) {
+            throw divisionByZero();
+        }
+        return a.lanewise(jdk.incubator.vector.VectorOperators.DIV, b);
+    }
+
+    static jdk.incubator.vector.IntVector div(jdk.incubator.vector.IntVector a, jdk.incubator.vector.IntVector b,
+                                              jdk.incubator.vector.VectorMask<Integer> live) {
+        if (b.eq(0).and(live).anyTrue()) {
+            throw divisionByZero();
+        }
+        return a.lanewise(jdk.incubator.vector.VectorOperators.DIV, b, live);
+    }
+
+    static jdk.incubator.vector.LongVector div(jdk.incubator.vector.LongVector a, jdk.incubator.vector.LongVector b) {
+        if (b.eq(0).anyTrue()) {
+            throw divisionByZero();
+        }
+        return a.lanewise(jdk.incubator.vector.VectorOperators.DIV, b);
+    }
+
+    static jdk.incubator.vector.LongVector div(jdk.incubator.vector.LongVector a, jdk.incubator.vector.LongVector b,
+                                               jdk.incubator.vector.VectorMask<Long> live) {
+        if (b.eq(0).and(live).anyTrue()) {
+            throw divisionByZero();
+        }
+        return a.lanewise(jdk.incubator.vector.VectorOperators.DIV, b, live);
+    }
+
+    private static ArithmeticException divisionByZero() {
+        return new ArithmeticException("/ by zero");
+    }
+
     // ---- floating remainder: Java's % is a truncating fmod with no SIMD instruction; done per lane
 
     static FloatVector rem(FloatVector a, FloatVector b) {
