@@ -52,6 +52,15 @@ public interface BackendProvider {
     Object prepare(dev.flynn.ir.KernelIR ir, String shapeKey, java.util.List<Binding> inputs, Binding output);
 
     /**
+     * How many compiled kernels this backend holds now, after releasing those the garbage collector
+     * took: the ones some kernel still refers to plus at most {@link KernelCache#RECENT} more. Two
+     * kernels that differ only in literal values share one.
+     *
+     * @return the number of compiled kernels held
+     */
+    int cachedKernels();
+
+    /**
      * Runs a map call: writes all {@code n} outputs or throws before writing any of the caller's memory.
      *
      * @param call the validated call, with {@link Call#compiled()} from {@link #prepare}

@@ -5,7 +5,6 @@ import dev.flynn.ir.KernelIR;
 import dev.flynn.ir.ReduceSpec;
 
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RecursiveAction;
 
 /**
@@ -62,7 +61,8 @@ public abstract class CpuBackend implements BackendProvider {
         }
     }
 
-    private final ConcurrentHashMap<String, Compiled> cache = new ConcurrentHashMap<>();
+    /** Hidden classes and C libraries go once unreachable: no release action is needed. */
+    private final KernelCache<Compiled> cache = new KernelCache<>();
     private static final ThreadLocal<Partial[]> SCRATCH = ThreadLocal.withInitial(() -> new Partial[0]);
 
     /** For subclasses: constructing a backend must be cheap and must not fail (probing happens in {@link #probe()}). */
@@ -100,7 +100,7 @@ public abstract class CpuBackend implements BackendProvider {
                     + " arrays: run on the backend that owns them, or copy them to the host first");
         }
         String key = shapeKey + "|" + inputs + "->" + output;
-        return cache.computeIfAbsent(key, k -> new Compiled(compile(ir, inputs, output),
+        return cache.get(key, () -> new Compiled(compile(ir, inputs, output),
                 Math.max(MIN_PARALLEL, (long) (PARALLEL_WORTH_NANOS / nanosPerElement(ir)))));
     }
 
@@ -166,11 +166,7 @@ public abstract class CpuBackend implements BackendProvider {
                 || n instanceof dev.flynn.ir.Node.Binary b && b.op().transcendental();
     }
 
-    /**
-     * Number of distinct compiled kernels held (tests check that literals do not multiply it).
-     *
-     * @return the number of cached kernels
-     */
+    @Override
     public int cachedKernels() {
         return cache.size();
     }

@@ -213,4 +213,9 @@ public final class CudaBackend implements BackendProvider {
     public static int cachedModules() {
         return CudaContext.get().cachedModules();
     }
+
+    @Override
+    public int cachedKernels() {
+        return CudaContext.cachedModulesIfStarted();
+    }
 }

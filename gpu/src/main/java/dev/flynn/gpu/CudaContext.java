@@ -2,8 +2,9 @@ package dev.flynn.gpu;
 
 import dev.flynn.DType;
 
+import dev.flynn.spi.KernelCache;
+
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -24,7 +25,8 @@ final class CudaContext {
     final GpuDevice device;
     final PtxTarget target;
     final int multiprocessors;
-    private final ConcurrentHashMap<String, Compiled> modules = new ConcurrentHashMap<>();
+    /** Modules by kernel shape; one no kernel refers to any more is unloaded from the device. */
+    private final KernelCache<Compiled> modules;
     private final long errorFlag;
     private final long partials;
     private final long result;
@@ -75,6 +77,22 @@ final class CudaContext {
         errorFlag = device.allocate(4);
         partials = device.allocate((long) MAX_REDUCE_BLOCKS * PtxModule.PARTIAL_BYTES);
         result = device.allocate(PtxModule.PARTIAL_BYTES);
+        modules = new KernelCache<>(c -> new Unload(device, c.handle()));
+    }
+
+    /** Unloads a module whose kernels are gone; the handle, not the collected {@link Compiled}, is kept. */
+    private record Unload(GpuDevice device, Object handle) implements Runnable {
+        @Override
+        public void run() {
+            if (disabled == null) {
+                try {
+                    device.unload(handle);
+                } catch (CudaException e) {
+                    // the module's device memory stays taken, the rest of the process is unaffected; a
+                    // sticky error has disabled the backend already
+                }
+            }
+        }
     }
 
     /** Whether {@value #DEVICE_PROPERTY} chooses the emulator. */
@@ -153,7 +171,7 @@ final class CudaContext {
 
     /** The module for a kernel shape, generated and loaded (JIT-compiled by the device) once. */
     Compiled module(String key, Supplier<PtxModule> generate) {
-        return modules.computeIfAbsent(key, k -> {
+        return modules.get(key, () -> {
             PtxModule m = generate.get();
             return new Compiled(m, device.load(m));
         });
@@ -161,6 +179,12 @@ final class CudaContext {
 
     int cachedModules() {
         return modules.size();
+    }
+
+    /** Modules held, without starting the device: none before the first kernel. */
+    static int cachedModulesIfStarted() {
+        CudaContext c = instance;
+        return c == null ? 0 : c.cachedModules();
     }
 
     Allocation allocate(long bytes) {

@@ -257,6 +257,12 @@ final class DriverDevice implements GpuDevice {
         return new Loaded(mod, Map.copyOf(entries));
     }
 
+    @Override
+    public void unload(Object module) {
+        current();
+        check(JCudaDriver.cuModuleUnload(((Loaded) module).module()), "cuModuleUnload");
+    }
+
     private static CUfunction function(CUmodule mod, String entry) {
         CUfunction f = new CUfunction();
         check(JCudaDriver.cuModuleGetFunction(f, mod, entry), "cuModuleGetFunction(" + entry + ")");

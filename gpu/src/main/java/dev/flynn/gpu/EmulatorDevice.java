@@ -167,6 +167,11 @@ final class EmulatorDevice implements GpuDevice, PtxInterpreter.Memory {
         return PtxInterpreter.parse(module.ptx());
     }
 
+    /** An interpreted module is plain Java objects: the garbage collector frees it. */
+    @Override
+    public void unload(Object module) {
+    }
+
     @Override
     public void launch(Object module, String entry, int blocks, int threads, long[] params) {
         try {

@@ -45,6 +45,9 @@ interface GpuDevice {
     /** Loads (JIT-compiles) a module; the handle is passed back to {@link #launch}. */
     Object load(PtxModule module);
 
+    /** Unloads a module {@link #load} returned; it is not launched again. */
+    void unload(Object module);
+
     /**
      * Runs entry {@code entry} of a loaded module on {@code blocks} x {@code threads} threads and
      * waits for it. Every kernel parameter is 64 bits wide: {@code params} holds their bits in order.

@@ -6,6 +6,7 @@ import dev.flynn.spi.Partial;
 
 import java.lang.foreign.Arena;
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 
 import static dev.flynn.c.CSourceWriter.R_C;
 import static dev.flynn.c.CSourceWriter.R_D;
@@ -26,7 +27,11 @@ final class CKernel implements CpuKernel {
     private static final ThreadLocal<long[]> RESULT = ThreadLocal.withInitial(() -> new long[R_SIZE]);
     private static final ThreadLocal<long[]> PAIR = ThreadLocal.withInitial(() -> new long[2]);
 
-    /** Keeps the library loaded while this kernel can be called (an automatic arena unloads it when unreachable). */
+    /**
+     * Keeps the library loaded while this kernel can be called: an automatic arena unloads it once
+     * unreachable, so each native call is followed by a reachability fence on it (a caller may drop
+     * the kernel while the call still runs).
+     */
     private final Arena library;
     private final DType type;
     private final MethodHandle map;
@@ -57,6 +62,8 @@ final class CKernel implements CpuKernel {
                 rc = (int) map.invokeExact(data, offsets, out, outOffset, s, Math.min(end, s + MAP_PIECE), args);
             } catch (Throwable t) {
                 throw rethrow(t);
+            } finally {
+                Reference.reachabilityFence(library);
             }
             check(rc);
         }
@@ -70,6 +77,8 @@ final class CKernel implements CpuKernel {
             rc = (int) reduce.invokeExact(data, offsets, start, end, args, r);
         } catch (Throwable t) {
             throw rethrow(t);
+        } finally {
+            Reference.reachabilityFence(library);
         }
         check(rc);
         result.d = Double.longBitsToDouble(r[R_D]);
@@ -95,6 +104,8 @@ final class CKernel implements CpuKernel {
             rc = (int) combine.invokeExact(ab, args);
         } catch (Throwable t) {
             throw rethrow(t);
+        } finally {
+            Reference.reachabilityFence(library);
         }
         check(rc);
         if (floating) {
