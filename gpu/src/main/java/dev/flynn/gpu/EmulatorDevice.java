@@ -4,6 +4,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A device with no GPU behind it: memory is off-heap, modules are parsed by {@link PtxInterpreter}
@@ -20,6 +22,8 @@ final class EmulatorDevice implements GpuDevice, PtxInterpreter.Memory {
     private static final int INVALID_VALUE = 1;
     /** {@code CUDA_ERROR_OUT_OF_MEMORY}. */
     private static final int OUT_OF_MEMORY = 2;
+    /** {@code CUDA_ERROR_INVALID_HANDLE}. */
+    private static final int INVALID_HANDLE = 400;
     private static final long GUARD = 1 << 16;
     private static final long FIRST_ADDRESS = 0x7F00_0000_0000L;
 
@@ -28,6 +32,8 @@ final class EmulatorDevice implements GpuDevice, PtxInterpreter.Memory {
     private volatile Allocation[] live = new Allocation[0];
     private long next = FIRST_ADDRESS;
     private long used;
+    /** Modules loaded and not unloaded: launching or unloading any other fails, as on a GPU. */
+    private final Set<Object> modules = ConcurrentHashMap.newKeySet();
 
     /** One allocation: its region and the arena that frees it. */
     private record Allocation(PtxInterpreter.Region region, Arena arena) {
@@ -164,16 +170,30 @@ final class EmulatorDevice implements GpuDevice, PtxInterpreter.Memory {
 
     @Override
     public Object load(PtxModule module) {
-        return PtxInterpreter.parse(module.ptx());
+        PtxInterpreter.Program p = PtxInterpreter.parse(module.ptx());
+        modules.add(p);
+        return p;
     }
 
-    /** An interpreted module is plain Java objects: the garbage collector frees it. */
     @Override
     public void unload(Object module) {
+        if (!modules.remove(module)) {
+            throw new CudaException("cuModuleUnload failed with CUDA_ERROR_INVALID_HANDLE: the module is not loaded",
+                    INVALID_HANDLE);
+        }
+    }
+
+    /** The number of modules loaded and not yet unloaded. */
+    int loadedModules() {
+        return modules.size();
     }
 
     @Override
     public void launch(Object module, String entry, int blocks, int threads, long[] params) {
+        if (!modules.contains(module)) {
+            throw new CudaException("cuLaunchKernel failed with CUDA_ERROR_INVALID_HANDLE: its module was unloaded",
+                    INVALID_HANDLE);
+        }
         try {
             PtxInterpreter.launch((PtxInterpreter.Program) module, entry, blocks, threads, params, this);
         } catch (PtxInterpreter.Trap t) {

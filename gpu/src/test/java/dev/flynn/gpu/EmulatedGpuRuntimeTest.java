@@ -2,10 +2,12 @@ package dev.flynn.gpu;
 
 import dev.flynn.Backend;
 import dev.flynn.DType;
+import dev.flynn.Expr;
 import dev.flynn.Flynn;
 import dev.flynn.Kernel;
 import dev.flynn.Reduction;
 import dev.flynn.spi.Binding;
+import dev.flynn.spi.KernelCache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -201,6 +203,53 @@ class EmulatedGpuRuntimeTest {
                 assertEquals(x[i] * 3.5f + 9f, out[i]);
             }
         }
+    }
+
+    /**
+     * Modules of kernels no one refers to are unloaded from the device once collected, beyond the
+     * {@link KernelCache#RECENT} most recent; a kernel still referred to keeps its module and runs.
+     */
+    @Test
+    void modulesOfDroppedKernelsAreUnloaded() {
+        EmulatorDevice dev = (EmulatorDevice) CudaContext.get().device;
+        float[] x = floats(10, 6);
+        float[] out = new float[10];
+        try (Flynn gpu = Flynn.builder().backend(Backend.GPU).build()) {
+            collect();
+            int before = CudaBackend.cachedModules();
+            assertEquals(before, dev.loadedModules(), "modules loaded before");
+            Kernel kept = Kernel.map(DType.F32, a -> a.sub(a.mul(3)));
+            gpu.into(kept, out, x);
+            int count = KernelCache.RECENT + 100;
+            for (int i = 1; i <= count; i++) {
+                int bits = i;
+                gpu.into(Kernel.map(DType.F32, a -> {
+                    Expr e = a;
+                    for (int b = 0; (bits >>> b) > 0; b++) {
+                        e = ((bits >>> b) & 1) == 1 ? e.add(a) : e.mul(a);
+                    }
+                    return e;
+                }), out, x);
+            }
+            assertTrue(dev.loadedModules() <= before + count + 1);
+            collect();
+            int modules = CudaBackend.cachedModules();
+            assertTrue(modules <= before + 1 + KernelCache.RECENT, modules + " modules held after " + count
+                    + " kernels were dropped; at most " + (before + 1 + KernelCache.RECENT) + " expected");
+            assertEquals(modules, dev.loadedModules(), "every module the cache let go of is unloaded from the device");
+            gpu.into(kept, out, x);
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(x[i] - x[i] * 3, out[i], "the kept kernel still runs, element " + i);
+            }
+        }
+    }
+
+    /** {@code System.gc()} until an object that was only weakly reachable is gone: a full collection. */
+    private static void collect() {
+        java.lang.ref.WeakReference<Object> sentinel = new java.lang.ref.WeakReference<>(new Object());
+        do {
+            System.gc();
+        } while (!sentinel.refersTo(null));
     }
 
     @Test
