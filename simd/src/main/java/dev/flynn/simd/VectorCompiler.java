@@ -208,7 +208,12 @@ final class VectorCompiler {
             }
             used.remove(DType.BOOL);
             int widest = used.stream().mapToInt(DType::byteSize).max().orElse(4) * 8;
-            this.lanes = Math.max(2, VectorShapes.preferredBits() / widest);
+            int lanes = Math.max(2, VectorShapes.preferredBits() / widest);
+            if (ir.isReduction() && ir.body().type() != DType.BOOL) {
+                // wider loops than the canonical layout's smallest partial count could not map onto it
+                lanes = Math.min(lanes, VectorLayout.maxLanes(ir.body().type()));
+            }
+            this.lanes = lanes;
             // only the types the kernel uses: a species of another type could need a shape wider than
             // the CPU's (a Max shape), whose classes C2 would meet uninitialised in the tail and trap on
             for (DType t : used) {
@@ -613,10 +618,15 @@ final class VectorCompiler {
 
         /** The tail masks, one per element type: lanes whose index is below the limit. */
         private Map<DType, Integer> tailMasks() {
+            return tailMasks(0);
+        }
+
+        /** The masks of the vector {@code delta} elements past the index: lanes whose index is below the limit. */
+        private Map<DType, Integer> tailMasks(long delta) {
             Map<DType, Integer> masks = new EnumMap<>(DType.class);
             for (DType t : plan.speciesOrder) {
                 species(t);
-                pushIndex();
+                at(delta, null).index().run();
                 loadIndexSlot(limitSlot);
                 call(VectorSpecies.class, "indexInRange", plan.intLoop ? new Class<?>[]{int.class, int.class}
                         : new Class<?>[]{long.class, long.class});
@@ -1117,11 +1127,13 @@ final class VectorCompiler {
 
         // ---- reductions ---------------------------------------------------------------------------
 
-        private int accumulators() {
-            int size = Schedule.of(ir.body()).nodes().size();
-            // independent accumulators hide the add latency (4 cycles, 2 ports); big bodies have enough
-            // independent work already and would only grow the code past C2's inlining budget
-            return size > 64 ? 1 : size > 24 ? 2 : 4;
+        /** The canonical partial count of this kernel's reduction (see {@link VectorLayout}). */
+        private int partials(DType t) {
+            return VectorLayout.partials(t, bodyNodes());
+        }
+
+        private int bodyNodes() {
+            return Schedule.of(ir.body()).nodes().size();
         }
 
         void reduce() {
@@ -1181,64 +1193,114 @@ final class VectorCompiler {
         }
 
         /**
-         * Folds the values over the range with {@code f} into K accumulators: a K-vector main loop, a
-         * one-vector loop, and a masked tail whose dead lanes hold the identity. Returns the accumulators
-         * combined pairwise.
+         * Folds the values over the range with {@code f} into the canonical partials of
+         * {@link VectorLayout}: K = P / lanes accumulators, a main loop over whole blocks of P elements,
+         * then one masked step per accumulator for the rest of the range, and the accumulators combined in
+         * the layout's tree ({@code a} with {@code a + K/2}). Returns one vector; its lanes still need the
+         * tree's last levels.
          */
         private Val fold(DType t, Val identity, Function<Position, Val> value, BinaryOperator<Val> f) {
-            int k = accumulators();
+            int k = partials(t) / plan.lanes;
             List<Val> accs = new ArrayList<>();
             for (int j = 0; j < k; j++) {
                 load(identity);
                 accs.add(store(t, t).asMerged());
             }
-            Label wide = c.newLabel();
-            Label single = c.newLabel();
-            Label oneLoop = c.newLabel();
+            blocks(k, Math.min(k, VectorLayout.unroll(bodyNodes())), (j, pos) -> {
+                Val next = f.apply(accs.get(j), value.apply(pos));
+                if (pos.masked()) {
+                    // a partial takes exactly its own elements: lanes past the end keep their value (adding the
+                    // identity instead would not be exact for every op, e.g. a custom combine)
+                    next = blendLive(accs.get(j), next, pos, t);
+                }
+                reassign(accs.get(j), next);
+            }, List.of(accs));
+            return treeOfAccumulators(accs, f);
+        }
+
+        /** One accumulator's step of {@link #blocks}. */
+        @FunctionalInterface
+        interface BlockStep {
+            void apply(int accumulator, Position pos);
+        }
+
+        /**
+         * Emits the loop of the canonical layout over K accumulators, U of them updated per iteration:
+         * {@code step(j, position)} for j < U, then, where K > U, the accumulators rotate by U (slot j
+         * takes what slot j + U held), so that after K / U iterations, one block of P elements, every slot
+         * holds its own partials again. At the CPU's own width K <= U and nothing rotates; narrower vectors
+         * need more accumulators than C2 can compile quickly as copies of the body. The main loop runs over
+         * whole blocks. The rest of the range, if any, takes one block of K masked steps in a loop that
+         * evaluates the body once and rotates by one (lanes past the end keep their value): the tail costs
+         * one copy of the body, not K.
+         */
+        private void blocks(int k, int u, BlockStep step, List<List<Val>> accumulators) {
+            Label loop = c.newLabel();
             Label tail = c.newLabel();
             Label done = c.newLabel();
-            if (k > 1) {
-                int upperK = bound((long) k * plan.lanes);
-                c.labelBinding(wide);
-                pushIndex();
-                loadIndexSlot(upperK);
-                ifIndexGE(single);
-                for (int j = 0; j < k; j++) {
-                    Val v = value.apply(at((long) j * plan.lanes, null));
-                    reassign(accs.get(j), f.apply(accs.get(j), v));
-                }
-                step((long) k * plan.lanes);
-                c.goto_(wide);
-            }
-            c.labelBinding(single);
-            int upper = bound(plan.lanes);
-            c.labelBinding(oneLoop);
+            int upper = bound((long) k * plan.lanes);
+            c.labelBinding(loop);
             pushIndex();
             loadIndexSlot(upper);
             ifIndexGE(tail);
-            reassign(accs.getFirst(), f.apply(accs.getFirst(), value.apply(at(0, null))));
-            step(plan.lanes);
-            c.goto_(oneLoop);
+            for (int j = 0; j < u; j++) {
+                step.apply(j, at((long) j * plan.lanes, null));
+            }
+            rotate(accumulators, u);
+            step((long) u * plan.lanes);
+            c.goto_(loop);
             c.labelBinding(tail);
             pushIndex();
             loadIndexSlot(limitSlot);
             ifIndexGE(done);
-            Position last = at(0, tailMasks());
-            Val v = value.apply(last);
-            load(identity);
-            load(v);
-            c.aload(last.masks().get(t));
-            Val live = callTo(t, t, vectorClass(t), "blend", Vector.class, VectorMask.class);
-            reassign(accs.getFirst(), f.apply(accs.getFirst(), live));
+            int round = c.allocateLocal(TypeKind.INT);
+            c.iconst_0().istore(round);
+            Label tailLoop = c.newLabel();
+            c.labelBinding(tailLoop);
+            step.apply(0, at(0, tailMasks()));
+            rotate(accumulators, 1);
+            step(plan.lanes);
+            c.iinc(round, 1);
+            c.iload(round).loadConstant(k).if_icmplt(tailLoop);
             c.labelBinding(done);
-            while (accs.size() > 1) {
-                List<Val> next = new ArrayList<>();
-                for (int j = 0; j + 1 < accs.size(); j += 2) {
-                    next.add(f.apply(accs.get(j), accs.get(j + 1)));
+        }
+
+        /** Slot j of each list takes the value slot (j + by) mod K held (K and by are powers of two). */
+        private void rotate(List<List<Val>> accumulators, int by) {
+            for (List<Val> accs : accumulators) {
+                int k = accs.size();
+                if (k == by) {
+                    continue;
                 }
-                accs = next;
+                for (int j = 0; j < k; j++) {
+                    load(accs.get((j + by) % k));
+                }
+                for (int j = k - 1; j >= 0; j--) {
+                    c.astore(accs.get(j).slot());
+                }
             }
-            return accs.getFirst();
+        }
+
+        /** {@code next} in the lanes of {@code pos} below the limit, {@code acc} in the others. */
+        private Val blendLive(Val acc, Val next, Position pos, DType t) {
+            load(exact(acc));
+            load(next);
+            c.aload(pos.masks().get(t));
+            return callTo(t, t, vectorClass(t), "blend", Vector.class, VectorMask.class);
+        }
+
+        /** The first levels of the layout's tree: accumulator a with a + K/2, halving. */
+        private static Val treeOfAccumulators(List<Val> accs, BinaryOperator<Val> f) {
+            List<Val> level = accs;
+            while (level.size() > 1) {
+                int half = level.size() / 2;
+                List<Val> next = new ArrayList<>();
+                for (int j = 0; j < half; j++) {
+                    next.add(f.apply(level.get(j), level.get(j + half)));
+                }
+                level = next;
+            }
+            return level.getFirst();
         }
 
         /** Pushes lane {@code j} of {@code v} widened to double (floating) or long (integral). */
@@ -1276,28 +1338,7 @@ final class VectorCompiler {
             TypeKind k = t == DType.F32 ? TypeKind.FLOAT : TypeKind.DOUBLE;
             ClassDesc prim = t == DType.F32 ? ConstantDescs.CD_float : ConstantDescs.CD_double;
             if (op.equals("ADD") || op.equals("MUL")) {
-                // a fixed pairwise tree over the lanes (lane j with lane j + half, halving): the same order
-                // on every call, and a dependency chain of log2(lanes) operations instead of lanes - 1
-                int[] slots = new int[plan.lanes];
-                for (int j = 0; j < plan.lanes; j++) {
-                    load(acc);
-                    c.loadConstant(j);
-                    call(vectorClass(t), "lane", int.class);
-                    slots[j] = c.allocateLocal(k);
-                    c.storeLocal(k, slots[j]);
-                }
-                java.lang.classfile.Opcode opc = op.equals("ADD")
-                        ? (k == TypeKind.FLOAT ? java.lang.classfile.Opcode.FADD : java.lang.classfile.Opcode.DADD)
-                        : (k == TypeKind.FLOAT ? java.lang.classfile.Opcode.FMUL : java.lang.classfile.Opcode.DMUL);
-                for (int half = plan.lanes / 2; half >= 1; half /= 2) {
-                    for (int j = 0; j < half; j++) {
-                        c.loadLocal(k, slots[j]);
-                        c.loadLocal(k, slots[j + half]);
-                        c.with(java.lang.classfile.instruction.OperatorInstruction.of(opc));
-                        c.storeLocal(k, slots[j]);
-                    }
-                }
-                c.loadLocal(k, slots[0]);
+                laneTree(acc, t, op.equals("ADD"));
                 if (t == DType.F32) {
                     c.f2d();
                 }
@@ -1325,9 +1366,43 @@ final class VectorCompiler {
             c.putfield(CD_PARTIAL, "d", ConstantDescs.CD_double);
         }
 
-        /** Neumaier's summation in every lane, lanes then added into the result in order. */
+        /**
+         * Pushes the last levels of {@link VectorLayout}'s tree over the lanes of a floating {@code acc}
+         * (lane j with lane j + half, halving), as a float or double: the Vector API leaves the order of
+         * reduceLanes open, and C2 and the interpreter differ. A dependency chain of log2(lanes) operations
+         * instead of lanes - 1.
+         */
+        private void laneTree(Val acc, DType t, boolean add) {
+            acc = exact(acc);
+            TypeKind k = t == DType.F32 ? TypeKind.FLOAT : TypeKind.DOUBLE;
+            int[] slots = new int[plan.lanes];
+            for (int j = 0; j < plan.lanes; j++) {
+                load(acc);
+                c.loadConstant(j);
+                call(vectorClass(t), "lane", int.class);
+                slots[j] = c.allocateLocal(k);
+                c.storeLocal(k, slots[j]);
+            }
+            java.lang.classfile.Opcode opc = add
+                    ? (k == TypeKind.FLOAT ? java.lang.classfile.Opcode.FADD : java.lang.classfile.Opcode.DADD)
+                    : (k == TypeKind.FLOAT ? java.lang.classfile.Opcode.FMUL : java.lang.classfile.Opcode.DMUL);
+            for (int half = plan.lanes / 2; half >= 1; half /= 2) {
+                for (int j = 0; j < half; j++) {
+                    c.loadLocal(k, slots[j]);
+                    c.loadLocal(k, slots[j + half]);
+                    c.with(java.lang.classfile.instruction.OperatorInstruction.of(opc));
+                    c.storeLocal(k, slots[j]);
+                }
+            }
+            c.loadLocal(k, slots[0]);
+        }
+
+        /**
+         * Neumaier's summation in each of {@link VectorLayout}'s compensated partials; the partials'
+         * (sum, compensation) pairs are then summed exactly, in partial order.
+         */
         private void compensatedSum(DType t) {
-            int k = Math.min(2, accumulators());
+            int k = VectorLayout.compensatedPartials(t) / plan.lanes;
             Class<?> vc = vectorClass(t);
             Val zero = broadcastLong(t, 0);
             List<Val> sums = new ArrayList<>();
@@ -1338,54 +1413,18 @@ final class VectorCompiler {
                 load(zero);
                 comps.add(store(t, t).asMerged());
             }
-            Label wide = c.newLabel();
-            Label single = c.newLabel();
-            Label oneLoop = c.newLabel();
-            Label tail = c.newLabel();
-            Label done = c.newLabel();
-            if (k > 1) {
-                int upperK = bound((long) k * plan.lanes);
-                c.labelBinding(wide);
-                pushIndex();
-                loadIndexSlot(upperK);
-                ifIndexGE(single);
-                for (int j = 0; j < k; j++) {
-                    neumaierStep(sums.get(j), comps.get(j), valueAt(at((long) j * plan.lanes, null)), t);
-                }
-                step((long) k * plan.lanes);
-                c.goto_(wide);
-            }
-            c.labelBinding(single);
-            int upper = bound(plan.lanes);
-            c.labelBinding(oneLoop);
-            pushIndex();
-            loadIndexSlot(upper);
-            ifIndexGE(tail);
-            neumaierStep(sums.getFirst(), comps.getFirst(), valueAt(at(0, null)), t);
-            step(plan.lanes);
-            c.goto_(oneLoop);
-            c.labelBinding(tail);
-            pushIndex();
-            loadIndexSlot(limitSlot);
-            ifIndexGE(done);
-            Position last = at(0, tailMasks());
-            Val v = valueAt(last);
-            load(zero);
-            load(v);
-            c.aload(last.masks().get(t));
-            neumaierStep(sums.getFirst(), comps.getFirst(),
-                    callTo(t, t, vc, "blend", Vector.class, VectorMask.class), t);
-            c.labelBinding(done);
-            // the lanes' (sum, compensation) pairs summed exactly, in lane order (see VectorMath.exactAdd)
+            blocks(k, Math.min(k, VectorLayout.compensatedUnroll(bodyNodes())),
+                    (j, pos) -> neumaierStep(sums.get(j), comps.get(j), valueAt(pos), t, pos), List.of(sums, comps));
+            // the partials' (sum, compensation) pairs summed exactly, all sums in partial order, then all
+            // compensations (see VectorMath.exactAdd)
             ClassDesc cdDoubles = desc(double[].class);
             c.invokestatic(CD_MATH, "exactStart", MethodTypeDesc.of(cdDoubles));
             int exact = c.allocateLocal(TypeKind.REFERENCE);
             c.astore(exact);
             MethodTypeDesc addDesc = MethodTypeDesc.of(ConstantDescs.CD_void, cdDoubles, ConstantDescs.CD_double);
-            for (int j = 0; j < k; j++) {
-                Val sj = exact(sums.get(j));
-                Val cj = exact(comps.get(j));
-                for (Val part : List.of(sj, cj)) {
+            for (List<Val> parts : List.of(sums, comps)) {
+                for (Val acc : parts) {
+                    Val part = exact(acc);
                     for (int lane = 0; lane < plan.lanes; lane++) {
                         c.aload(exact);
                         load(part);
@@ -1394,7 +1433,7 @@ final class VectorCompiler {
                         if (t == DType.F32) {
                             c.f2d();
                         }
-                        c.invokestatic(CD_MATH, part == sj ? "exactAdd" : "exactAddCompensation", addDesc);
+                        c.invokestatic(CD_MATH, parts == sums ? "exactAdd" : "exactAddCompensation", addDesc);
                     }
                 }
             }
@@ -1403,8 +1442,12 @@ final class VectorCompiler {
                     ConstantDescs.CD_boolean));
         }
 
-        /** {@code t = s + x; c += |s| >= |x| ? (s - t) + x : (x - t) + s; s = t}, per lane. */
-        private void neumaierStep(Val s, Val comp, Val x, DType t) {
+        /**
+         * {@code t = s + x; c += |s| >= |x| ? (s - t) + x : (x - t) + s; s = t}, per lane; at a masked
+         * position only in the live lanes (an extra step with x = 0 would turn an infinite sum's
+         * compensation into NaN).
+         */
+        private void neumaierStep(Val s, Val comp, Val x, DType t, Position pos) {
             Val sum = lanewise("ADD", s, x, t, null);
             Val big = lanewise("SUB", s, sum, t, null);
             Val bigCorr = lanewise("ADD", big, x, t, null);
@@ -1417,7 +1460,12 @@ final class VectorCompiler {
             call(vectorClass(t), "abs");
             Val sBigger = callTo(DType.BOOL, t, vectorClass(t), "compare", VectorOperators.Comparison.class, Vector.class);
             Val corr = select(sBigger, bigCorr, smallCorr, t);
-            reassign(comp, lanewise("ADD", comp, corr, t, null));
+            Val newComp = lanewise("ADD", comp, corr, t, null);
+            if (pos.masked()) {
+                newComp = blendLive(comp, newComp, pos, t);
+                sum = blendLive(s, sum, pos, t);
+            }
+            reassign(comp, newComp);
             reassign(s, sum);
         }
 
@@ -1451,17 +1499,9 @@ final class VectorCompiler {
             c.putfield(CD_PARTIAL, "m2", ConstantDescs.CD_double);
         }
 
-        /** Pushes the sum of the lanes of an F64 vector, in lane order. */
+        /** Pushes the sum of the lanes of an F64 vector, in the layout's tree. */
         private void sumLanes(Val v) {
-            v = exact(v);
-            for (int j = 0; j < plan.lanes; j++) {
-                load(v);
-                c.loadConstant(j);
-                call(DoubleVector.class, "lane", int.class);
-                if (j > 0) {
-                    c.dadd();
-                }
-            }
+            laneTree(v, DType.F64, true);
         }
 
         /** CUSTOM: the user's combine in every lane, then across lanes by halving rotations. */
