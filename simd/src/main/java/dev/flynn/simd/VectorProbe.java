@@ -35,18 +35,27 @@ final class VectorProbe {
             return Availability.unavailable(noC2.get() + ": without C2 every Vector API call runs as slow Java code",
                     "remove that JVM option");
         }
-        int bits = VectorShapes.preferredBits();
-        if (bits < 128) {
-            return Availability.unavailable("the preferred vector width is " + bits + " bits, under 128: this CPU or"
+        VectorWidth width = VectorWidth.current();
+        if (width.invalid().isPresent()) {
+            return Availability.unavailable("-D" + VectorWidth.PROPERTY + "=" + width.invalid().get()
+                    + " is not a vector width the backend uses", "set it to 128, 256 or 512, or remove it");
+        }
+        int machine = VectorShapes.machineBits();
+        if (machine < 128) {
+            return Availability.unavailable("the preferred vector width is " + machine + " bits, under 128: this CPU or"
                     + " the JVM options offer no useful SIMD registers", "run on a CPU with SSE2/AVX or NEON and do not"
                     + " lower -XX:MaxVectorSize or -XX:UseAVX / -XX:UseSSE");
         }
-        if (Integer.bitCount(bits) != 1) {
-            return Availability.unavailable("the preferred vector width is " + bits + " bits, not a power of two",
+        if (Integer.bitCount(machine) != 1) {
+            return Availability.unavailable("the preferred vector width is " + machine + " bits, not a power of two",
                     "pass -XX:MaxVectorSize with a power of two, such as 32 or 64");
         }
-        return Availability.available(MODULE + ", " + bits + "-bit vectors (" + bits / 32 + " x f32, " + bits / 64
-                + " x f64), C2, " + mathLabel(VectorRoutines.FAST_MATH));
+        int bits = VectorShapes.preferredBits();
+        String chosen = width.requested().isEmpty() ? ""
+                : bits == width.requested().getAsInt() ? " (" + VectorWidth.PROPERTY + "=" + bits + ", CPU: " + machine + ")"
+                : " (" + VectorWidth.PROPERTY + "=" + width.requested().getAsInt() + " capped at the CPU's " + machine + ")";
+        return Availability.available(MODULE + ", " + bits + "-bit vectors" + chosen + " (" + bits / 32 + " x f32, "
+                + bits / 64 + " x f64), C2, " + mathLabel(VectorRoutines.FAST_MATH));
     }
 
     /** How transcendental results relate to Java's, for the backend's description. */
