@@ -11,7 +11,11 @@ import java.lang.management.ManagementFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** A warmed-up call allocates nothing: no vector boxes, no per-call objects in the backend or core. */
+/**
+ * A warmed-up call allocates nothing: no vector boxes, no per-call objects in the backend or core. Runs
+ * only in the {@code jit-foreground} surefire execution (-Xbatch), where the verdict cannot depend on
+ * how far the JIT has come.
+ */
 class VectorAllocationTest {
     private static final int N = 4096 + 7;
     private static final int CALLS = 200;
@@ -41,8 +45,9 @@ class VectorAllocationTest {
         for (int i = 0; i < 2_000; i++) {
             call.run();
         }
-        // C2 compiles in the background and may still be busy with earlier kernels: keep the best of
-        // enough rounds for its queue to drain
+        // this class runs with -Xbatch (the pom's jit-foreground execution): each compilation happens at
+        // a fixed call count and finishes before the call goes on, so the same rounds see the same code on
+        // every run; keep the best of enough rounds for C2 (after about 5000 calls) to reach every method
         long best = Long.MAX_VALUE;
         for (int round = 0; round < 100 && best > 0; round++) {
             long before = allocatedBytes();
