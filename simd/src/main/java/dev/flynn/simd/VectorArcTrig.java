@@ -22,6 +22,9 @@ import static jdk.incubator.vector.VectorOperators.LT;
  * the nearest of 0, 1/4, 1/2, 3/4, 1 (atan(c) from a table of pairs), evaluates a polynomial on
  * |u| <= 1/8, and adds pi/2 and pi with their low parts where the arguments were swapped or x is
  * negative. Every step that could lose more than the last few bits is carried as a pair.
+ *
+ * <p>Helpers and non-constant fields are package-private, not private: {@link VectorInliner} copies
+ * these routines into each generated kernel, a hidden class of this package.
  */
 final class VectorArcTrig {
     private VectorArcTrig() {
@@ -171,7 +174,7 @@ final class VectorArcTrig {
      * pair (bh, bl) and sgn = ±1: pi/2 minus the angle where n and d were swapped, pi minus that where x
      * is negative.
      */
-    private static DoubleVector angle(DoubleVector nh, DoubleVector nl, DoubleVector dh, DoubleVector dl, DoubleVector bh, DoubleVector bl,
+    static DoubleVector angle(DoubleVector nh, DoubleVector nl, DoubleVector dh, DoubleVector dl, DoubleVector bh, DoubleVector bl,
                                       DoubleVector sgn) {
         DoubleVector n8 = nh.mul(8);
         VectorMask<Double> m1 = n8.compare(GE, dh);
@@ -207,11 +210,11 @@ final class VectorArcTrig {
         return t2.add(e.add(bl).add(cl.add(tail).mul(sgn)));
     }
 
-    private static DoubleVector one(DoubleVector like) {
+    static DoubleVector one(DoubleVector like) {
         return like.broadcast(1);
     }
 
-    private static DoubleVector copySign(DoubleVector magnitude, DoubleVector sign) {
+    static DoubleVector copySign(DoubleVector magnitude, DoubleVector sign) {
         return magnitude.abs().reinterpretAsLongs().or(sign.reinterpretAsLongs().and(SIGN_D)).reinterpretAsDoubles();
     }
 
@@ -295,7 +298,7 @@ final class VectorArcTrig {
      * pair (bh, bl) and sgn = ±1: pi/2 minus the angle where n and d were swapped, pi minus that where x
      * is negative.
      */
-    private static FloatVector angle(FloatVector nh, FloatVector nl, FloatVector dh, FloatVector dl, FloatVector bh, FloatVector bl,
+    static FloatVector angle(FloatVector nh, FloatVector nl, FloatVector dh, FloatVector dl, FloatVector bh, FloatVector bl,
                                       FloatVector sgn) {
         FloatVector n8 = nh.mul(8);
         VectorMask<Float> m1 = n8.compare(GE, dh);
@@ -329,11 +332,11 @@ final class VectorArcTrig {
         return t2.add(e.add(bl).add(cl.add(tail).mul(sgn)));
     }
 
-    private static FloatVector one(FloatVector like) {
+    static FloatVector one(FloatVector like) {
         return like.broadcast(1);
     }
 
-    private static FloatVector copySign(FloatVector magnitude, FloatVector sign) {
+    static FloatVector copySign(FloatVector magnitude, FloatVector sign) {
         return magnitude.abs().reinterpretAsInts().or(sign.reinterpretAsInts().and(SIGN_F)).reinterpretAsFloats();
     }
 }

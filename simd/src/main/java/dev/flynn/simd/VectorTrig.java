@@ -31,6 +31,9 @@ import static jdk.incubator.vector.VectorOperators.XOR;
  * longer exact enough. Such arguments are rare, so lanes past the threshold are recomputed one by one
  * with {@code StrictMath}, only when a vector has one: StrictMath is fdlibm, specified bit for bit, with
  * an exact (Payne-Hanek) reduction and results within 1 ulp, so determinism and the bound both hold.
+ *
+ * <p>Helpers and non-constant fields are package-private, not private: {@link VectorInliner} copies
+ * these routines into each generated kernel, a hidden class of this package.
  */
 final class VectorTrig {
     private VectorTrig() {
@@ -91,9 +94,9 @@ final class VectorTrig {
     private static final float COS_F2 = 2.4800525352475233e-05f;
     private static final float COS_F3 = -2.7291383730698726e-07f;
 
-    private static final DoubleUnaryOperator STRICT_SIN = StrictMath::sin;
-    private static final DoubleUnaryOperator STRICT_COS = StrictMath::cos;
-    private static final DoubleUnaryOperator STRICT_TAN = StrictMath::tan;
+    static final DoubleUnaryOperator STRICT_SIN = StrictMath::sin;
+    static final DoubleUnaryOperator STRICT_COS = StrictMath::cos;
+    static final DoubleUnaryOperator STRICT_TAN = StrictMath::tan;
 
     // ---- F64 --------------------------------------------------------------------------------------
     // C2 inlines a method of a hot loop only while the loop's compilation holds fewer than about 18000
@@ -170,7 +173,7 @@ final class VectorTrig {
      * which the roundings of w and of z = rh^2 are put back: sin = rh + rh z S(z) + rl (1 - z/2),
      * cos = w + (1 - w - z/2) + z^2 C(z) - rh rl - (rh^2 - z)/2.
      */
-    private static DoubleVector sinOrCos(DoubleVector rh, DoubleVector rl, VectorMask<Double> cos) {
+    static DoubleVector sinOrCos(DoubleVector rh, DoubleVector rl, VectorMask<Double> cos) {
         DoubleVector z = rh.mul(rh);
         DoubleVector hz = z.mul(0.5);
         DoubleVector w = hz.neg().add(1);
@@ -188,7 +191,7 @@ final class VectorTrig {
      * sin/cos of rh + rl, or cos/sin where {@code odd} is set, as a quotient of pairs (head, tail): the
      * pairs are normalised, divided, and the quotient corrected once by its remainder.
      */
-    private static DoubleVector tanOrCot(DoubleVector rh, DoubleVector rl, VectorMask<Double> odd) {
+    static DoubleVector tanOrCot(DoubleVector rh, DoubleVector rl, VectorMask<Double> odd) {
         DoubleVector z = rh.mul(rh);
         DoubleVector hz = z.mul(0.5);
         DoubleVector w = hz.neg().add(1);
@@ -210,7 +213,7 @@ final class VectorTrig {
     }
 
     /** The lanes beyond the reduction's limit, one by one with StrictMath (see the class comment). */
-    private static DoubleVector strictLanes(DoubleVector x, DoubleVector fast, DoubleUnaryOperator strict) {
+    static DoubleVector strictLanes(DoubleVector x, DoubleVector fast, DoubleUnaryOperator strict) {
         double[] in = x.toArray();
         double[] out = fast.toArray();
         for (int i = 0; i < in.length; i++) {
@@ -290,7 +293,7 @@ final class VectorTrig {
      * which the roundings of w and of z = rh^2 are put back: sin = rh + rh z S(z) + rl (1 - z/2),
      * cos = w + (1 - w - z/2) + z^2 C(z) - rh rl - (rh^2 - z)/2.
      */
-    private static FloatVector sinOrCos(FloatVector rh, FloatVector rl, VectorMask<Float> cos) {
+    static FloatVector sinOrCos(FloatVector rh, FloatVector rl, VectorMask<Float> cos) {
         FloatVector z = rh.mul(rh);
         FloatVector hz = z.mul(0.5f);
         FloatVector w = hz.neg().add(1);
@@ -306,7 +309,7 @@ final class VectorTrig {
      * sin/cos of rh + rl, or cos/sin where {@code odd} is set, as a quotient of pairs (head, tail): the
      * pairs are normalised, divided, and the quotient corrected once by its remainder.
      */
-    private static FloatVector tanOrCot(FloatVector rh, FloatVector rl, VectorMask<Float> odd) {
+    static FloatVector tanOrCot(FloatVector rh, FloatVector rl, VectorMask<Float> odd) {
         FloatVector z = rh.mul(rh);
         FloatVector hz = z.mul(0.5f);
         FloatVector w = hz.neg().add(1);
@@ -326,7 +329,7 @@ final class VectorTrig {
     }
 
     /** The lanes beyond the reduction's limit, one by one with StrictMath (see the class comment). */
-    private static FloatVector strictLanes(FloatVector x, FloatVector fast, DoubleUnaryOperator strict) {
+    static FloatVector strictLanes(FloatVector x, FloatVector fast, DoubleUnaryOperator strict) {
         float[] in = x.toArray();
         float[] out = fast.toArray();
         for (int i = 0; i < in.length; i++) {
