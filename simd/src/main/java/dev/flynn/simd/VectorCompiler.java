@@ -888,6 +888,10 @@ final class VectorCompiler {
         private void invoke(VectorRoutines.Routine r, MethodTypeDesc type) {
             if (r.inlined()) {
                 VectorInliner.inline(c, r.ownerDesc(), r.name(), type);
+                // a NaN's sign and payload from fma and friends differ between the interpreter (Math.fma
+                // returns Java's NaN) and the CPU's instruction (x86's default NaN is negative): one NaN
+                // keeps own math bitwise identical interpreted and compiled
+                VectorInliner.inline(c, CD_MATH, "canonicalNaN", MethodTypeDesc.of(type.returnType(), type.returnType()));
             } else {
                 c.invokestatic(r.ownerDesc(), r.name(), type);
             }

@@ -36,6 +36,16 @@ final class VectorMath {
         return x.blend(signed, a.compare(LT, TWO52));
     }
 
+    // ---- NaN: Java's canonical NaN in every NaN lane, whatever sign and payload the steps before left
+
+    static FloatVector canonicalNaN(FloatVector x) {
+        return x.blend(Float.NaN, x.test(jdk.incubator.vector.VectorOperators.IS_NAN));
+    }
+
+    static DoubleVector canonicalNaN(DoubleVector x) {
+        return x.blend(Double.NaN, x.test(jdk.incubator.vector.VectorOperators.IS_NAN));
+    }
+
     static FloatVector floor(FloatVector x) {
         FloatVector t = rint(x);
         return t.sub(1f, x.compare(LT, t));

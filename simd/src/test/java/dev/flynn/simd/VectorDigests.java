@@ -45,12 +45,13 @@ public final class VectorDigests {
             "where(x > y, x, y * 2)", "x * 2 + y");
 
     /**
-     * Transcendental maps whose bits are reproducible on the SIMD backend. Empty while their lowering is
-     * {@code VectorOperators.EXP} and friends, whose bits change when C2 compiles the loop
-     * ({@link #ALL_TRANSCENDENTAL_MAPS} lists them all); an op moves here once it is built from exactly
-     * rounded operations.
+     * Transcendental maps whose bits are reproducible on the SIMD backend: all of them, since each is
+     * Flynn's own routine built from exactly rounded operations. In fast mode ({@code VectorOperators.EXP}
+     * and friends) their bits change when C2 compiles the loop.
      */
-    static final List<String> REPRODUCIBLE_TRANSCENDENTAL_MAPS = List.of();
+    static final List<String> REPRODUCIBLE_TRANSCENDENTAL_MAPS = List.of("exp(x)", "expm1(x)", "log(x)",
+            "log1p(x)", "log10(x)", "sin(x)", "cos(x)", "tan(x)", "asin(x)", "acos(x)", "atan(x)", "sinh(x)",
+            "cosh(x)", "tanh(x)", "cbrt(x)", "pow(x, y)", "atan2(x, y)", "hypot(x, y)");
 
     /** Every transcendental of the op table, for diagnosis: {@code -Dflynn.digests.maps=all}. */
     static final List<String> ALL_TRANSCENDENTAL_MAPS = List.of("exp(x)", "expm1(x)", "log(x)", "log1p(x)",
