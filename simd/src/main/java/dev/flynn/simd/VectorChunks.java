@@ -7,6 +7,7 @@ import dev.flynn.ir.Schedule;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How a body too large for one JVM method is cut into chunk methods. A method's code is limited to
@@ -26,6 +27,12 @@ final class VectorChunks {
     static final int THRESHOLD = 120;
     /** Operations per chunk method. */
     static final int CHUNK = 64;
+    /** Own math routines a kernel copies in at most; past this it calls them. */
+    static final int MAX_INLINED = 256;
+    /** Chunk methods per kernel class before chunks grow past {@link #CHUNK}. */
+    static final int MAX_CHUNKS = 4000;
+    /** The most weight one chunk method holds: its code stays below the JVM's 64 KiB per method. */
+    static final int MAX_CAPACITY = 1600;
     static final int MASKS = 4;
     static final int LIVE = 5;
 
@@ -46,13 +53,28 @@ final class VectorChunks {
         this.divides = divides;
     }
 
-    /** The chunks of {@code root}'s body, or null when it fits one method. */
-    static VectorChunks plan(Node root) {
+    /**
+     * The chunks of {@code root}'s body, or null when it fits one method. Operations are weighed by the
+     * bytecode they emit: one of Flynn's own math routines, copied into the kernel by
+     * {@link VectorInliner}, weighs as much as a hundred-odd plain operations (F32 ones, computed in
+     * F64 halves, about twice an F64 one), so a body holding several is cut and each routine gets a
+     * chunk method of its own, which stays under HotSpot's 8000-byte compile limit.
+     */
+    static VectorChunks plan(Node root, boolean fastMath, boolean inlined) {
         Schedule schedule = Schedule.of(root);
         List<Node> nodes = schedule.nodes();
         int[] chunkOf = new int[nodes.size()];
         List<List<Node>> chunks = new ArrayList<>();
+        int total = 0;
+        for (Node n : nodes) {
+            total += n instanceof Node.Input || n instanceof Node.Const ? 0 : weight(n, fastMath, inlined);
+        }
+        // each chunk method costs the class a few constant-pool entries, of which there are 65535: a body
+        // of thousands of routines packs several into a method (still under the 64 KiB code limit), which
+        // then runs interpreted rather than not at all
+        int capacity = Math.min(MAX_CAPACITY, Math.max(CHUNK, Math.ceilDiv(total, MAX_CHUNKS)));
         int operations = 0;
+        int filled = 0;
         boolean divides = false;
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
@@ -60,12 +82,15 @@ final class VectorChunks {
                 chunkOf[i] = -1;
                 continue;
             }
-            if (operations % CHUNK == 0) {
+            int weight = weight(n, fastMath, inlined);
+            if (chunks.isEmpty() || (filled > 0 && filled + weight > capacity)) {
                 chunks.add(new ArrayList<>());
+                filled = 0;
             }
             chunkOf[i] = chunks.size() - 1;
             chunks.getLast().add(n);
-            operations++;
+            filled += weight;
+            operations += weight;
             divides |= n instanceof Node.Binary b && (b.op() == BinaryOp.DIV || b.op() == BinaryOp.REM)
                     && b.type().isIntegral();
         }
@@ -94,6 +119,32 @@ final class VectorChunks {
             }
         }
         return plan;
+    }
+
+    /** How many of the body's operations are own math routines that a kernel may copy in. */
+    static int routines(Node root, boolean fastMath) {
+        int count = 0;
+        for (Node n : Schedule.of(root).nodes()) {
+            count += routine(n, fastMath) ? 1 : 0;
+        }
+        return count;
+    }
+
+    private static boolean routine(Node n, boolean fastMath) {
+        Optional<VectorRoutines.Routine> r = switch (n) {
+            case Node.Unary u -> VectorRoutines.unary(u.op(), fastMath);
+            case Node.Binary b when b.type().isFloating() -> VectorRoutines.binary(b.op(), fastMath);
+            default -> Optional.empty();
+        };
+        return r.isPresent() && r.get().inlined();
+    }
+
+    /** Plain operations weigh 1; a routine copied in its code's size in plain operations, measured by javap. */
+    private static int weight(Node n, boolean fastMath, boolean inlined) {
+        if (!inlined || !routine(n, fastMath)) {
+            return 1;
+        }
+        return n.type() == DType.F32 ? 200 : 100;
     }
 
     /** The index in the scratch {@code Object[]} of the array holding values of {@code t}. */

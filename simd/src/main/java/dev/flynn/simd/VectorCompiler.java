@@ -181,6 +181,12 @@ final class VectorCompiler {
         final boolean intLoop;
         /** Transcendentals through the Vector API's operators (SVML) instead of Flynn's own routines. */
         final boolean fastMath;
+        /**
+         * Whether own math routines are copied into the kernel: not when it holds more than
+         * {@link VectorChunks#MAX_INLINED} of them, whose copies would overflow the class's constant pool
+         * and code; those kernels call the routines instead (slower: the vectors are passed as objects).
+         */
+        final boolean inlineRoutines;
         /** Present when the body is too large for one method. */
         final VectorChunks chunks;
 
@@ -222,7 +228,8 @@ final class VectorCompiler {
             }
             boolean segments = inputs.contains(Binding.SEGMENT) || output == Binding.SEGMENT;
             this.intLoop = !segments;
-            this.chunks = VectorChunks.plan(ir.body());
+            this.inlineRoutines = VectorChunks.routines(ir.body(), fastMath) <= VectorChunks.MAX_INLINED;
+            this.chunks = VectorChunks.plan(ir.body(), fastMath, inlineRoutines);
         }
 
         List<Object> speciesList() {
@@ -886,7 +893,7 @@ final class VectorCompiler {
 
         /** Calls a routine whose arguments are on the stack, or copies its code here. */
         private void invoke(VectorRoutines.Routine r, MethodTypeDesc type) {
-            if (r.inlined()) {
+            if (r.inlined() && plan.inlineRoutines) {
                 VectorInliner.inline(c, r.ownerDesc(), r.name(), type);
                 // a NaN's sign and payload from fma and friends differ between the interpreter (Math.fma
                 // returns Java's NaN) and the CPU's instruction (x86's default NaN is negative): one NaN
@@ -894,6 +901,9 @@ final class VectorCompiler {
                 VectorInliner.inline(c, CD_MATH, "canonicalNaN", MethodTypeDesc.of(type.returnType(), type.returnType()));
             } else {
                 c.invokestatic(r.ownerDesc(), r.name(), type);
+                if (r.inlined()) {
+                    c.invokestatic(CD_MATH, "canonicalNaN", MethodTypeDesc.of(type.returnType(), type.returnType()));
+                }
             }
         }
 
