@@ -1,0 +1,482 @@
+package dev.flynn.simd;
+
+import dev.flynn.DType;
+import dev.flynn.ir.Node;
+import dev.flynn.ir.ReduceOp;
+import dev.flynn.ir.ReduceSpec;
+import dev.flynn.ir.Schedule;
+import dev.flynn.simd.VectorCompiler.Plan;
+import dev.flynn.simd.VectorCompiler.Position;
+import dev.flynn.simd.VectorCompiler.Val;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.Vector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.classfile.TypeKind;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BinaryOperator;
+
+import static dev.flynn.simd.VectorCompiler.CD_CPU_KERNEL;
+import static dev.flynn.simd.VectorCompiler.CD_MATH;
+import static dev.flynn.simd.VectorCompiler.CD_PARTIAL;
+import static dev.flynn.simd.VectorCompiler.MAX_ARG_RANGE;
+import static dev.flynn.simd.VectorCompiler.desc;
+import static dev.flynn.simd.VectorCompiler.vectorClass;
+
+/**
+ * The reductions: each op's accumulators and step inside {@link VectorLoops}' blocks, then the lanes
+ * folded into the {@code Partial}; and CUSTOM's combine of two partials. The last of the chain
+ * {@link VectorEmitter}, {@link VectorLowering}, {@link VectorLoops}: one instance generates one method.
+ */
+final class VectorReductions extends VectorLoops {
+    VectorReductions(Plan plan, CodeBuilder c) {
+        super(plan, c);
+    }
+
+    void reduce() {
+        startSlot = 3;
+        endSlot = 5;
+        argsSlot = 7;
+        resultSlot = 8;
+        ReduceSpec spec = ir.reduce().orElseThrow();
+        List<Node> roots = new ArrayList<>();
+        roots.add(ir.body());
+        spec.combine().ifPresent(roots::add);
+        spec.identity().ifPresent(roots::add);
+        if (spec.op() == ReduceOp.ARGMIN || spec.op() == ReduceOp.ARGMAX) {
+            splitLongRanges(spec);
+        }
+        prologue(startSlot, endSlot, roots);
+        DType t = ir.body().type();
+        switch (spec.op()) {
+            case SUM -> {
+                if (spec.compensated() && t.isFloating()) {
+                    compensatedSum(t);
+                } else {
+                    Val acc = fold(t, broadcastLong(t, 0), this::valueAt, (x, y) -> lanewise("ADD", x, y, t, null));
+                    finishLanes(acc, t, "ADD");
+                }
+            }
+            case PROD -> finishLanes(fold(t, broadcastLong(t, 1), this::valueAt,
+                    (x, y) -> lanewise("MUL", x, y, t, null)), t, "MUL");
+            case MIN -> finishLanes(fold(t, extreme(t, true), this::valueAt,
+                    (x, y) -> lanewise("MIN", x, y, t, null)), t, "MIN");
+            case MAX -> finishLanes(fold(t, extreme(t, false), this::valueAt,
+                    (x, y) -> lanewise("MAX", x, y, t, null)), t, "MAX");
+            case ARGMIN, ARGMAX -> arg(t, spec.op() == ReduceOp.ARGMIN);
+            case MOMENTS -> moments();
+            case CUSTOM -> custom(spec, t);
+        }
+        c.return_();
+    }
+
+    Val valueAt(Position pos) {
+        return eval(ir.body(), pos, hoisted);
+    }
+
+    /** The identity of MIN (largest value) or MAX (smallest value). */
+    Val extreme(DType t, boolean largest) {
+        return switch (t) {
+            case F32, F64 -> broadcastDouble(t, largest ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY);
+            case I32 -> broadcastLong(t, largest ? Integer.MAX_VALUE : Integer.MIN_VALUE);
+            case I64 -> broadcastLong(t, largest ? Long.MAX_VALUE : Long.MIN_VALUE);
+            case BOOL -> throw new IllegalStateException("no extreme of a mask");
+        };
+    }
+
+    /** Pushes lane {@code j} of {@code v} widened to double (floating) or long (integral). */
+    void lane(Val v, int j) {
+        v = exact(v);
+        load(v);
+        c.loadConstant(j);
+        call(vectorClass(v.type()), "lane", int.class);
+        switch (v.type()) {
+            case F32 -> c.f2d();
+            case I32 -> c.i2l();
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * Folds the lanes of {@code acc} into the result. Floating sums and products go through a fixed
+     * pairwise tree of the lanes (the Vector API leaves the order of reduceLanes open, and C2 and the interpreter differ);
+     * integer ops are exact in any order.
+     */
+    void finishLanes(Val acc, DType t, String op) {
+        acc = exact(acc);
+        c.aload(resultSlot);
+        if (t.isIntegral()) {
+            load(acc);
+            op(op, VectorOperators.Associative.class);
+            call(vectorClass(t), "reduceLanes", VectorOperators.Associative.class);
+            if (t == DType.I32) {
+                c.i2l();
+            }
+            c.putfield(CD_PARTIAL, "l", ConstantDescs.CD_long);
+            return;
+        }
+        TypeKind k = t == DType.F32 ? TypeKind.FLOAT : TypeKind.DOUBLE;
+        ClassDesc prim = t == DType.F32 ? ConstantDescs.CD_float : ConstantDescs.CD_double;
+        if (op.equals("ADD") || op.equals("MUL")) {
+            laneTree(acc, t, op.equals("ADD"));
+            if (t == DType.F32) {
+                c.f2d();
+            }
+            c.putfield(CD_PARTIAL, "d", ConstantDescs.CD_double);
+            return;
+        }
+        for (int j = 0; j < plan.lanes; j++) {
+            load(acc);
+            c.loadConstant(j);
+            call(vectorClass(t), "lane", int.class);
+            if (j == 0) {
+                continue;
+            }
+            switch (op) {
+                case "ADD" -> c.with(k == TypeKind.FLOAT ? java.lang.classfile.instruction.OperatorInstruction.of(java.lang.classfile.Opcode.FADD) : java.lang.classfile.instruction.OperatorInstruction.of(java.lang.classfile.Opcode.DADD));
+                case "MUL" -> c.with(k == TypeKind.FLOAT ? java.lang.classfile.instruction.OperatorInstruction.of(java.lang.classfile.Opcode.FMUL) : java.lang.classfile.instruction.OperatorInstruction.of(java.lang.classfile.Opcode.DMUL));
+                case "MIN", "MAX" -> c.invokestatic(ClassDesc.of("java.lang.Math"), op.toLowerCase(java.util.Locale.ROOT),
+                        MethodTypeDesc.of(prim, prim, prim));
+                default -> throw new IllegalStateException(op);
+            }
+        }
+        if (t == DType.F32) {
+            c.f2d();
+        }
+        c.putfield(CD_PARTIAL, "d", ConstantDescs.CD_double);
+    }
+
+    /**
+     * Pushes the last levels of {@link VectorLayout}'s tree over the lanes of a floating {@code acc}
+     * (lane j with lane j + half, halving), as a float or double: the Vector API leaves the order of
+     * reduceLanes open, and C2 and the interpreter differ. A dependency chain of log2(lanes) operations
+     * instead of lanes - 1.
+     */
+    void laneTree(Val acc, DType t, boolean add) {
+        acc = exact(acc);
+        TypeKind k = t == DType.F32 ? TypeKind.FLOAT : TypeKind.DOUBLE;
+        int[] slots = new int[plan.lanes];
+        for (int j = 0; j < plan.lanes; j++) {
+            load(acc);
+            c.loadConstant(j);
+            call(vectorClass(t), "lane", int.class);
+            slots[j] = c.allocateLocal(k);
+            c.storeLocal(k, slots[j]);
+        }
+        java.lang.classfile.Opcode opc = add
+                ? (k == TypeKind.FLOAT ? java.lang.classfile.Opcode.FADD : java.lang.classfile.Opcode.DADD)
+                : (k == TypeKind.FLOAT ? java.lang.classfile.Opcode.FMUL : java.lang.classfile.Opcode.DMUL);
+        for (int half = plan.lanes / 2; half >= 1; half /= 2) {
+            for (int j = 0; j < half; j++) {
+                c.loadLocal(k, slots[j]);
+                c.loadLocal(k, slots[j + half]);
+                c.with(java.lang.classfile.instruction.OperatorInstruction.of(opc));
+                c.storeLocal(k, slots[j]);
+            }
+        }
+        c.loadLocal(k, slots[0]);
+    }
+
+    /**
+     * Neumaier's summation in each of {@link VectorLayout}'s compensated partials; the partials'
+     * (sum, compensation) pairs are then summed exactly, in partial order.
+     */
+    void compensatedSum(DType t) {
+        int k = VectorLayout.compensatedPartials(t) / plan.lanes;
+        Class<?> vc = vectorClass(t);
+        Val zero = broadcastLong(t, 0);
+        List<Val> sums = new ArrayList<>();
+        List<Val> comps = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            load(zero);
+            sums.add(store(t, t).asMerged());
+            load(zero);
+            comps.add(store(t, t).asMerged());
+        }
+        blocks(k, Math.min(k, VectorLayout.compensatedUnroll(bodyNodes())),
+                (j, pos) -> neumaierStep(sums.get(j), comps.get(j), valueAt(pos), t, pos), List.of(sums, comps));
+        // the partials' (sum, compensation) pairs summed exactly, all sums in partial order, then all
+        // compensations (see VectorMath.exactAdd)
+        ClassDesc cdDoubles = desc(double[].class);
+        c.invokestatic(CD_MATH, "exactStart", MethodTypeDesc.of(cdDoubles));
+        int exact = c.allocateLocal(TypeKind.REFERENCE);
+        c.astore(exact);
+        MethodTypeDesc addDesc = MethodTypeDesc.of(ConstantDescs.CD_void, cdDoubles, ConstantDescs.CD_double);
+        for (List<Val> parts : List.of(sums, comps)) {
+            for (Val acc : parts) {
+                Val part = exact(acc);
+                for (int lane = 0; lane < plan.lanes; lane++) {
+                    c.aload(exact);
+                    load(part);
+                    c.loadConstant(lane);
+                    call(vc, "lane", int.class);
+                    if (t == DType.F32) {
+                        c.f2d();
+                    }
+                    c.invokestatic(CD_MATH, parts == sums ? "exactAdd" : "exactAddCompensation", addDesc);
+                }
+            }
+        }
+        c.aload(resultSlot).aload(exact).loadConstant(t == DType.F32 ? 1 : 0);
+        c.invokestatic(CD_MATH, "exactFinish", MethodTypeDesc.of(ConstantDescs.CD_void, CD_PARTIAL, cdDoubles,
+                ConstantDescs.CD_boolean));
+    }
+
+    /**
+     * {@code t = s + x; c += |s| >= |x| ? (s - t) + x : (x - t) + s; s = t}, per lane; at a masked
+     * position only in the live lanes (an extra step with x = 0 would turn an infinite sum's
+     * compensation into NaN).
+     */
+    void neumaierStep(Val s, Val comp, Val x, DType t, Position pos) {
+        Val sum = lanewise("ADD", s, x, t, null);
+        Val big = lanewise("SUB", s, sum, t, null);
+        Val bigCorr = lanewise("ADD", big, x, t, null);
+        Val small = lanewise("SUB", x, sum, t, null);
+        Val smallCorr = lanewise("ADD", small, s, t, null);
+        load(exact(s));
+        call(vectorClass(t), "abs");
+        op("GE", VectorOperators.Comparison.class);
+        load(x);
+        call(vectorClass(t), "abs");
+        Val sBigger = callTo(DType.BOOL, t, vectorClass(t), "compare", VectorOperators.Comparison.class, Vector.class);
+        Val corr = select(sBigger, bigCorr, smallCorr, t);
+        Val newComp = lanewise("ADD", comp, corr, t, null);
+        if (pos.masked()) {
+            newComp = blendLive(comp, newComp, pos, t);
+            sum = blendLive(s, sum, pos, t);
+        }
+        reassign(comp, newComp);
+        reassign(s, sum);
+    }
+
+    /** MOMENTS: the range's mean from a first pass, the squared deviations from it in a second. */
+    void moments() {
+        DType t = DType.F64;
+        int startIndex = c.allocateLocal(indexKind());
+        loadIndexSlot(indexSlot);
+        storeIndex(startIndex);
+        Val sum = fold(t, broadcastLong(t, 0), this::valueAt, (x, y) -> lanewise("ADD", x, y, t, null));
+        int total = c.allocateLocal(TypeKind.DOUBLE);
+        sumLanes(sum);
+        c.dstore(total);
+        int count = c.allocateLocal(TypeKind.LONG);
+        c.lload(endSlot).lload(startSlot).lsub().lstore(count);
+        int mean = c.allocateLocal(TypeKind.DOUBLE);
+        c.dload(total).lload(count).l2d().ddiv().dstore(mean);
+        loadIndexSlot(startIndex);
+        storeIndex(indexSlot);
+        species(t);
+        c.dload(mean);
+        Val meanVec = callTo(t, t, DoubleVector.class, "broadcast", VectorSpecies.class, double.class);
+        Val m2 = fold(t, broadcastLong(t, 0), pos -> {
+            Val d = lanewise("SUB", valueAt(pos), meanVec, t, null);
+            return lanewise("MUL", d, d, t, null);
+        }, (x, y) -> lanewise("ADD", x, y, t, null));
+        c.aload(resultSlot).lload(count).putfield(CD_PARTIAL, "n", ConstantDescs.CD_long);
+        c.aload(resultSlot).dload(mean).putfield(CD_PARTIAL, "mean", ConstantDescs.CD_double);
+        c.aload(resultSlot);
+        sumLanes(m2);
+        c.putfield(CD_PARTIAL, "m2", ConstantDescs.CD_double);
+    }
+
+    /** Pushes the sum of the lanes of an F64 vector, in the layout's tree. */
+    void sumLanes(Val v) {
+        laneTree(v, DType.F64, true);
+    }
+
+    /** CUSTOM: the user's combine in every lane, then across lanes by halving rotations. */
+    void custom(ReduceSpec spec, DType t) {
+        Node combine = spec.combine().orElseThrow();
+        Val identity = hoisted.get(spec.identity().orElseThrow());
+        BinaryOperator<Val> f = (acc, v) -> {
+            Map<Node, Val> env = new HashMap<>(hoisted);
+            env.put(new Node.Input(0, t), acc);
+            env.put(new Node.Input(1, t), v);
+            return eval(combine, at(0, null), env);
+        };
+        Val acc = fold(t, identity, this::valueAt, f);
+        for (int h = plan.lanes / 2; h >= 1; h /= 2) {
+            acc = exact(acc);
+            load(acc);
+            c.loadConstant(h);
+            load(acc);
+            Val rotated = callTo(t, t, vectorClass(t), "slice", int.class, Vector.class);
+            acc = f.apply(acc, rotated);
+        }
+        c.aload(resultSlot);
+        lane(acc, 0);
+        c.putfield(CD_PARTIAL, t.isFloating() ? "d" : "l", t.isFloating() ? ConstantDescs.CD_double : ConstantDescs.CD_long);
+    }
+
+    /** CUSTOM's merge of two partials: the combine expression on broadcast values, lane 0 kept. */
+    void combine() {
+        argsSlot = 3;
+        ReduceSpec spec = ir.reduce().orElseThrow();
+        DType t = ir.body().type();
+        Node combine = spec.combine().orElseThrow();
+        for (Node n : Schedule.of(combine).nodes()) {
+            if (n instanceof Node.Const k && !hoisted.containsKey(k)) {
+                hoisted.put(k, broadcastArg(k.slot(), k.type()));
+            }
+        }
+        Val[] sides = new Val[2];
+        for (int side = 0; side < 2; side++) {
+            species(t);
+            c.aload(1 + side);
+            if (t.isFloating()) {
+                c.getfield(CD_PARTIAL, "d", ConstantDescs.CD_double);
+                if (t == DType.F32) {
+                    c.d2f();
+                }
+            } else {
+                c.getfield(CD_PARTIAL, "l", ConstantDescs.CD_long);
+                if (t == DType.I32) {
+                    c.l2i();
+                }
+            }
+            sides[side] = callTo(t, t, vectorClass(t), "broadcast", VectorSpecies.class, t.javaType());
+        }
+        Map<Node, Val> env = new HashMap<>(hoisted);
+        env.put(new Node.Input(0, t), sides[0]);
+        env.put(new Node.Input(1, t), sides[1]);
+        Val r = eval(combine, at(0, null), env);
+        c.aload(1);
+        lane(r, 0);
+        c.putfield(CD_PARTIAL, t.isFloating() ? "d" : "l", t.isFloating() ? ConstantDescs.CD_double : ConstantDescs.CD_long);
+        c.return_();
+    }
+
+    /** Ranges too long for int lane indices are reduced in pieces and merged as core merges blocks. */
+    void splitLongRanges(ReduceSpec spec) {
+        Label fits = c.newLabel();
+        c.lload(endSlot).lload(startSlot).lsub().loadConstant(MAX_ARG_RANGE).lcmp().ifle(fits);
+        c.aload(0).aload(dataSlot).aload(offsetsSlot).lload(startSlot).lload(endSlot).aload(argsSlot).aload(resultSlot);
+        c.getstatic(desc(ReduceOp.class), spec.op().name(), desc(ReduceOp.class));
+        c.getstatic(desc(DType.class), ir.body().type().name(), desc(DType.class));
+        c.invokestatic(desc(VectorKernels.class), "reduceInPieces", MethodTypeDesc.of(ConstantDescs.CD_void,
+                CD_CPU_KERNEL, desc(Object[].class), desc(long[].class), ConstantDescs.CD_long, ConstantDescs.CD_long,
+                desc(long[].class), CD_PARTIAL, desc(ReduceOp.class), desc(DType.class)));
+        c.return_();
+        c.labelBinding(fits);
+    }
+
+    /**
+     * ARGMIN/ARGMAX: per lane the best value and its index (relative to start, in an int vector of
+     * the same lane count). The first vector seeds the lanes (its dead lanes hold a value that loses
+     * every tie, at index MAX_VALUE), so a lane never reports an index it did not see.
+     */
+    void arg(DType t, boolean min) {
+        Class<?> vc = vectorClass(t);
+        DType it = DType.I32;
+        Val worst = extreme(t, min);
+        // seed: first vector, masked if the range is shorter than one vector
+        Map<DType, Integer> firstMasks = tailMasks();
+        Position first = at(0, firstMasks);
+        Val v0 = valueAt(first);
+        load(worst);
+        load(v0);
+        c.aload(firstMasks.get(t));
+        Val best = callTo(t, t, vc, "blend", Vector.class, VectorMask.class).asMerged();
+        Val noIndex = broadcastLong(it, Integer.MAX_VALUE);
+        Val iota = broadcastLong(it, 0);
+        load(iota);
+        c.iconst_1();
+        iota = callTo(it, it, IntVector.class, "addIndex", int.class);
+        load(noIndex);
+        load(iota);
+        c.aload(firstMasks.get(it));
+        Val bestIndex = callTo(it, it, IntVector.class, "blend", Vector.class, VectorMask.class).asMerged();
+        step(plan.lanes);
+        int startInt = c.allocateLocal(TypeKind.INT);
+        c.lload(startSlot).l2i().istore(startInt);
+
+        int upper = bound(plan.lanes);
+        Label loop = c.newLabel();
+        Label tail = c.newLabel();
+        Label done = c.newLabel();
+        c.labelBinding(loop);
+        pushIndex();
+        loadIndexSlot(upper);
+        ifIndexGE(tail);
+        argStep(t, min, best, bestIndex, at(0, null), startInt);
+        step(plan.lanes);
+        c.goto_(loop);
+        c.labelBinding(tail);
+        pushIndex();
+        loadIndexSlot(limitSlot);
+        ifIndexGE(done);
+        argStep(t, min, best, bestIndex, at(0, tailMasks()), startInt);
+        c.labelBinding(done);
+
+        String suffix = t.isFloating() ? "D" : "L";
+        ClassDesc prim = t.isFloating() ? ConstantDescs.CD_double : ConstantDescs.CD_long;
+        MethodTypeDesc d = MethodTypeDesc.of(ConstantDescs.CD_void, CD_PARTIAL, prim, ConstantDescs.CD_long);
+        best = exact(best);
+        bestIndex = exact(bestIndex);
+        for (int j = 0; j < plan.lanes; j++) {
+            c.aload(resultSlot);
+            lane(best, j);
+            lane(bestIndex, j);
+            c.lload(startSlot).ladd();
+            c.invokestatic(CD_MATH, j == 0 ? "argFirst" + suffix : (min ? "argMin" : "argMax") + suffix, d);
+        }
+    }
+
+    void argStep(DType t, boolean min, Val best, Val bestIndex, Position pos, int startInt) {
+        Class<?> vc = vectorClass(t);
+        DType it = DType.I32;
+        Val v = valueAt(pos);
+        load(v);
+        op(min ? "LT" : "GT", VectorOperators.Comparison.class);
+        load(best);
+        Val better = callTo(DType.BOOL, t, vc, "compare", VectorOperators.Comparison.class, Vector.class);
+        if (t.isFloating()) {
+            // the first NaN wins: take a NaN unless the lane already holds one
+            load(better);
+            load(v);
+            op("IS_NAN", VectorOperators.Test.class);
+            call(vc, "test", VectorOperators.Test.class);
+            call(VectorMask.class, "or", VectorMask.class);
+            load(exact(best));
+            op("IS_NAN", VectorOperators.Test.class);
+            call(vc, "test", VectorOperators.Test.class);
+            better = callTo(DType.BOOL, t, VectorMask.class, "andNot", VectorMask.class);
+        }
+        if (pos.masked()) {
+            load(better);
+            c.aload(pos.masks().get(t));
+            better = callTo(DType.BOOL, t, VectorMask.class, "and", VectorMask.class);
+        }
+        load(exact(best));
+        load(v);
+        load(better);
+        reassign(best, callTo(t, t, vc, "blend", Vector.class, VectorMask.class));
+        // lane indices relative to start: i - start + lane
+        species(it);
+        pos.index().run();
+        if (!plan.intLoop) {
+            c.l2i();
+        }
+        c.iload(startInt).isub();
+        Val base = callTo(it, it, IntVector.class, "broadcast", VectorSpecies.class, int.class);
+        load(base);
+        c.iconst_1();
+        Val index = callTo(it, it, IntVector.class, "addIndex", int.class);
+        load(exact(bestIndex));
+        load(index);
+        loadMaskAs(better, it);
+        reassign(bestIndex, callTo(it, it, IntVector.class, "blend", Vector.class, VectorMask.class));
+    }
+}
