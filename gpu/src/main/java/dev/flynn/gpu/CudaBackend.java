@@ -2,6 +2,9 @@ package dev.flynn.gpu;
 
 import dev.flynn.DType;
 import dev.flynn.DeviceArray;
+import dev.flynn.gpu.cuda.CudaContext;
+import dev.flynn.gpu.cuda.CudaProbe;
+import dev.flynn.gpu.ptx.PtxGenerator;
 import dev.flynn.ir.KernelIR;
 import dev.flynn.ir.ReduceOp;
 import dev.flynn.ir.ReduceSpec;

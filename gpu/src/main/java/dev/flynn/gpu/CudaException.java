@@ -6,7 +6,13 @@ public class CudaException extends RuntimeException {
     /** The driver's {@code CUresult} code. */
     private final int result;
 
-    CudaException(String message, int result) {
+    /**
+     * An exception for a failed driver call, as the backend's devices raise it.
+     *
+     * @param message the call and what went wrong
+     * @param result the driver's {@code CUresult} code
+     */
+    public CudaException(String message, int result) {
         super(message);
         this.result = result;
     }

@@ -7,7 +7,13 @@ package dev.flynn.gpu;
 public final class CudaFatalException extends CudaException {
     private static final long serialVersionUID = 1L;
 
-    CudaFatalException(String message, int result) {
+    /**
+     * An exception for a sticky error; the message gains the note that the backend is now disabled.
+     *
+     * @param message the call and what went wrong
+     * @param result the driver's {@code CUresult} code
+     */
+    public CudaFatalException(String message, int result) {
         super(message + "; the GPU backend is disabled for the rest of this process", result);
     }
 }

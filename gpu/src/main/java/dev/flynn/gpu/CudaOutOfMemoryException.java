@@ -11,7 +11,14 @@ public final class CudaOutOfMemoryException extends CudaException {
     /** Bytes the device had free. */
     private final long free;
 
-    CudaOutOfMemoryException(long requested, long free, int result) {
+    /**
+     * An exception for an allocation the device could not satisfy.
+     *
+     * @param requested the bytes asked for (-1 where the driver does not say)
+     * @param free the bytes the device had free
+     * @param result the driver's {@code CUresult} code
+     */
+    public CudaOutOfMemoryException(long requested, long free, int result) {
         super("out of GPU memory: requested " + requested + " bytes, " + free + " bytes free"
                 + " (CUDA_ERROR_OUT_OF_MEMORY): free GpuArrays, use smaller chunks, or run on a CPU backend", result);
         this.requested = requested;

@@ -2,6 +2,7 @@ package dev.flynn.gpu;
 
 import dev.flynn.DType;
 import dev.flynn.DeviceArray;
+import dev.flynn.gpu.cuda.CudaContext;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;

@@ -1,5 +1,6 @@
 package dev.flynn.gpu;
 
+import dev.flynn.gpu.cuda.CudaContext;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -2,6 +2,7 @@ package dev.flynn.gpu;
 
 import dev.flynn.Backend;
 import dev.flynn.conformance.GraphConformanceSuite;
+import dev.flynn.gpu.cuda.CudaContext;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 

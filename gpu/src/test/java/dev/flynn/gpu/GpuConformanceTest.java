@@ -3,6 +3,7 @@ package dev.flynn.gpu;
 import dev.flynn.Backend;
 import dev.flynn.DType;
 import dev.flynn.conformance.ConformanceSuite;
+import dev.flynn.gpu.cuda.CudaContext;
 import dev.flynn.ir.BinaryOp;
 import dev.flynn.ir.UnaryOp;
 import dev.flynn.spi.Availability;

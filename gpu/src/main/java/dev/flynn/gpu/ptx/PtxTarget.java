@@ -1,4 +1,4 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.ptx;
 
 /**
  * What a module is generated for: the PTX ISA version (from the driver's CUDA version) and the
@@ -8,11 +8,11 @@ package dev.flynn.gpu;
  * @param ptxMinor PTX ISA minor version
  * @param sm       compute capability as major*10 + minor: 75, 80, 90
  */
-record PtxTarget(int ptxMajor, int ptxMinor, int sm) {
+public record PtxTarget(int ptxMajor, int ptxMinor, int sm) {
     /** The oldest PTX ISA the generator emits (CUDA 11.0); sm_90 needs 7.8 (CUDA 11.8). */
-    static final int MIN_DRIVER = 11000;
+    public static final int MIN_DRIVER = 11000;
 
-    PtxTarget {
+    public PtxTarget {
         if (sm < 50) {
             throw new IllegalArgumentException("compute capability " + sm / 10 + "." + sm % 10
                     + " is below 5.0, which the GPU backend needs");
@@ -23,7 +23,7 @@ record PtxTarget(int ptxMajor, int ptxMinor, int sm) {
      * The target for a driver of version {@code driverVersion} (as {@code cuDriverGetVersion} gives it:
      * 12060 for CUDA 12.6) and a device of compute capability {@code major.minor}.
      */
-    static PtxTarget of(int driverVersion, int major, int minor) {
+    public static PtxTarget of(int driverVersion, int major, int minor) {
         int cudaMajor = driverVersion / 1000;
         int cudaMinor = (driverVersion % 1000) / 10;
         int ptxMajor;
@@ -46,12 +46,12 @@ record PtxTarget(int ptxMajor, int ptxMinor, int sm) {
     }
 
     /** The module header: {@code .version}, {@code .target}, {@code .address_size}. */
-    String header() {
+    public String header() {
         return ".version " + ptxMajor + "." + ptxMinor + "\n.target sm_" + sm + "\n.address_size 64\n";
     }
 
     /** The {@code --gpu-name} option of the PTX compiler for this target. */
-    String gpuName() {
+    public String gpuName() {
         return "sm_" + sm;
     }
 }

@@ -1,4 +1,4 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.ptx;
 
 import java.util.EnumMap;
 import java.util.Locale;
@@ -9,7 +9,7 @@ import java.util.Map;
  * instructions from the mnemonic constants below, and wraps the body with its register
  * declarations once their counts are known. All PTX text of the backend goes through here.
  */
-final class PtxWriter {
+public final class PtxWriter {
     // arithmetic; floating-point forms always carry a rounding mode, which also forbids ptxas to
     // contract a mul and an add into an fma (PTX ISA, "Floating-point instructions")
     static final String ADD = "add";
@@ -229,12 +229,12 @@ final class PtxWriter {
     // ---- immediates ----------------------------------------------------------------------------
 
     /** A PTX f64 immediate with exactly these bits: {@code 0d3FF0000000000000}. */
-    static String f64(double v) {
+    public static String f64(double v) {
         return String.format(Locale.ROOT, "0d%016X", Double.doubleToRawLongBits(v));
     }
 
     /** A PTX f32 immediate with exactly these bits: {@code 0f3F800000}. */
-    static String f32(float v) {
+    public static String f32(float v) {
         return String.format(Locale.ROOT, "0f%08X", Float.floatToRawIntBits(v));
     }
 

@@ -1,4 +1,4 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.ptx;
 
 import jcuda.nvptxcompiler.JNvPTXCompiler;
 import jcuda.nvptxcompiler.nvPTXCompileResult;
@@ -7,12 +7,12 @@ import jcuda.nvptxcompiler.nvPTXCompilerHandle;
 import java.nio.charset.StandardCharsets;
 
 /** Compiles PTX to cubin with JCuda's statically linked PTX compiler: no GPU or driver needed. */
-final class PtxOfflineCompiler {
+public final class PtxOfflineCompiler {
     private PtxOfflineCompiler() {
     }
 
     /** The cubin for {@code ptx} on {@code gpuName} (sm_80, ...); throws with the compiler's log on failure. */
-    static byte[] compile(String ptx, String gpuName) {
+    public static byte[] compile(String ptx, String gpuName) {
         JNvPTXCompiler.setExceptionsEnabled(false);
         nvPTXCompilerHandle h = new nvPTXCompilerHandle();
         byte[] src = ptx.getBytes(StandardCharsets.US_ASCII);
@@ -31,7 +31,7 @@ final class PtxOfflineCompiler {
     }
 
     /** The compiler's own version, e.g. 12.6. */
-    static String version() {
+    public static String version() {
         int[] major = new int[1];
         int[] minor = new int[1];
         JNvPTXCompiler.nvPTXCompilerGetVersion(major, minor);

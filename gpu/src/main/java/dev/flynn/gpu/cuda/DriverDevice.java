@@ -1,5 +1,11 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.cuda;
 
+import dev.flynn.gpu.CudaException;
+import dev.flynn.gpu.CudaFatalException;
+import dev.flynn.gpu.CudaOutOfMemoryException;
+import dev.flynn.gpu.ptx.PtxGenerator;
+import dev.flynn.gpu.ptx.PtxModule;
+import dev.flynn.gpu.ptx.PtxTarget;
 import dev.flynn.spi.Availability;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;

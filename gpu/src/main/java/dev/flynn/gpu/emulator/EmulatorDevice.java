@@ -1,4 +1,11 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.emulator;
+
+import dev.flynn.gpu.CudaException;
+import dev.flynn.gpu.CudaOutOfMemoryException;
+import dev.flynn.gpu.cuda.CudaContext;
+import dev.flynn.gpu.cuda.GpuDevice;
+import dev.flynn.gpu.ptx.PtxModule;
+import dev.flynn.gpu.ptx.PtxTarget;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Memory holds at most {@code flynn.gpu.emulator.memory} bytes (default 4 GiB), so out-of-memory
  * handling can be exercised too.
  */
-final class EmulatorDevice implements GpuDevice, PtxInterpreter.Memory {
+public final class EmulatorDevice implements GpuDevice, PtxInterpreter.Memory {
     /** {@code CUDA_ERROR_INVALID_VALUE}. */
     private static final int INVALID_VALUE = 1;
     /** {@code CUDA_ERROR_OUT_OF_MEMORY}. */
@@ -98,7 +105,7 @@ final class EmulatorDevice implements GpuDevice, PtxInterpreter.Memory {
     }
 
     /** Bytes allocated and not yet freed. */
-    synchronized long used() {
+    public synchronized long used() {
         return used;
     }
 
@@ -184,7 +191,7 @@ final class EmulatorDevice implements GpuDevice, PtxInterpreter.Memory {
     }
 
     /** The number of modules loaded and not yet unloaded. */
-    int loadedModules() {
+    public int loadedModules() {
         return modules.size();
     }
 

@@ -1,6 +1,16 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.emulator;
 
 import dev.flynn.DType;
+import dev.flynn.gpu.CudaException;
+import dev.flynn.gpu.CudaFatalException;
+import dev.flynn.gpu.CudaOutOfMemoryException;
+import dev.flynn.gpu.cuda.CudaContext;
+import dev.flynn.gpu.ptx.PtxGenerator;
+import dev.flynn.gpu.ptx.PtxKernels;
+import dev.flynn.gpu.ptx.PtxModule;
+import dev.flynn.gpu.ptx.PtxOfflineCompiler;
+import dev.flynn.gpu.ptx.PtxTarget;
+import dev.flynn.gpu.ptx.PtxWriter;
 import dev.flynn.ir.KernelIR;
 import dev.flynn.ir.Node;
 import dev.flynn.ir.UnaryOp;

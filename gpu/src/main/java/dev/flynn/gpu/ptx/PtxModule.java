@@ -1,4 +1,4 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.ptx;
 
 /**
  * One generated PTX module: a map kernel ({@value PtxGenerator#MAP}) or the two passes of a reduction
@@ -10,7 +10,7 @@ package dev.flynn.gpu;
  * @param argCount  the number of 64-bit argument parameters (constants, then scalar inputs)
  * @param checksErrors whether the kernel may set the device error flag (integer division by zero)
  */
-record PtxModule(String ptx, boolean reduction, boolean[] memoryInputs, int argCount, boolean checksErrors) {
+public record PtxModule(String ptx, boolean reduction, boolean[] memoryInputs, int argCount, boolean checksErrors) {
     /** Bytes of one partial result record of a reduction (value, compensation or index or mean, m2). */
-    static final int PARTIAL_BYTES = 32;
+    public static final int PARTIAL_BYTES = 32;
 }

@@ -1,15 +1,15 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.ptx;
 
 import java.util.Locale;
 
-import static dev.flynn.gpu.PtxType.B64;
-import static dev.flynn.gpu.PtxType.F64;
-import static dev.flynn.gpu.PtxType.PRED;
-import static dev.flynn.gpu.PtxType.S32;
-import static dev.flynn.gpu.PtxType.S64;
-import static dev.flynn.gpu.PtxType.U32;
-import static dev.flynn.gpu.PtxType.U64;
-import static dev.flynn.gpu.PtxWriter.f64;
+import static dev.flynn.gpu.ptx.PtxType.B64;
+import static dev.flynn.gpu.ptx.PtxType.F64;
+import static dev.flynn.gpu.ptx.PtxType.PRED;
+import static dev.flynn.gpu.ptx.PtxType.S32;
+import static dev.flynn.gpu.ptx.PtxType.S64;
+import static dev.flynn.gpu.ptx.PtxType.U32;
+import static dev.flynn.gpu.ptx.PtxType.U64;
+import static dev.flynn.gpu.ptx.PtxWriter.f64;
 
 /**
  * The accurate math library of the GPU backend: each function a PTX {@code .func} over f64, written

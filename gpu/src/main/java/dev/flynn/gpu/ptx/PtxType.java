@@ -1,4 +1,4 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.ptx;
 
 import dev.flynn.DType;
 

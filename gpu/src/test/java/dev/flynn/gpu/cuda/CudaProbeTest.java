@@ -1,7 +1,9 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.cuda;
 
 import dev.flynn.BackendInfo;
 import dev.flynn.Flynn;
+import dev.flynn.gpu.CudaBackend;
+import dev.flynn.gpu.ptx.PtxTarget;
 import dev.flynn.spi.Availability;
 import org.junit.jupiter.api.Test;
 

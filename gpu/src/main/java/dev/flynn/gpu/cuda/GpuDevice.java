@@ -1,4 +1,11 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.cuda;
+
+import dev.flynn.gpu.CudaException;
+import dev.flynn.gpu.CudaOutOfMemoryException;
+import dev.flynn.gpu.emulator.EmulatorDevice;
+import dev.flynn.gpu.emulator.PtxInterpreter;
+import dev.flynn.gpu.ptx.PtxModule;
+import dev.flynn.gpu.ptx.PtxTarget;
 
 import java.lang.foreign.MemorySegment;
 
@@ -9,7 +16,7 @@ import java.lang.foreign.MemorySegment;
  * {@code -Dflynn.gpu.device=emulator}). Addresses are device addresses. Failures are
  * {@link CudaException}s named by their {@code CUresult}; both implementations raise the same ones.
  */
-interface GpuDevice {
+public interface GpuDevice {
     /** The device's name, e.g. {@code NVIDIA H100 80GB HBM3}. */
     String name();
 

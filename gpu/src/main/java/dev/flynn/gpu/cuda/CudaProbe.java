@@ -1,4 +1,4 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.cuda;
 
 import dev.flynn.spi.Availability;
 
@@ -11,14 +11,14 @@ import java.util.List;
  * Finds out whether the GPU backend can run here without letting anything escape: no JCuda class is
  * touched before the driver library is known to exist, and every failure becomes a reason and a fix.
  */
-final class CudaProbe {
+public final class CudaProbe {
     static final String DRIVER_LIBRARY = "libcuda.so.1";
 
     private CudaProbe() {
     }
 
     /** Where the driver library is looked for, in the order the dynamic loader would search them. */
-    static List<Path> driverLocations() {
+    public static List<Path> driverLocations() {
         List<Path> dirs = new ArrayList<>();
         String ld = System.getenv("LD_LIBRARY_PATH");
         if (ld != null) {
@@ -36,7 +36,7 @@ final class CudaProbe {
     }
 
     /** The availability of the GPU backend, for these driver locations; never throws. */
-    static Availability probe(List<Path> locations) {
+    public static Availability probe(List<Path> locations) {
         try {
             Class.forName("jcuda.driver.JCudaDriver", false, CudaProbe.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {

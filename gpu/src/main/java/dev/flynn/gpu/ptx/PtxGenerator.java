@@ -1,4 +1,4 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.ptx;
 
 import dev.flynn.DType;
 import dev.flynn.ir.KernelIR;
@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.flynn.gpu.PtxType.B32;
-import static dev.flynn.gpu.PtxType.F32;
-import static dev.flynn.gpu.PtxType.F64;
-import static dev.flynn.gpu.PtxType.PRED;
-import static dev.flynn.gpu.PtxType.S32;
-import static dev.flynn.gpu.PtxType.S64;
-import static dev.flynn.gpu.PtxType.U32;
-import static dev.flynn.gpu.PtxType.U64;
+import static dev.flynn.gpu.ptx.PtxType.B32;
+import static dev.flynn.gpu.ptx.PtxType.F32;
+import static dev.flynn.gpu.ptx.PtxType.F64;
+import static dev.flynn.gpu.ptx.PtxType.PRED;
+import static dev.flynn.gpu.ptx.PtxType.S32;
+import static dev.flynn.gpu.ptx.PtxType.S64;
+import static dev.flynn.gpu.ptx.PtxType.U32;
+import static dev.flynn.gpu.ptx.PtxType.U64;
 
 /**
  * Lowers a kernel's IR to a PTX module. Every node type and op is lowered by an exhaustive switch;
@@ -33,13 +33,13 @@ import static dev.flynn.gpu.PtxType.U64;
  * <p>Constants are never baked into the text: they arrive as 64-bit kernel parameters, so kernels
  * that differ only in literals share one module.
  */
-final class PtxGenerator {
+public final class PtxGenerator {
     /** Threads per block for every kernel. */
-    static final int BLOCK = 256;
+    public static final int BLOCK = 256;
     static final int WARPS = BLOCK / 32;
-    static final String MAP = "flynn_map";
-    static final String REDUCE_BLOCKS = "flynn_reduce_blocks";
-    static final String REDUCE_FINAL = "flynn_reduce_final";
+    public static final String MAP = "flynn_map";
+    public static final String REDUCE_BLOCKS = "flynn_reduce_blocks";
+    public static final String REDUCE_FINAL = "flynn_reduce_final";
     private static final String SMEM = "flynn_smem";
 
     private final KernelIR ir;
@@ -63,7 +63,7 @@ final class PtxGenerator {
      *
      * @param fast use {@code .approx} instructions for F32 exp, log, sin and cos (opt-in fast mode)
      */
-    static PtxModule generate(KernelIR ir, List<Binding> inputs, PtxTarget target, boolean fast) {
+    public static PtxModule generate(KernelIR ir, List<Binding> inputs, PtxTarget target, boolean fast) {
         PtxGenerator g = new PtxGenerator(ir, inputs, fast);
         StringBuilder entries = new StringBuilder();
         if (ir.isReduction()) {

@@ -1,4 +1,6 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.emulator;
+
+import dev.flynn.gpu.ptx.PtxGenerator;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -31,12 +33,12 @@ import java.util.stream.IntStream;
  * {@code .approx} instructions of fast mode are computed from {@code java.lang.Math}: their results
  * are close to, not the same as, the hardware's.
  */
-final class PtxInterpreter {
+public final class PtxInterpreter {
     /** CUresult values the traps carry, as the driver reports them. */
-    static final int ILLEGAL_ADDRESS = 700;
-    static final int ILLEGAL_INSTRUCTION = 715;
-    static final int MISALIGNED_ADDRESS = 716;
-    static final int LAUNCH_FAILED = 719;
+    public static final int ILLEGAL_ADDRESS = 700;
+    public static final int ILLEGAL_INSTRUCTION = 715;
+    public static final int MISALIGNED_ADDRESS = 716;
+    public static final int LAUNCH_FAILED = 719;
 
     private static final int RET = -1;
     private static final int BAR = -2;
@@ -50,7 +52,7 @@ final class PtxInterpreter {
     private static final int RESERVED = 5;
     private static final long CANONICAL_NAN_F32 = 0x7FFFFFFFL;
     private static final long CANONICAL_NAN_F64 = 0x7FFFFFFFFFFFFFFFL;
-    static final byte POISON = (byte) 0xA5;
+    public static final byte POISON = (byte) 0xA5;
 
     private static final Pattern HEADER = Pattern.compile(
             "(?:\\.visible\\s+)?\\.(entry|func)\\s*(?:\\(([^)]*)\\))?\\s*([A-Za-z_$][\\w$]*)\\s*\\(([^)]*)\\)",
@@ -62,9 +64,9 @@ final class PtxInterpreter {
     private static final Pattern ADDRESS = Pattern.compile("\\[\\s*([%\\w$.]+)\\s*(?:\\+\\s*(-?\\d+))?\\s*\\]");
 
     /** The launch stopped: what the driver would report as {@link #result}, with what happened. */
-    static final class Trap extends RuntimeException {
+    public static final class Trap extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        final int result;
+        public final int result;
 
         Trap(int result, String message) {
             super(message);
@@ -73,20 +75,20 @@ final class PtxInterpreter {
     }
 
     /** Device memory as the interpreter sees it: finds the allocation holding an address. */
-    interface Memory {
+    public interface Memory {
         /** The allocation holding {@code [address, address + size)}, or null. */
-        Region find(long address, int size);
+        public Region find(long address, int size);
     }
 
     /** One allocation: its first address and its bytes. */
-    record Region(long base, MemorySegment bytes) {
+    public record Region(long base, MemorySegment bytes) {
         boolean holds(long address, int size) {
             return address >= base && address - base + size <= bytes.byteSize();
         }
     }
 
     /** A parsed module: its functions and its const and shared arrays. */
-    static final class Program {
+    public static final class Program {
         final Map<String, Function> functions = new HashMap<>();
         final Map<String, Long> constOffsets = new HashMap<>();
         final Map<String, Long> sharedOffsets = new HashMap<>();
@@ -95,7 +97,7 @@ final class PtxInterpreter {
         private final List<Runnable> links = new ArrayList<>();
 
         /** The names of the kernel entries. */
-        List<String> entries() {
+        public List<String> entries() {
             return functions.values().stream().filter(f -> f.entry).map(f -> f.name).sorted().toList();
         }
     }
@@ -191,7 +193,7 @@ final class PtxInterpreter {
      *
      * @throws Trap when a thread does what the hardware would fault on or leave undefined
      */
-    static void launch(Program p, String entry, int blocks, int threads, long[] params, Memory memory) {
+    public static void launch(Program p, String entry, int blocks, int threads, long[] params, Memory memory) {
         Function f = p.functions.get(entry);
         if (f == null || !f.entry) {
             throw new Trap(LAUNCH_FAILED, "no kernel entry named " + entry + "; the module has " + p.entries());
@@ -332,7 +334,7 @@ final class PtxInterpreter {
     // ---- parsing ----------------------------------------------------------------------------------
 
     /** Parses a module as the generator writes it; anything else is rejected with the statement quoted. */
-    static Program parse(String ptx) {
+    public static Program parse(String ptx) {
         Program p = new Program();
         List<String> statements = new ArrayList<>();
         StringBuilder cur = new StringBuilder();

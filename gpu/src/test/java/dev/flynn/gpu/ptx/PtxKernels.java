@@ -1,4 +1,4 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.ptx;
 
 import dev.flynn.DType;
 import dev.flynn.ir.BinaryOp;
@@ -17,11 +17,11 @@ import java.util.List;
 import java.util.Optional;
 
 /** Every kernel shape the generator must handle: each op and element type as a map, and each reduction. */
-final class PtxKernels {
+public final class PtxKernels {
     private static final DType[] NUMERIC = {DType.F32, DType.F64, DType.I32, DType.I64};
 
     /** A named kernel with its bindings. */
-    record Case(String name, KernelIR ir, List<Binding> bindings) {
+    public record Case(String name, KernelIR ir, List<Binding> bindings) {
         @Override
         public String toString() {
             return name;
@@ -31,14 +31,14 @@ final class PtxKernels {
     private PtxKernels() {
     }
 
-    static List<Case> all() {
+    public static List<Case> all() {
         List<Case> out = new ArrayList<>();
         out.addAll(maps());
         out.addAll(reductions());
         return out;
     }
 
-    static List<Case> maps() {
+    public static List<Case> maps() {
         List<Case> out = new ArrayList<>();
         for (UnaryOp op : UnaryOp.values()) {
             for (DType t : NUMERIC) {
@@ -113,7 +113,7 @@ final class PtxKernels {
         return out;
     }
 
-    static List<Case> reductions() {
+    public static List<Case> reductions() {
         List<Case> out = new ArrayList<>();
         for (ReduceOp op : ReduceOp.values()) {
             for (DType t : NUMERIC) {

@@ -1,4 +1,4 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.ptx;
 
 /** A virtual PTX register: {@code %fd12}. ptxas allocates the physical registers. */
 record PtxReg(PtxType type, int number) {

@@ -1,7 +1,13 @@
-package dev.flynn.gpu;
+package dev.flynn.gpu.cuda;
 
 import dev.flynn.DType;
-
+import dev.flynn.gpu.CudaException;
+import dev.flynn.gpu.CudaFatalException;
+import dev.flynn.gpu.emulator.EmulatorDevice;
+import dev.flynn.gpu.emulator.PtxInterpreter;
+import dev.flynn.gpu.ptx.PtxGenerator;
+import dev.flynn.gpu.ptx.PtxModule;
+import dev.flynn.gpu.ptx.PtxTarget;
 import dev.flynn.spi.KernelCache;
 
 import java.lang.foreign.MemorySegment;
@@ -14,16 +20,16 @@ import java.util.function.Supplier;
  * {@value #DEVICE_PROPERTY} is {@code emulator}: then it is an {@link EmulatorDevice}. This class never
  * touches JCuda itself. Calls are serialised: one kernel call at a time uses the shared buffers.
  */
-final class CudaContext {
+public final class CudaContext {
     /** The system property that chooses the device: {@code cuda} (the default) or {@code emulator}. */
-    static final String DEVICE_PROPERTY = "flynn.gpu.device";
+    public static final String DEVICE_PROPERTY = "flynn.gpu.device";
     /** At most this many blocks produce reduction partials; fixed so results do not depend on the device. */
-    static final int MAX_REDUCE_BLOCKS = 1024;
+    public static final int MAX_REDUCE_BLOCKS = 1024;
     private static volatile CudaContext instance;
     private static volatile String disabled;
 
-    final GpuDevice device;
-    final PtxTarget target;
+    public final GpuDevice device;
+    public final PtxTarget target;
     final int multiprocessors;
     /** Modules by kernel shape; one no kernel refers to any more is unloaded from the device. */
     private final KernelCache<Compiled> modules;
@@ -32,11 +38,11 @@ final class CudaContext {
     private final long result;
 
     /** A generated module and the device's handle for it once loaded. */
-    record Compiled(PtxModule module, Object handle) {
+    public record Compiled(PtxModule module, Object handle) {
     }
 
     /** Device memory freed once, by close or by the Cleaner. */
-    static final class Allocation implements Runnable {
+    public static final class Allocation implements Runnable {
         private final GpuDevice device;
         private final long address;
         private final long bytes;
@@ -48,11 +54,11 @@ final class CudaContext {
             this.bytes = bytes;
         }
 
-        long address() {
+        public long address() {
             return address;
         }
 
-        long bytes() {
+        public long bytes() {
             return bytes;
         }
 
@@ -96,7 +102,7 @@ final class CudaContext {
     }
 
     /** Whether {@value #DEVICE_PROPERTY} chooses the emulator. */
-    static boolean emulatorSelected() {
+    public static boolean emulatorSelected() {
         return "emulator".equals(System.getProperty(DEVICE_PROPERTY));
     }
 
@@ -105,7 +111,7 @@ final class CudaContext {
      *
      * @throws IllegalArgumentException when it is set to neither {@code cuda} nor {@code emulator}
      */
-    static void checkDeviceProperty() {
+    public static void checkDeviceProperty() {
         String d = System.getProperty(DEVICE_PROPERTY);
         if (d != null && !d.equals("cuda") && !d.equals("emulator")) {
             throw new IllegalArgumentException("system property " + DEVICE_PROPERTY + " is \"" + d
@@ -118,7 +124,7 @@ final class CudaContext {
         return emulatorSelected() ? new EmulatorDevice() : new DriverDevice();
     }
 
-    static CudaContext get() {
+    public static CudaContext get() {
         String off = disabled;
         if (off != null) {
             throw new IllegalStateException("the GPU backend is disabled after a fatal CUDA error: " + off);
@@ -136,12 +142,12 @@ final class CudaContext {
     }
 
     /** Why the backend was disabled by a sticky error, or null. */
-    static String disabledReason() {
+    public static String disabledReason() {
         return disabled;
     }
 
     /** Disables the backend for the rest of the process: a sticky error made the device unusable. */
-    static void disable(String reason) {
+    public static void disable(String reason) {
         disabled = reason;
     }
 
@@ -149,7 +155,7 @@ final class CudaContext {
      * A sticky error the emulator found: disables the backend as the driver's would and returns the
      * exception to throw, naming the {@code CUresult} and what the faulting thread did.
      */
-    static CudaFatalException fatal(String call, int result, String detail) {
+    public static CudaFatalException fatal(String call, int result, String detail) {
         String name = switch (result) {
             case PtxInterpreter.ILLEGAL_ADDRESS -> "CUDA_ERROR_ILLEGAL_ADDRESS";
             case PtxInterpreter.ILLEGAL_INSTRUCTION -> "CUDA_ERROR_ILLEGAL_INSTRUCTION";
@@ -162,7 +168,7 @@ final class CudaContext {
     }
 
     /** Drops the context and the disabled state, so that a test can start again on a fresh device. */
-    static void resetForTests() {
+    public static void resetForTests() {
         synchronized (CudaContext.class) {
             instance = null;
             disabled = null;
@@ -170,41 +176,41 @@ final class CudaContext {
     }
 
     /** The module for a kernel shape, generated and loaded (JIT-compiled by the device) once. */
-    Compiled module(String key, Supplier<PtxModule> generate) {
+    public Compiled module(String key, Supplier<PtxModule> generate) {
         return modules.get(key, () -> {
             PtxModule m = generate.get();
             return new Compiled(m, device.load(m));
         });
     }
 
-    int cachedModules() {
+    public int cachedModules() {
         return modules.size();
     }
 
     /** Modules held, without starting the device: none before the first kernel. */
-    static int cachedModulesIfStarted() {
+    public static int cachedModulesIfStarted() {
         CudaContext c = instance;
         return c == null ? 0 : c.cachedModules();
     }
 
-    Allocation allocate(long bytes) {
+    public Allocation allocate(long bytes) {
         return new Allocation(device, device.allocate(bytes), bytes);
     }
 
     // ---- transfers -------------------------------------------------------------------------------
 
     /** Copies {@code bytes} from a host array or segment (from element {@code offset}) to device address {@code dst}. */
-    synchronized void upload(Object host, long offset, long dst, long bytes, DType type) {
+    public synchronized void upload(Object host, long offset, long dst, long bytes, DType type) {
         device.upload(host(host).asSlice(offset * type.byteSize(), bytes), dst);
     }
 
     /** Copies {@code bytes} between device addresses. */
-    void copy(long dst, long src, long bytes) {
+    public void copy(long dst, long src, long bytes) {
         device.copy(dst, src, bytes);
     }
 
     /** Copies {@code bytes} from device address {@code src} to a host array or segment from element {@code offset}. */
-    synchronized void download(long src, Object host, long offset, long bytes, DType type) {
+    public synchronized void download(long src, Object host, long offset, long bytes, DType type) {
         device.download(src, host(host).asSlice(offset * type.byteSize(), bytes));
     }
 
@@ -223,7 +229,7 @@ final class CudaContext {
     // ---- launches --------------------------------------------------------------------------------
 
     /** Launches a map over {@code n} elements: pointers are device addresses, args the raw argument bits. */
-    synchronized void launchMap(Compiled k, long n, long out, long[] inputs, long[] args) {
+    public synchronized void launchMap(Compiled k, long n, long out, long[] inputs, long[] args) {
         int blocks = (int) Math.max(1, Math.min((n + PtxGenerator.BLOCK - 1) / PtxGenerator.BLOCK,
                 (long) multiprocessors * 32));
         launch(k, PtxGenerator.MAP, blocks, params(n, out, inputs, args, k.module()), k.module().checksErrors());
@@ -234,7 +240,7 @@ final class CudaContext {
      * but {@code n == 0} still launches one block (its partial is the identity): a grid of no blocks
      * would be a launch error.
      */
-    synchronized MemorySegment launchReduce(Compiled k, long n, long[] inputs, long[] args) {
+    public synchronized MemorySegment launchReduce(Compiled k, long n, long[] inputs, long[] args) {
         PtxModule m = k.module();
         int blocks = (int) Math.max(1, Math.min((n + PtxGenerator.BLOCK - 1) / PtxGenerator.BLOCK,
                 MAX_REDUCE_BLOCKS));
