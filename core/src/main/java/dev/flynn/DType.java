@@ -128,12 +128,20 @@ public enum DType {
      */
     public static java.util.Optional<DType> ofArray(Object array) {
         return switch (array) {
-            case float[] a -> java.util.Optional.of(F32);
-            case double[] a -> java.util.Optional.of(F64);
-            case int[] a -> java.util.Optional.of(I32);
-            case long[] a -> java.util.Optional.of(I64);
+            case float[] a -> ArrayTypes.F32;
+            case double[] a -> ArrayTypes.F64;
+            case int[] a -> ArrayTypes.I32;
+            case long[] a -> ArrayTypes.I64;
             case null, default -> java.util.Optional.empty();
         };
+    }
+
+    /** One answer per type, made once: the runtime asks on every call and must not allocate. */
+    private static final class ArrayTypes {
+        static final java.util.Optional<DType> F32 = java.util.Optional.of(DType.F32);
+        static final java.util.Optional<DType> F64 = java.util.Optional.of(DType.F64);
+        static final java.util.Optional<DType> I32 = java.util.Optional.of(DType.I32);
+        static final java.util.Optional<DType> I64 = java.util.Optional.of(DType.I64);
     }
 
     /**

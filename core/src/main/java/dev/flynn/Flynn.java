@@ -1,21 +1,12 @@
 package dev.flynn;
 
-import dev.flynn.ir.KernelIR;
-import dev.flynn.spi.Availability;
 import dev.flynn.spi.BackendProvider;
 import dev.flynn.spi.Binding;
 import dev.flynn.spi.Call;
 import dev.flynn.spi.Partial;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.ServiceLoader;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,82 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class Flynn implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("dev.flynn");
-    private static final List<Provider> PROVIDERS = discover();
-    private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
     private static volatile Flynn global;
-    /** A thread that is not the caller, to ask whether a segment may be used by pool workers. */
-    private static final Thread OTHER_THREAD = Thread.ofPlatform().unstarted(() -> { });
 
     private final Backend backend;
     private final int threads;
     private volatile ForkJoinPool pool;
     /** The provider of a forced backend, once found available. */
-    private volatile Provider forced;
-
-    /** One discovered backend with its availability, probed once on first use. */
-    private static final class Provider {
-        final BackendProvider impl;
-        private volatile Availability availability;
-
-        Provider(BackendProvider impl) {
-            this.impl = impl;
-        }
-
-        Availability availability() {
-            Availability a = availability;
-            if (a == null) {
-                synchronized (this) {
-                    a = availability;
-                    if (a == null) {
-                        try {
-                            a = Objects.requireNonNull(impl.probe(), "probe");
-                        } catch (RuntimeException | LinkageError e) {
-                            a = Availability.unavailable("its probe failed: " + e, "report this as a bug");
-                        }
-                        availability = a;
-                    }
-                }
-            }
-            return a;
-        }
-    }
-
-    /** Per-thread objects reused by every call, so a steady-state call allocates nothing. */
-    private static final class Scratch {
-        final Call call = new Call();
-        final Partial partial = new Partial();
-        long[] args = new long[8];
-        long[] scalars = new long[4];
-        final Object[] fixed = new Object[3];
-        /** The thread's own scratch, which records the last backend even for a re-entrant call. */
-        final Scratch owner;
-        String last;
-        boolean busy;
-
-        Scratch() {
-            owner = this;
-        }
-
-        Scratch(Scratch owner) {
-            this.owner = owner;
-        }
-
-        Object[] inputs(Object a, Object b, Object c) {
-            fixed[0] = a;
-            fixed[1] = b;
-            fixed[2] = c;
-            return fixed;
-        }
-
-        void scalarBits(int input, long bits) {
-            if (scalars.length <= input) {
-                scalars = java.util.Arrays.copyOf(scalars, input + 4);
-            }
-            scalars[input] = bits;
-        }
-    }
+    private volatile BackendProvider forced;
 
     private Flynn(Backend backend, int threads) {
         this.backend = backend;
@@ -212,12 +134,7 @@ public final class Flynn implements AutoCloseable {
      * @return one entry per backend, in AUTO's order of preference
      */
     public static List<BackendInfo> backends() {
-        List<BackendInfo> out = new ArrayList<>();
-        for (Provider p : PROVIDERS) {
-            Availability a = p.availability();
-            out.add(new BackendInfo(p.impl.name(), p.impl.priority(), a.available(), a.reason(), a.fix()));
-        }
-        return out;
+        return BackendRegistry.backends();
     }
 
     /**
@@ -227,7 +144,7 @@ public final class Flynn implements AutoCloseable {
      * @return the provider, or empty if none of that name is present
      */
     public static java.util.Optional<BackendProvider> provider(String name) {
-        return PROVIDERS.stream().filter(p -> p.impl.name().equals(name)).map(p -> p.impl).findFirst();
+        return BackendRegistry.provider(name);
     }
 
     /**
@@ -236,7 +153,7 @@ public final class Flynn implements AutoCloseable {
      * @return the backend's name, such as {@code "simd"}, or empty if this thread ran no kernel yet
      */
     public static java.util.Optional<String> lastBackend() {
-        return java.util.Optional.ofNullable(SCRATCH.get().last);
+        return java.util.Optional.ofNullable(CallBinder.lastBackend());
     }
 
     @Override
@@ -264,11 +181,11 @@ public final class Flynn implements AutoCloseable {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(inputs, "inputs");
         requireMap(kernel);
-        Scratch s = acquire();
+        CallBinder.Scratch s = CallBinder.acquire();
         try {
-            run(kernel, out, inputs, inputs.length, s);
+            CallBinder.map(this, kernel, out, inputs, inputs.length, s);
         } finally {
-            release(s);
+            CallBinder.release(s);
         }
     }
 
@@ -312,11 +229,11 @@ public final class Flynn implements AutoCloseable {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(out, "out");
         requireMap(kernel);
-        Scratch s = acquire();
+        CallBinder.Scratch s = CallBinder.acquire();
         try {
-            run(kernel, out, s.inputs(a, b, c), count, s);
+            CallBinder.map(this, kernel, out, s.inputs(a, b, c), count, s);
         } finally {
-            release(s);
+            CallBinder.release(s);
         }
     }
 
@@ -334,9 +251,9 @@ public final class Flynn implements AutoCloseable {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(inputs, "inputs");
         requireMap(kernel);
-        Scratch s = acquire();
+        CallBinder.Scratch s = CallBinder.acquire();
         try {
-            long n = bindInputs(kernel, inputs, inputs.length, s.call, s);
+            long n = CallBinder.bindInputs(kernel, inputs, inputs.length, s.call, s);
             if (n < 0) {
                 throw new IllegalArgumentException("kernel " + kernel + " was given only scalars; give at least one array"
                         + " so the output length is known");
@@ -345,10 +262,10 @@ public final class Flynn implements AutoCloseable {
                 throw new IllegalArgumentException(n + " elements do not fit a Java array; use into() with a MemorySegment");
             }
             Object out = java.lang.reflect.Array.newInstance(kernel.resultType().javaType(), (int) n);
-            run(kernel, out, inputs, inputs.length, s);
+            CallBinder.map(this, kernel, out, inputs, inputs.length, s);
             return out;
         } finally {
-            release(s);
+            CallBinder.release(s);
         }
     }
 
@@ -422,98 +339,6 @@ public final class Flynn implements AutoCloseable {
         }
     }
 
-    private void run(Kernel kernel, Object out, Object[] inputs, int count, Scratch s) {
-        Call call = s.call;
-        long n = bindInputs(kernel, inputs, count, call, s);
-        DType t = kernel.resultType();
-        Object outStore;
-        long outOff;
-        long outLen;
-        Binding outBinding;
-        switch (out) {
-            case Slice sl -> {
-                checkType("output", t, sl.type());
-                outStore = sl.array();
-                outOff = sl.offset();
-                outLen = sl.length();
-                outBinding = Binding.ARRAY;
-            }
-            case DeviceArray d -> {
-                checkType("output", t, d.type());
-                outStore = d;
-                outOff = 0;
-                outLen = d.length();
-                outBinding = Binding.DEVICE;
-            }
-            case MemorySegment seg -> {
-                if (seg.isReadOnly()) {
-                    throw new IllegalArgumentException("the output segment is read-only");
-                }
-                outStore = seg;
-                outOff = 0;
-                outLen = segmentLength("output", seg, t);
-                outBinding = Binding.SEGMENT;
-            }
-            default -> {
-                DType at = arrayType(out);
-                if (at == null) {
-                    throw new IllegalArgumentException("output must be a float[], double[], int[], long[], Slice,"
-                            + " MemorySegment or DeviceArray, got " + out.getClass().getSimpleName());
-                }
-                if (at != t) {
-                    checkType("output", t, at);
-                }
-                outStore = out;
-                outOff = 0;
-                outLen = java.lang.reflect.Array.getLength(out);
-                outBinding = Binding.ARRAY;
-            }
-        }
-        if (n < 0) {
-            n = outLen;
-        } else if (outLen != n) {
-            throw new IllegalArgumentException("lengths differ: the output has " + outLen + " elements, the inputs have " + n);
-        }
-        BackendProvider b = select(kernel, call, n, outStore);
-        long codes = bindingCodes(kernel, call, outBinding);
-        Object compiled = kernel.plan(b, codes, call, outBinding);
-        long[] args = args(kernel, call, s);
-        // integer division may throw midway, and an output that partly overlaps an input would be
-        // overwritten before it is read: compute such calls into a temporary and copy on success
-        int workers = threadsFor(call, outStore);
-        boolean temp = n > 0 && (kernel.mayThrow() || overlapsPartly(kernel, call, outStore, outOff, n));
-        if (temp) {
-            runIntoTemporary(kernel, b, call, compiled, outStore, outOff, outBinding, n, args, workers);
-        } else if (n > 0) {
-            call.set(kernel.ir(), compiled, outStore, outOff, n, args, workers, workers > 1 ? pool() : null);
-            b.map(call);
-        }
-        s.owner.last = b.name();
-    }
-
-    private void runIntoTemporary(Kernel kernel, BackendProvider b, Call call, Object compiled, Object outStore,
-                                  long outOff, Binding outBinding, long n, long[] args, int workers) {
-        DType t = kernel.resultType();
-        if (outBinding == Binding.DEVICE) {
-            // device memory is written by its backend; a failed launch leaves no partial host state
-            call.set(kernel.ir(), compiled, outStore, outOff, n, args, workers, workers > 1 ? pool() : null);
-            b.map(call);
-        } else if (outBinding == Binding.ARRAY) {
-            Object tmp = java.lang.reflect.Array.newInstance(t.javaType(), (int) n);
-            Object tmpCompiled = kernel.plan(b, bindingCodes(kernel, call, Binding.ARRAY), call, Binding.ARRAY);
-            call.set(kernel.ir(), tmpCompiled, tmp, 0, n, args, workers, workers > 1 ? pool() : null);
-            b.map(call);
-            System.arraycopy(tmp, 0, outStore, (int) outOff, (int) n);
-        } else {
-            try (Arena arena = Arena.ofShared()) {
-                MemorySegment tmp = arena.allocate(n * t.byteSize(), t.byteSize());
-                call.set(kernel.ir(), compiled, tmp, 0, n, args, workers, workers > 1 ? pool() : null);
-                b.map(call);
-                MemorySegment.copy(tmp, 0, (MemorySegment) outStore, outOff * t.byteSize(), n * t.byteSize());
-            }
-        }
-    }
-
     // ---- reductions ----------------------------------------------------------------------------
 
     /**
@@ -527,27 +352,27 @@ public final class Flynn implements AutoCloseable {
      * @throws BackendUnavailableException if this runtime's forced backend cannot run
      */
     public double reduceDouble(Kernel kernel, Object... inputs) {
-        Scratch s = acquire();
+        CallBinder.Scratch s = CallBinder.acquire();
         long n;
         try {
             Partial p = reduceRaw(kernel, inputs, inputs.length, s);
             n = s.call.n();
             if (!RangeRescue.needed(kernel, p, n)) {
-                return finish(kernel, p);
+                return ReductionFinish.value(kernel, p);
             }
         } finally {
-            release(s);
+            CallBinder.release(s);
         }
         return RangeRescue.value(kernel, n, k -> reduceUnrescued(k, inputs));
     }
 
     /** A reduction's value from its first run, even where it left the exponent range: for {@link RangeRescue}. */
     private double reduceUnrescued(Kernel kernel, Object[] inputs) {
-        Scratch s = acquire();
+        CallBinder.Scratch s = CallBinder.acquire();
         try {
-            return finish(kernel, reduceRaw(kernel, inputs, inputs.length, s));
+            return ReductionFinish.value(kernel, reduceRaw(kernel, inputs, inputs.length, s));
         } finally {
-            release(s);
+            CallBinder.release(s);
         }
     }
 
@@ -575,29 +400,19 @@ public final class Flynn implements AutoCloseable {
     }
 
     private double reduceDoubleFixed(Kernel kernel, int count, Object a, Object b) {
-        Scratch s = acquire();
+        CallBinder.Scratch s = CallBinder.acquire();
         long n;
         try {
             Partial p = reduceRaw(kernel, s.inputs(a, b, null), count, s);
             n = s.call.n();
             if (!RangeRescue.needed(kernel, p, n)) {
-                return finish(kernel, p);
+                return ReductionFinish.value(kernel, p);
             }
         } finally {
-            release(s);
+            CallBinder.release(s);
         }
         Object[] inputs = count == 1 ? new Object[] {a} : new Object[] {a, b};
         return RangeRescue.value(kernel, n, k -> reduceUnrescued(k, inputs));
-    }
-
-    private static double finish(Kernel kernel, Partial p) {
-        DType body = kernel.ir().body().type();
-        return switch (kernel.resultType()) {
-            case BOOL -> throw new IllegalArgumentException(kernel + " is a " + kernel.reduction().orElseThrow()
-                    + "; call reduceBoolean");
-            case I64, I32 -> finishLong(kernel, p, body);
-            default -> finishDouble(kernel, p, body);
-        };
     }
 
     /**
@@ -608,20 +423,13 @@ public final class Flynn implements AutoCloseable {
      * @return the reduced value
      */
     public long reduceLong(Kernel kernel, Object a) {
-        Scratch s = acquire();
+        CallBinder.Scratch s = CallBinder.acquire();
         try {
             Partial p = reduceRaw(kernel, s.inputs(a, null, null), 1, s);
-            return finishLongChecked(kernel, p);
+            return ReductionFinish.longChecked(kernel, p);
         } finally {
-            release(s);
+            CallBinder.release(s);
         }
-    }
-
-    private static long finishLongChecked(Kernel kernel, Partial p) {
-        if (!kernel.resultType().isIntegral()) {
-            throw new IllegalArgumentException(kernel + " has a " + kernel.resultType() + " result; call reduceDouble");
-        }
-        return finishLong(kernel, p, kernel.ir().body().type());
     }
 
     /**
@@ -634,11 +442,11 @@ public final class Flynn implements AutoCloseable {
      * @throws IllegalArgumentException if the result type is not an integer type
      */
     public long reduceLong(Kernel kernel, Object... inputs) {
-        Scratch s = acquire();
+        CallBinder.Scratch s = CallBinder.acquire();
         try {
-            return finishLongChecked(kernel, reduceRaw(kernel, inputs, inputs.length, s));
+            return ReductionFinish.longChecked(kernel, reduceRaw(kernel, inputs, inputs.length, s));
         } finally {
-            release(s);
+            CallBinder.release(s);
         }
     }
 
@@ -651,7 +459,7 @@ public final class Flynn implements AutoCloseable {
      * @return the reduced value
      */
     public boolean reduceBoolean(Kernel kernel, Object... inputs) {
-        Scratch s = acquire();
+        CallBinder.Scratch s = CallBinder.acquire();
         try {
             Partial p = reduceRaw(kernel, inputs, inputs.length, s);
             Reduction.Kind k = kernel.reduction().orElseThrow().kind();
@@ -663,7 +471,7 @@ public final class Flynn implements AutoCloseable {
             }
             throw new IllegalArgumentException(kernel + " has a " + kernel.resultType() + " result, not a boolean");
         } finally {
-            release(s);
+            CallBinder.release(s);
         }
     }
 
@@ -700,7 +508,7 @@ public final class Flynn implements AutoCloseable {
      */
     public void reducePartial(Kernel kernel, Partial into, Object... inputs) {
         Objects.requireNonNull(into, "into");
-        Scratch s = acquire();
+        CallBinder.Scratch s = CallBinder.acquire();
         try {
             Partial p = reduceRaw(kernel, inputs, inputs.length, s);
             if (s.call.n() == 0) {
@@ -708,7 +516,7 @@ public final class Flynn implements AutoCloseable {
             }
             into.copyFrom(p);
         } finally {
-            release(s);
+            CallBinder.release(s);
         }
     }
 
@@ -722,39 +530,29 @@ public final class Flynn implements AutoCloseable {
      * @return the value, boxed
      */
     public static Object finish(Kernel kernel, Partial state, long n) {
-        Objects.requireNonNull(kernel, "kernel");
-        Objects.requireNonNull(state, "state");
-        Reduction r = kernel.reduction().orElseThrow(() -> new IllegalArgumentException(kernel + " is not a reduction"));
-        DType body = kernel.ir().body().type();
-        return switch (kernel.resultType()) {
-            case F32 -> (float) finishDouble(kernel, state, body);
-            case F64 -> finishDouble(kernel, state, body);
-            case I32 -> (int) finishLong(kernel, state, body);
-            case I64 -> finishLong(kernel, state, body);
-            case BOOL -> r.kind() == Reduction.Kind.ANY ? state.l > 0 : state.l == n;
-        };
+        return ReductionFinish.boxed(kernel, state, n);
     }
 
-    private Partial reduceRaw(Kernel kernel, Object[] inputs, int count, Scratch s) {
+    private Partial reduceRaw(Kernel kernel, Object[] inputs, int count, CallBinder.Scratch s) {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(inputs, "inputs");
         if (!kernel.isReduction()) {
             throw new IllegalArgumentException("kernel " + kernel + " is a map; call into/apply, or reduce it first");
         }
         Call call = s.call;
-        long n = bindInputs(kernel, inputs, count, call, s);
+        long n = CallBinder.bindInputs(kernel, inputs, count, call, s);
         if (n < 0) {
             throw new IllegalArgumentException("reduction " + kernel + " was given only scalars; give at least one array");
         }
         BackendProvider b = select(kernel, call, n, null);
-        Object compiled = kernel.plan(b, bindingCodes(kernel, call, Binding.NONE), call, Binding.NONE);
-        long[] args = args(kernel, call, s);
+        Object compiled = kernel.plan(b, CallBinder.bindingCodes(kernel, call, Binding.NONE), call, Binding.NONE);
+        long[] args = CallBinder.args(kernel, call, s);
         Partial p = s.partial;
         p.clear();
-        int workers = threadsFor(call, null);
+        int workers = CallBinder.threadsFor(threads, call, null);
         call.set(kernel.ir(), compiled, null, 0, n, args, workers, workers > 1 ? pool() : null);
         if (n == 0) {
-            empty(kernel, p);
+            ReductionFinish.empty(kernel, p);
         } else {
             b.reduce(call, p);
         }
@@ -762,367 +560,20 @@ public final class Flynn implements AutoCloseable {
         return p;
     }
 
-    private static void empty(Kernel kernel, Partial p) {
-        Reduction r = kernel.reduction().orElseThrow();
-        DType t = kernel.ir().body().type();
-        switch (r.kind()) {
-            case SUM, NORM1, NORM2, NORM_INF, COUNT, ANY, ALL -> {
-            }
-            case PROD -> {
-                p.d = 1;
-                p.l = 1;
-            }
-            case MEAN, VARIANCE, STD -> p.n = 0;
-            case CUSTOM -> {
-                long bits = kernel.constantsShared()[kernel.ir().reduce().orElseThrow().identity().orElseThrow().slot()];
-                if (t == DType.F32) {
-                    p.d = Float.intBitsToFloat((int) bits);
-                } else if (t == DType.F64) {
-                    p.d = Double.longBitsToDouble(bits);
-                } else {
-                    p.l = bits;
-                }
-            }
-            case MIN, MAX, ARGMIN, ARGMAX ->
-                    throw new IllegalArgumentException(r + " of no elements is undefined (kernel " + kernel + ")");
-        }
-    }
+    // ---- backend selection and threads -----------------------------------------------------------
 
-    private static double finishDouble(Kernel kernel, Partial p, DType body) {
-        Reduction r = kernel.reduction().orElseThrow();
-        return switch (r.kind()) {
-            case MEAN -> p.n == 0 ? Double.NaN : p.mean;
-            case VARIANCE -> variance(p, r.ddof());
-            case STD -> Math.sqrt(variance(p, r.ddof()));
-            case NORM2 -> body == DType.F32 ? (float) Math.sqrt((float) p.d) : Math.sqrt(p.d);
-            case SUM -> r.summation() == Reduction.Summation.COMPENSATED && body.isFloating()
-                    ? dev.flynn.spi.Partials.compensatedValue(body, p)
-                    : body.isFloating() ? p.d : p.l;
-            default -> body.isFloating() ? p.d : p.l;
-        };
-    }
-
-    private static double variance(Partial p, int ddof) {
-        long dof = p.n - ddof;
-        return dof <= 0 ? Double.NaN : p.m2 / dof;
-    }
-
-    private static long finishLong(Kernel kernel, Partial p, DType body) {
-        return switch (kernel.reduction().orElseThrow().kind()) {
-            case ARGMIN, ARGMAX -> p.index;
-            default -> body == DType.I32 ? (int) p.l : p.l;
-        };
-    }
-
-    // ---- binding and validation ----------------------------------------------------------------
-
-    /**
-     * Checks the inputs and stores them in {@code call}; returns their common length, or -1 if all are
-     * scalars. Throws before anything is written.
-     */
-    private static long bindInputs(Kernel kernel, Object[] inputs, int count, Call call, Scratch s) {
-        KernelIR ir = kernel.ir();
-        if (count != ir.arity()) {
-            throw new IllegalArgumentException("kernel " + kernel + " takes " + ir.arity() + " inputs "
-                    + kernel.inputNames() + ", got " + count);
-        }
-        call.set(ir, null, null, 0, 0, null, 1, null);
-        long n = -1;
-        int first = -1;
-        for (int i = 0; i < count; i++) {
-            Object in = inputs[i];
-            DType want = ir.inputs().get(i);
-            if (in == null) {
-                throw new NullPointerException(what(kernel, i) + " is null");
-            }
-            long len;
-            DType at = arrayType(in);
-            if (at != null) {
-                if (at != want) {
-                    checkType(what(kernel, i), want, at);
-                }
-                call.input(i, in, 0);
-                len = java.lang.reflect.Array.getLength(in);
-            } else if (in instanceof MemorySegment seg) {
-                len = segmentLength(what(kernel, i), seg, want);
-                call.input(i, seg, 0);
-            } else if (in instanceof DeviceArray d) {
-                if (d.type() != want) {
-                    checkType(what(kernel, i), want, d.type());
-                }
-                call.input(i, d, 0);
-                len = d.length();
-            } else if (in instanceof Slice sl) {
-                checkType(what(kernel, i), want, sl.type());
-                call.input(i, sl.array(), sl.offset());
-                len = sl.length();
-            } else if (in instanceof Number num) {
-                call.input(i, null, 0);
-                s.scalarBits(i, scalarBits(kernel, i, want, num));
-                continue;
-            } else {
-                throw new IllegalArgumentException(what(kernel, i)
-                        + " must be a float[], double[], int[], long[], Slice, MemorySegment or a Number, got "
-                        + in.getClass().getSimpleName());
-            }
-            if (n < 0) {
-                n = len;
-                first = i;
-            } else if (len != n) {
-                throw new IllegalArgumentException("lengths differ: " + what(kernel, first) + " has " + n
-                        + " elements, " + what(kernel, i) + " has " + len);
-            }
-        }
-        return n;
-    }
-
-    private static String what(Kernel kernel, int i) {
-        return "input " + i + " (" + kernel.inputNames().get(i) + ")";
-    }
-
-    private static DType arrayType(Object o) {
-        return switch (o) {
-            case float[] a -> DType.F32;
-            case double[] a -> DType.F64;
-            case int[] a -> DType.I32;
-            case long[] a -> DType.I64;
-            default -> null;
-        };
-    }
-
-    private static long segmentLength(String what, MemorySegment seg, DType want) {
-        long bytes = seg.byteSize();
-        if (bytes % want.byteSize() != 0) {
-            throw new IllegalArgumentException(what + " is a segment of " + bytes + " bytes, not a whole number of "
-                    + want + " elements (" + want.byteSize() + " bytes each)");
-        }
-        return bytes / want.byteSize();
-    }
-
-    private static void checkType(String what, DType want, DType got) {
-        if (want != got) {
-            throw new IllegalArgumentException(what + " must hold " + want + " (" + want.javaType() + "[]), got "
-                    + got + " (" + got.javaType() + "[])");
-        }
-    }
-
-    /** The raw bits of a scalar input converted to {@code want}, if the conversion is exact. */
-    private static long scalarBits(Kernel kernel, int input, DType want, Number num) {
-        double d = num.doubleValue();
-        long l = num.longValue();
-        boolean integral = num instanceof Integer || num instanceof Long || num instanceof Short || num instanceof Byte;
-        return switch (want) {
-            case F32 -> {
-                float f = num.floatValue();
-                if (!(num instanceof Float) && (integral ? (long) f != l : (double) f != d && !Double.isNaN(d))) {
-                    throw new IllegalArgumentException(what(kernel, input) + " is F32; " + num + " (" + num.getClass().getSimpleName()
-                            + ") is not exactly a float: pass a Float");
-                }
-                yield Float.floatToRawIntBits(f);
-            }
-            case F64 -> {
-                if (integral && (long) d != l) {
-                    throw new IllegalArgumentException(what(kernel, input) + " is F64; " + num + " is not exactly a double");
-                }
-                yield Double.doubleToRawLongBits(d);
-            }
-            case I32, I64 -> {
-                if (!integral) {
-                    throw new IllegalArgumentException(what(kernel, input) + " is " + want + "; pass an Integer or Long, got "
-                            + num.getClass().getSimpleName() + " " + num);
-                }
-                if (want == DType.I32 && l != (int) l) {
-                    throw new IllegalArgumentException(what(kernel, input) + " is I32; " + num + " does not fit an int");
-                }
-                yield l;
-            }
-            case BOOL -> throw new IllegalStateException("BOOL input");
-        };
-    }
-
-    private static long bindingCodes(Kernel kernel, Call call, Binding out) {
-        long code = out.ordinal();
-        for (int i = 0; i < kernel.arity(); i++) {
-            code = (code << 2) | binding(call.data()[i]).ordinal();
-        }
-        return code;
-    }
-
-    private static Binding binding(Object storage) {
-        if (storage == null) {
-            return Binding.SCALAR;
-        }
-        if (storage instanceof MemorySegment) {
-            return Binding.SEGMENT;
-        }
-        return storage instanceof DeviceArray ? Binding.DEVICE : Binding.ARRAY;
-    }
-
-    static List<Binding> bindingList(Kernel kernel, Call call) {
-        List<Binding> out = new ArrayList<>(kernel.arity());
-        for (int i = 0; i < kernel.arity(); i++) {
-            out.add(binding(call.data()[i]));
-        }
-        return out;
-    }
-
-    private static long[] args(Kernel kernel, Call call, Scratch s) {
-        KernelIR ir = kernel.ir();
-        boolean scalars = false;
-        for (int i = 0; i < ir.arity(); i++) {
-            scalars |= call.data()[i] == null;
-        }
-        long[] consts = kernel.constantsShared();
-        if (!scalars) {
-            return consts;
-        }
-        if (s.args.length < ir.argCount()) {
-            s.args = new long[Math.max(ir.argCount(), s.args.length * 2)];
-        }
-        long[] args = s.args;
-        System.arraycopy(consts, 0, args, 0, consts.length);
-        for (int i = 0; i < ir.arity(); i++) {
-            if (call.data()[i] == null) {
-                args[ir.scalarSlot(i)] = s.scalars[i];
-            }
-        }
-        return args;
-    }
-
-    /**
-     * Memory confined to the calling thread cannot be touched by pool workers: calls on such segments
-     * run on the calling thread (results are the same, since they never depend on the thread count).
-     */
-    private int threadsFor(Call call, Object out) {
-        if (threads > 1) {
-            for (int i = 0; i < call.ir().arity(); i++) {
-                if (call.data()[i] instanceof MemorySegment m && !m.isAccessibleBy(OTHER_THREAD)) {
-                    return 1;
-                }
-            }
-            if (out instanceof MemorySegment m && !m.isAccessibleBy(OTHER_THREAD)) {
-                return 1;
-            }
-        }
-        return threads;
-    }
-
-    /**
-     * Whether the output shares a byte with an input other than as exact in-place use (same start, same
-     * element size): writing element i would then clobber input bytes of some element j > i, or one not
-     * yet read by another thread or vector lane. Such calls run into a temporary.
-     */
-    private static boolean overlapsPartly(Kernel kernel, Call call, Object out, long outOff, long n) {
-        if (out instanceof DeviceArray) {
-            // a device array is never a view of another or of host memory: sharing one is exact in-place use
-            return false;
-        }
-        int outSize = kernel.resultType().byteSize();
-        for (int i = 0; i < kernel.arity(); i++) {
-            Object in = call.data()[i];
-            if (in == null || in instanceof DeviceArray) {
-                continue;
-            }
-            long inOff = call.offsets()[i];
-            int inSize = kernel.ir().inputs().get(i).byteSize();
-            if (in == out) {
-                // one Java array: one element type, so only the offsets can differ
-                if (inOff != outOff && inOff < outOff + n && outOff < inOff + n) {
-                    return true;
-                }
-            } else if ((in instanceof MemorySegment || out instanceof MemorySegment)
-                    && sharesBytes(bytes(in, inOff, n, inSize), bytes(out, outOff, n, outSize), inSize, outSize)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The bytes of {@code n} elements from element {@code offset} of an array or segment. */
-    private static MemorySegment bytes(Object store, long offset, long n, int size) {
-        MemorySegment all = switch (store) {
-            case MemorySegment m -> m;
-            case float[] a -> MemorySegment.ofArray(a);
-            case double[] a -> MemorySegment.ofArray(a);
-            case int[] a -> MemorySegment.ofArray(a);
-            case long[] a -> MemorySegment.ofArray(a);
-            default -> throw new IllegalStateException("not host memory: " + store.getClass().getName());
-        };
-        return all.asSlice(offset * size, n * size);
-    }
-
-    /**
-     * Whether two views of memory overlap other than exactly. Segments compare by their backing memory,
-     * so a read-only view of an array, which hides its array, still matches that array.
-     */
-    private static boolean sharesBytes(MemorySegment in, MemorySegment out, int inSize, int outSize) {
-        // overlapping segments share their memory, so their addresses (offsets into an array, for heap
-        // segments) compare
-        return in.asOverlappingSlice(out).isPresent() && (inSize != outSize || in.address() != out.address());
-    }
-
-    // ---- backend selection -----------------------------------------------------------------------
-
-    private BackendProvider select(Kernel kernel, Call call, long n, Object out) {
+    BackendProvider select(Kernel kernel, Call call, long n, Object out) {
         if (backend != Backend.AUTO) {
-            Provider p = forced;
+            BackendProvider p = forced;
             if (p == null) {
-                p = forced = forcedProvider();
+                p = forced = BackendRegistry.forced(backend);
             }
-            return p.impl;
+            return p;
         }
-        call.set(kernel.ir(), null, out, 0, n, kernel.constantsShared(), threads, null);
-        Provider skipped = null;
-        for (Provider p : PROVIDERS) {
-            Availability a = p.availability();
-            if (!a.available()) {
-                if (skipped == null) {
-                    skipped = p;
-                }
-                continue;
-            }
-            if (p.impl.declines(call).isPresent()) {
-                continue;
-            }
-            if (LOGGED.add(p.impl.name())) {
-                if (skipped != null) {
-                    Availability why = skipped.availability();
-                    LOG.log(System.Logger.Level.WARNING, "Flynn AUTO runs kernels on {0} because {1} is unavailable: {2}{3}",
-                            p.impl.name(), skipped.impl.name(), why.reason(), why.fix().isEmpty() ? "" : ". Fix: " + why.fix());
-                } else {
-                    LOG.log(System.Logger.Level.INFO, "Flynn AUTO runs kernels on {0} ({1})", p.impl.name(), a.reason());
-                }
-            }
-            return p.impl;
-        }
-        throw new BackendUnavailableException("no backend is available: add dev.flynn:flynn-cpu-fallback (the scalar"
-                + " backend) to the class path" + (skipped == null ? "" : "; " + skipped.impl.name() + ": " + skipped.availability()));
+        return BackendRegistry.auto(kernel, call, n, out, threads);
     }
 
-    private Provider forcedProvider() {
-        for (Provider p : PROVIDERS) {
-            if (p.impl.name().equals(backend.id())) {
-                Availability a = p.availability();
-                if (!a.available()) {
-                    throw new BackendUnavailableException("backend " + backend.id() + " is unavailable: " + a.reason()
-                            + (a.fix().isEmpty() ? "" : ". Fix: " + a.fix()));
-                }
-                return p;
-            }
-        }
-        throw new BackendUnavailableException("backend " + backend.id()
-                + " is not on the class path: add the dev.flynn:flynn-" + moduleOf(backend) + " dependency");
-    }
-
-    private static String moduleOf(Backend b) {
-        return switch (b) {
-            case SCALAR -> "cpu-fallback";
-            case C -> "native";
-            default -> b.id();
-        };
-    }
-
-    private ForkJoinPool pool() {
+    ForkJoinPool pool() {
         if (threads <= 1) {
             return null;
         }
@@ -1142,30 +593,5 @@ public final class Flynn implements AutoCloseable {
             }
         }
         return p;
-    }
-
-    private static Scratch acquire() {
-        Scratch s = SCRATCH.get();
-        if (s.busy) {
-            // re-entered on this thread (from a callback): use fresh objects rather than the busy ones
-            s = new Scratch(s);
-        }
-        s.busy = true;
-        return s;
-    }
-
-    private static void release(Scratch s) {
-        s.call.clear();
-        java.util.Arrays.fill(s.fixed, null);
-        s.busy = false;
-    }
-
-    private static List<Provider> discover() {
-        List<Provider> out = new ArrayList<>();
-        for (BackendProvider p : ServiceLoader.load(BackendProvider.class, Flynn.class.getClassLoader())) {
-            out.add(new Provider(p));
-        }
-        out.sort(Comparator.comparingInt((Provider p) -> -p.impl.priority()).thenComparing(p -> p.impl.name()));
-        return List.copyOf(out);
     }
 }

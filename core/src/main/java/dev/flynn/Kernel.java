@@ -563,7 +563,7 @@ public final class Kernel {
                     return p.compiled();
                 }
             }
-            Object compiled = backend.prepare(ir, shapeKey, Flynn.bindingList(this, call), output);
+            Object compiled = backend.prepare(ir, shapeKey, CallBinder.bindingList(this, call), output);
             Plan[] grown = java.util.Arrays.copyOf(plans, plans.length + 1);
             grown[plans.length] = new Plan(backend, bindings, compiled);
             plans = grown;
