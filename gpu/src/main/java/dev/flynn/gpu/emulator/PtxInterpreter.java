@@ -2,13 +2,20 @@ package dev.flynn.gpu.emulator;
 
 import dev.flynn.gpu.ptx.PtxGenerator;
 
+import dev.flynn.gpu.ptx.PtxCmp;
+import dev.flynn.gpu.ptx.PtxOp;
+import dev.flynn.gpu.ptx.PtxSreg;
+import dev.flynn.gpu.ptx.PtxType;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -433,7 +440,9 @@ public final class PtxInterpreter {
                     if (a.group(6) != null) {
                         String[] values = a.group(6).split(",");
                         for (int k = 0; k < values.length; k++) {
-                            long bits = immediate(values[k].trim(), a.group(3));
+                            PtxType type = PtxType.ofSuffix(a.group(3)).orElseThrow(
+                                    () -> new IllegalArgumentException("unsupported array type in " + s));
+                            long bits = immediate(values[k].trim(), type);
                             long at = off - constSize + (long) k * elem;
                             if (elem == 8) {
                                 seg.set(ValueLayout.JAVA_LONG_UNALIGNED, at, bits);
@@ -545,7 +554,7 @@ public final class PtxInterpreter {
             Insn in = insns.get(pc);
             Op op;
             try {
-                op = new Compiler(p, f, labels, pc + 1).compile(in.mnemonic(), in.operands());
+                op = new Compiler(p, f, labels, pc + 1).compile(decode(in.mnemonic()), in.operands());
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("cannot run PTX statement '" + in.text() + "' in " + f.name + ": "
                         + e.getMessage(), e);
@@ -569,8 +578,52 @@ public final class PtxInterpreter {
         f.template = template;
     }
 
+    /** A decoded mnemonic: its opcode, a setp's comparison, and the type suffixes that follow. */
+    private record Mnemonic(PtxOp op, Optional<PtxCmp> cmp, List<PtxType> types) {
+        /** The instruction's type: its only, or for a conversion its first (destination) suffix. */
+        PtxType type() {
+            return types.getFirst();
+        }
+    }
+
+    /**
+     * Decodes {@code add.rn.f32} into {@link PtxOp#ADD_RN} and {@code f32}: the longest run of leading
+     * parts that names an opcode ({@code cvt.rzi}, not {@code cvt}), then a setp's comparison, then types.
+     */
+    private static Mnemonic decode(String text) {
+        String[] parts = text.split("\\.");
+        for (int k = parts.length; k >= 1; k--) {
+            Optional<PtxOp> op = PtxOp.of(String.join(".", Arrays.copyOf(parts, k)));
+            if (op.isEmpty()) {
+                continue;
+            }
+            int i = k;
+            Optional<PtxCmp> cmp = Optional.empty();
+            if (op.get() == PtxOp.SETP) {
+                String c = i < parts.length ? parts[i++] : "";
+                cmp = Optional.of(PtxCmp.of(c).orElseThrow(() -> new IllegalArgumentException("unknown comparison ." + c)));
+            }
+            List<PtxType> types = new ArrayList<>();
+            for (; i < parts.length; i++) {
+                String s = parts[i];
+                types.add(PtxType.ofSuffix(s).orElseThrow(() -> new IllegalArgumentException("unsupported type ." + s)));
+            }
+            int want = switch (op.get()) {
+                case RET, BRA, BRA_UNI, BAR_SYNC, CALL -> 0;
+                case CVT, CVT_RN, CVT_RZI, CVT_RNI, CVT_RMI, CVT_RPI -> 2;
+                default -> 1;
+            };
+            if (types.size() != want) {
+                throw new IllegalArgumentException(op.get() + " takes " + want + " type suffixes, " + text + " has "
+                        + types.size());
+            }
+            return new Mnemonic(op.get(), cmp, List.copyOf(types));
+        }
+        throw new IllegalArgumentException("unsupported instruction " + text);
+    }
+
     /** Parses an immediate for an instruction of PTX type {@code type}: 0f/0d hex floats, integers. */
-    static long immediate(String s, String type) {
+    static long immediate(String s, PtxType type) {
         String t = s.trim();
         if (t.startsWith("0f") || t.startsWith("0F")) {
             return Long.parseUnsignedLong(t.substring(2), 16);
@@ -583,13 +636,11 @@ public final class PtxInterpreter {
         long v = u.startsWith("0x") || u.startsWith("0X") ? Long.parseUnsignedLong(u.substring(2), 16)
                 : Long.parseUnsignedLong(u);
         v = neg ? -v : v;
-        if (type.equals("f32")) {
-            return Float.floatToRawIntBits((float) v) & 0xFFFFFFFFL;
-        }
-        if (type.equals("f64")) {
-            return Double.doubleToRawLongBits(v);
-        }
-        return v;
+        return switch (type) {
+            case F32 -> Float.floatToRawIntBits((float) v) & 0xFFFFFFFFL;
+            case F64 -> Double.doubleToRawLongBits(v);
+            default -> v;
+        };
     }
 
     // ---- instruction compiler ---------------------------------------------------------------------
@@ -609,20 +660,16 @@ public final class PtxInterpreter {
         }
 
         /** The slot holding an operand's value: a register, a parameter, an immediate, a special register or a symbol. */
-        int src(String s, String type) {
-            switch (s) {
-                case "%tid.x":
-                    return TID;
-                case "%ntid.x":
-                    return NTID;
-                case "%ctaid.x":
-                    return CTAID;
-                case "%nctaid.x":
-                    return NCTAID;
-                case "%laneid":
-                    return LANEID;
-                default:
-                    break;
+        int src(String s, PtxType type) {
+            Optional<PtxSreg> special = PtxSreg.of(s);
+            if (special.isPresent()) {
+                return switch (special.get()) {
+                    case TID_X -> TID;
+                    case NTID_X -> NTID;
+                    case CTAID_X -> CTAID;
+                    case NCTAID_X -> NCTAID;
+                    case LANEID -> LANEID;
+                };
             }
             if (s.startsWith("%")) {
                 return f.slot(s);
@@ -646,80 +693,76 @@ public final class PtxInterpreter {
             return f.slot(s);
         }
 
-        Op compile(String mnemonic, List<String> o) {
-            String[] parts = mnemonic.split("\\.");
-            String base = parts[0];
-            String type = parts[parts.length - 1];
+        Op compile(Mnemonic m, List<String> o) {
             int n = next;
-            switch (base) {
-                case "ret":
-                    return (r, t) -> RET;
-                case "bra": {
+            PtxType type = m.types().isEmpty() ? PtxType.B32 : m.type();
+            return switch (m.op()) {
+                case RET -> (r, t) -> RET;
+                case BRA, BRA_UNI -> {
                     Integer target = labels.get(o.get(0));
                     if (target == null) {
                         throw new IllegalArgumentException("no label " + o.get(0));
                     }
                     int to = target;
-                    return (r, t) -> to;
+                    yield (r, t) -> to;
                 }
-                case "bar": {
+                case BAR_SYNC -> {
                     f.syncs = true;
-                    return (r, t) -> BAR;
+                    yield (r, t) -> BAR;
                 }
-                case "shfl":
-                    return shfl(mnemonic, o);
-                case "call":
-                    return call(o);
-                case "ld":
-                    return load(parts, o);
-                case "st":
-                    return store(parts, o);
-                case "mov":
-                    return mov(type, o);
-                case "cvta": {
+                case SHFL_SYNC_DOWN -> shfl(type, o);
+                case CALL -> call(o);
+                case LD_PARAM, LD_GLOBAL, LD_SHARED, LD_CONST -> load(m.op(), type, o);
+                case ST_PARAM, ST_GLOBAL, ST_SHARED -> store(m.op(), type, o);
+                case MOV -> mov(type, o);
+                case CVTA_TO_GLOBAL -> {
                     int d = dst(o.get(0));
                     int a = src(o.get(1), type);
-                    return (r, t) -> {
+                    yield (r, t) -> {
                         r[d] = r[a];
                         return n;
                     };
                 }
-                case "cvt":
-                    return Conversions.cvt(parts, dst(o.get(0)), src(o.get(1), parts[parts.length - 1]), n);
-                case "setp":
-                    return Arithmetic.setp(parts[1], type, dst(o.get(0)), src(o.get(1), type), src(o.get(2), type), n);
-                case "selp": {
+                case CVT, CVT_RN, CVT_RZI, CVT_RNI, CVT_RMI, CVT_RPI -> {
+                    PtxType from = m.types().get(1);
+                    yield Conversions.cvt(m.op(), type, from, dst(o.get(0)), src(o.get(1), from), n);
+                }
+                case SETP -> Arithmetic.setp(m.cmp().orElseThrow(), type, dst(o.get(0)), src(o.get(1), type),
+                        src(o.get(2), type), n);
+                case SELP -> {
                     int d = dst(o.get(0));
                     int a = src(o.get(1), type);
                     int b = src(o.get(2), type);
-                    int c = src(o.get(3), "pred");
-                    return (r, t) -> {
+                    int c = src(o.get(3), PtxType.PRED);
+                    yield (r, t) -> {
                         r[d] = r[c] != 0 ? r[a] : r[b];
                         return n;
                     };
                 }
-                default:
-                    break;
-            }
-            int d = dst(o.get(0));
-            int[] s = new int[o.size() - 1];
-            for (int i = 1; i < o.size(); i++) {
-                // shift amounts are u32 whatever the instruction's type
-                s[i - 1] = src(o.get(i), (base.equals("shl") || base.equals("shr")) && i == 2 ? "u32" : type);
-            }
-            return Arithmetic.compile(mnemonic, parts, type, d, s, n);
+                case ADD, ADD_CC, ADDC, SUB, MUL_LO, MUL_HI, MUL_WIDE, MAD_LO, DIV, REM, ADD_RN, SUB_RN, MUL_RN, DIV_RN,
+                     FMA_RN, SQRT_RN, NEG, ABS, MIN, MAX, COPYSIGN, EX2_APPROX, LG2_APPROX, SIN_APPROX, COS_APPROX, AND, OR,
+                     XOR, NOT, SHL, SHR, CLZ -> {
+                    int d = dst(o.get(0));
+                    int[] s = new int[o.size() - 1];
+                    for (int i = 1; i < o.size(); i++) {
+                        // shift amounts are u32 whatever the instruction's type
+                        boolean shift = (m.op() == PtxOp.SHL || m.op() == PtxOp.SHR) && i == 2;
+                        s[i - 1] = src(o.get(i), shift ? PtxType.U32 : type);
+                    }
+                    yield Arithmetic.compile(m.op(), type, d, s, n);
+                }
+            };
         }
-
-        private Op shfl(String mnemonic, List<String> o) {
-            if (!mnemonic.equals("shfl.sync.down.b32") || o.size() != 5) {
+        private Op shfl(PtxType type, List<String> o) {
+            if (type != PtxType.B32 || o.size() != 5) {
                 throw new IllegalArgumentException("only shfl.sync.down.b32 d, a, b, c, membermask is supported");
             }
             f.syncs = true;
             int d = dst(o.get(0));
-            int a = src(o.get(1), "b32");
-            int b = src(o.get(2), "b32");
-            int c = src(o.get(3), "b32");
-            int mask = src(o.get(4), "b32");
+            int a = src(o.get(1), PtxType.B32);
+            int b = src(o.get(2), PtxType.B32);
+            int c = src(o.get(3), PtxType.B32);
+            int mask = src(o.get(4), PtxType.B32);
             return (r, t) -> {
                 if ((int) r[mask] != -1) {
                     throw new Trap(ILLEGAL_INSTRUCTION, "shfl.sync with a member mask other than 0xffffffff");
@@ -782,7 +825,7 @@ public final class PtxInterpreter {
             };
         }
 
-        private Op mov(String type, List<String> o) {
+        private Op mov(PtxType type, List<String> o) {
             String d0 = o.get(0);
             String s0 = o.get(1);
             int n = next;
@@ -801,8 +844,8 @@ public final class PtxInterpreter {
             }
             if (s0.startsWith("{")) {
                 String[] v = s0.substring(1, s0.length() - 1).split(",");
-                int lo = src(v[0].trim(), "b32");
-                int hi = src(v[1].trim(), "b32");
+                int lo = src(v[0].trim(), PtxType.B32);
+                int hi = src(v[1].trim(), PtxType.B32);
                 int d = dst(d0);
                 return (r, t) -> {
                     r[d] = (r[lo] & 0xFFFFFFFFL) | (r[hi] << 32);
@@ -817,16 +860,14 @@ public final class PtxInterpreter {
             };
         }
 
-        private Op load(String[] parts, List<String> o) {
-            String space = parts[1];
-            String type = parts[parts.length - 1];
-            int size = Integer.parseInt(type.substring(1)) / 8;
+        private Op load(PtxOp space, PtxType type, List<String> o) {
+            int size = type.size();
             int d = dst(o.get(0));
             Matcher m = address(o.get(1));
             long off = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
             String base = m.group(1);
             int n = next;
-            if (space.equals("param")) {
+            if (space == PtxOp.LD_PARAM) {
                 if (off != 0) {
                     throw new IllegalArgumentException("parameter offsets are not supported");
                 }
@@ -837,21 +878,21 @@ public final class PtxInterpreter {
                     return n;
                 };
             }
-            int a = src(base, "u64");
+            int a = src(base, PtxType.U64);
             return switch (space) {
-                case "global" -> (r, t) -> {
+                case LD_GLOBAL -> (r, t) -> {
                     long addr = r[a] + off;
                     Region g = global(t, addr, size);
                     r[d] = read(g.bytes(), addr - g.base(), size);
                     return n;
                 };
-                case "shared" -> (r, t) -> {
+                case LD_SHARED -> (r, t) -> {
                     long addr = r[a] + off;
                     sharedAccess(t, addr, size, false);
                     r[d] = read(t.block.shared, addr, size);
                     return n;
                 };
-                case "const" -> (r, t) -> {
+                case LD_CONST -> (r, t) -> {
                     long addr = r[a] + off;
                     MemorySegment c = t.block.constBank;
                     if (addr < 0 || addr + size > c.byteSize() || addr % size != 0) {
@@ -861,41 +902,39 @@ public final class PtxInterpreter {
                     r[d] = read(c, addr, size);
                     return n;
                 };
-                default -> throw new IllegalArgumentException("state space ." + space + " is not supported");
+                default -> throw new IllegalArgumentException(space + " is not a load");
             };
         }
 
-        private Op store(String[] parts, List<String> o) {
-            String space = parts[1];
-            String type = parts[parts.length - 1];
-            int size = Integer.parseInt(type.substring(1)) / 8;
+        private Op store(PtxOp space, PtxType type, List<String> o) {
+            int size = type.size();
             Matcher m = address(o.get(0));
             long off = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
             String base = m.group(1);
             int v = src(o.get(1), type);
             int n = next;
-            if (space.equals("param")) {
+            if (space == PtxOp.ST_PARAM) {
                 int s = f.slot(base);
                 return (r, t) -> {
                     r[s] = r[v];
                     return n;
                 };
             }
-            int a = src(base, "u64");
+            int a = src(base, PtxType.U64);
             return switch (space) {
-                case "global" -> (r, t) -> {
+                case ST_GLOBAL -> (r, t) -> {
                     long addr = r[a] + off;
                     Region g = global(t, addr, size);
                     write(g.bytes(), addr - g.base(), size, r[v]);
                     return n;
                 };
-                case "shared" -> (r, t) -> {
+                case ST_SHARED -> (r, t) -> {
                     long addr = r[a] + off;
                     sharedAccess(t, addr, size, true);
                     write(t.block.shared, addr, size, r[v]);
                     return n;
                 };
-                default -> throw new IllegalArgumentException("stores to ." + space + " are not supported");
+                default -> throw new IllegalArgumentException(space + " is not a store");
             };
         }
     }
@@ -991,96 +1030,91 @@ public final class PtxInterpreter {
             return v != v ? CANONICAL_NAN_F64 : Double.doubleToRawLongBits(v);
         }
 
-        static Op compile(String mnemonic, String[] parts, String type, int d, int[] s, int n) {
-            String base = parts[0];
-            boolean f32 = type.equals("f32");
-            boolean f64 = type.equals("f64");
-            boolean wide = type.endsWith("64");
-            boolean signed = type.startsWith("s");
-            String mod = parts.length > 2 ? parts[1] : "";
+        static Op compile(PtxOp op, PtxType type, int d, int[] s, int n) {
+            boolean f32 = type == PtxType.F32;
+            boolean signed = type.isSigned();
             int a = s.length > 0 ? s[0] : -1;
             int b = s.length > 1 ? s[1] : -1;
             int c = s.length > 2 ? s[2] : -1;
-            if (mnemonic.contains(".approx")) {
-                return approx(base, d, a, n);
-            }
-            if (f32 || f64) {
-                if ((base.equals("add") || base.equals("sub") || base.equals("mul") || base.equals("div")
-                        || base.equals("fma") || base.equals("sqrt")) && !mod.equals("rn")) {
-                    throw new IllegalArgumentException(base + " without .rn");
+            if (op == PtxOp.EX2_APPROX || op == PtxOp.LG2_APPROX || op == PtxOp.SIN_APPROX || op == PtxOp.COS_APPROX) {
+                if (!f32) {
+                    throw new IllegalArgumentException(op + " is generated for f32 only");
                 }
-                return switch (base) {
-                    case "add" -> f32 ? (r, t) -> { r[d] = f(f(r[a]) + f(r[b])); return n; }
+                return approx(op, d, a, n);
+            }
+            if (type.isFloat()) {
+                return switch (op) {
+                    case ADD_RN -> f32 ? (r, t) -> { r[d] = f(f(r[a]) + f(r[b])); return n; }
                             : (r, t) -> { r[d] = d(d(r[a]) + d(r[b])); return n; };
-                    case "sub" -> f32 ? (r, t) -> { r[d] = f(f(r[a]) - f(r[b])); return n; }
+                    case SUB_RN -> f32 ? (r, t) -> { r[d] = f(f(r[a]) - f(r[b])); return n; }
                             : (r, t) -> { r[d] = d(d(r[a]) - d(r[b])); return n; };
-                    case "mul" -> f32 ? (r, t) -> { r[d] = f(f(r[a]) * f(r[b])); return n; }
+                    case MUL_RN -> f32 ? (r, t) -> { r[d] = f(f(r[a]) * f(r[b])); return n; }
                             : (r, t) -> { r[d] = d(d(r[a]) * d(r[b])); return n; };
-                    case "div" -> f32 ? (r, t) -> { r[d] = f(f(r[a]) / f(r[b])); return n; }
+                    case DIV_RN -> f32 ? (r, t) -> { r[d] = f(f(r[a]) / f(r[b])); return n; }
                             : (r, t) -> { r[d] = d(d(r[a]) / d(r[b])); return n; };
-                    case "fma" -> f32 ? (r, t) -> { r[d] = f(Math.fma(f(r[a]), f(r[b]), f(r[c]))); return n; }
+                    case FMA_RN -> f32 ? (r, t) -> { r[d] = f(Math.fma(f(r[a]), f(r[b]), f(r[c]))); return n; }
                             : (r, t) -> { r[d] = d(Math.fma(d(r[a]), d(r[b]), d(r[c]))); return n; };
-                    case "sqrt" -> f32 ? (r, t) -> { r[d] = f((float) Math.sqrt(f(r[a]))); return n; }
+                    case SQRT_RN -> f32 ? (r, t) -> { r[d] = f((float) Math.sqrt(f(r[a]))); return n; }
                             : (r, t) -> { r[d] = d(Math.sqrt(d(r[a]))); return n; };
-                    case "neg" -> f32 ? (r, t) -> { r[d] = (r[a] ^ 0x80000000L) & 0xFFFFFFFFL; return n; }
+                    case NEG -> f32 ? (r, t) -> { r[d] = (r[a] ^ 0x80000000L) & 0xFFFFFFFFL; return n; }
                             : (r, t) -> { r[d] = r[a] ^ Long.MIN_VALUE; return n; };
-                    case "abs" -> f32 ? (r, t) -> { r[d] = r[a] & 0x7FFFFFFFL; return n; }
+                    case ABS -> f32 ? (r, t) -> { r[d] = r[a] & 0x7FFFFFFFL; return n; }
                             : (r, t) -> { r[d] = r[a] & Long.MAX_VALUE; return n; };
-                    case "copysign" -> f32
+                    case COPYSIGN -> f32
                             ? (r, t) -> { r[d] = (r[a] & 0x80000000L) | (r[b] & 0x7FFFFFFFL); return n; }
                             : (r, t) -> { r[d] = (r[a] & Long.MIN_VALUE) | (r[b] & Long.MAX_VALUE); return n; };
-                    case "min", "max" -> minMax(base.equals("min"), f32, d, a, b, n);
+                    case MIN, MAX -> minMax(op == PtxOp.MIN, f32, d, a, b, n);
+                    // ptxas may contract an add or mul without a rounding mode into an fma
+                    case ADD, SUB, DIV -> throw new IllegalArgumentException(op + "." + type.suffix() + " without .rn");
                     default -> throw new IllegalArgumentException("unsupported floating-point instruction");
                 };
             }
-            if (type.equals("pred")) {
-                return switch (base) {
-                    case "and" -> (r, t) -> { r[d] = r[a] & r[b]; return n; };
-                    case "or" -> (r, t) -> { r[d] = r[a] | r[b]; return n; };
-                    case "xor" -> (r, t) -> { r[d] = r[a] ^ r[b]; return n; };
-                    case "not" -> (r, t) -> { r[d] = r[a] ^ 1; return n; };
+            if (type == PtxType.PRED) {
+                return switch (op) {
+                    case AND -> (r, t) -> { r[d] = r[a] & r[b]; return n; };
+                    case OR -> (r, t) -> { r[d] = r[a] | r[b]; return n; };
+                    case XOR -> (r, t) -> { r[d] = r[a] ^ r[b]; return n; };
+                    case NOT -> (r, t) -> { r[d] = r[a] ^ 1; return n; };
                     default -> throw new IllegalArgumentException("unsupported predicate instruction");
                 };
             }
-            if (wide) {
-                return switch (base) {
-                    case "add" -> mod.equals("cc") ? (r, t) -> {
+            if (type.size() == 8) {
+                return switch (op) {
+                    case ADD_CC -> (r, t) -> {
                         long x = r[a];
                         long y = r[b];
                         long z = x + y;
                         t.carry = Long.compareUnsigned(z, x) < 0;
                         r[d] = z;
                         return n;
-                    } : (r, t) -> { r[d] = r[a] + r[b]; return n; };
-                    case "addc" -> (r, t) -> { r[d] = r[a] + r[b] + (t.carry ? 1 : 0); return n; };
-                    case "sub" -> (r, t) -> { r[d] = r[a] - r[b]; return n; };
-                    case "mul" -> switch (mod) {
-                        case "lo" -> (r, t) -> { r[d] = r[a] * r[b]; return n; };
-                        case "hi" -> signed ? (r, t) -> { r[d] = Math.multiplyHigh(r[a], r[b]); return n; }
-                                : (r, t) -> { r[d] = Math.unsignedMultiplyHigh(r[a], r[b]); return n; };
-                        default -> throw new IllegalArgumentException("mul needs .lo or .hi");
                     };
-                    case "mad" -> (r, t) -> { r[d] = r[a] * r[b] + r[c]; return n; };
-                    case "div" -> signed ? (r, t) -> { r[d] = r[b] == 0 ? -1 : r[a] / r[b]; return n; }
+                    case ADD -> (r, t) -> { r[d] = r[a] + r[b]; return n; };
+                    case ADDC -> (r, t) -> { r[d] = r[a] + r[b] + (t.carry ? 1 : 0); return n; };
+                    case SUB -> (r, t) -> { r[d] = r[a] - r[b]; return n; };
+                    case MUL_LO -> (r, t) -> { r[d] = r[a] * r[b]; return n; };
+                    case MUL_HI -> signed ? (r, t) -> { r[d] = Math.multiplyHigh(r[a], r[b]); return n; }
+                            : (r, t) -> { r[d] = Math.unsignedMultiplyHigh(r[a], r[b]); return n; };
+                    case MAD_LO -> (r, t) -> { r[d] = r[a] * r[b] + r[c]; return n; };
+                    case DIV -> signed ? (r, t) -> { r[d] = r[b] == 0 ? -1 : r[a] / r[b]; return n; }
                             : (r, t) -> { r[d] = r[b] == 0 ? -1 : Long.divideUnsigned(r[a], r[b]); return n; };
-                    case "rem" -> signed ? (r, t) -> { r[d] = r[b] == 0 ? r[a] : r[a] % r[b]; return n; }
+                    case REM -> signed ? (r, t) -> { r[d] = r[b] == 0 ? r[a] : r[a] % r[b]; return n; }
                             : (r, t) -> { r[d] = r[b] == 0 ? r[a] : Long.remainderUnsigned(r[a], r[b]); return n; };
-                    case "neg" -> (r, t) -> { r[d] = -r[a]; return n; };
-                    case "abs" -> (r, t) -> { r[d] = Math.abs(r[a]); return n; };
-                    case "min" -> signed ? (r, t) -> { r[d] = Math.min(r[a], r[b]); return n; }
+                    case NEG -> (r, t) -> { r[d] = -r[a]; return n; };
+                    case ABS -> (r, t) -> { r[d] = Math.abs(r[a]); return n; };
+                    case MIN -> signed ? (r, t) -> { r[d] = Math.min(r[a], r[b]); return n; }
                             : (r, t) -> { r[d] = Long.compareUnsigned(r[a], r[b]) <= 0 ? r[a] : r[b]; return n; };
-                    case "max" -> signed ? (r, t) -> { r[d] = Math.max(r[a], r[b]); return n; }
+                    case MAX -> signed ? (r, t) -> { r[d] = Math.max(r[a], r[b]); return n; }
                             : (r, t) -> { r[d] = Long.compareUnsigned(r[a], r[b]) >= 0 ? r[a] : r[b]; return n; };
-                    case "and" -> (r, t) -> { r[d] = r[a] & r[b]; return n; };
-                    case "or" -> (r, t) -> { r[d] = r[a] | r[b]; return n; };
-                    case "xor" -> (r, t) -> { r[d] = r[a] ^ r[b]; return n; };
-                    case "not" -> (r, t) -> { r[d] = ~r[a]; return n; };
-                    case "shl" -> (r, t) -> {
+                    case AND -> (r, t) -> { r[d] = r[a] & r[b]; return n; };
+                    case OR -> (r, t) -> { r[d] = r[a] | r[b]; return n; };
+                    case XOR -> (r, t) -> { r[d] = r[a] ^ r[b]; return n; };
+                    case NOT -> (r, t) -> { r[d] = ~r[a]; return n; };
+                    case SHL -> (r, t) -> {
                         long k = r[b] & 0xFFFFFFFFL;
                         r[d] = k >= 64 ? 0 : r[a] << k;
                         return n;
                     };
-                    case "shr" -> signed ? (r, t) -> {
+                    case SHR -> signed ? (r, t) -> {
                         long k = r[b] & 0xFFFFFFFFL;
                         r[d] = r[a] >> Math.min(k, 63);
                         return n;
@@ -1089,24 +1123,21 @@ public final class PtxInterpreter {
                         r[d] = k >= 64 ? 0 : r[a] >>> k;
                         return n;
                     };
-                    case "clz" -> (r, t) -> { r[d] = Long.numberOfLeadingZeros(r[a]); return n; };
+                    case CLZ -> (r, t) -> { r[d] = Long.numberOfLeadingZeros(r[a]); return n; };
                     default -> throw new IllegalArgumentException("unsupported 64-bit instruction");
                 };
             }
             // 32-bit integers: values live in the low 32 bits
-            return switch (base) {
-                case "add" -> (r, t) -> { r[d] = (r[a] + r[b]) & 0xFFFFFFFFL; return n; };
-                case "sub" -> (r, t) -> { r[d] = (r[a] - r[b]) & 0xFFFFFFFFL; return n; };
-                case "mul" -> switch (mod) {
-                    case "lo" -> (r, t) -> { r[d] = (r[a] * r[b]) & 0xFFFFFFFFL; return n; };
-                    case "wide" -> signed ? (r, t) -> { r[d] = (long) (int) r[a] * (int) r[b]; return n; }
+            return switch (op) {
+                case ADD -> (r, t) -> { r[d] = (r[a] + r[b]) & 0xFFFFFFFFL; return n; };
+                case SUB -> (r, t) -> { r[d] = (r[a] - r[b]) & 0xFFFFFFFFL; return n; };
+                case MUL_LO -> (r, t) -> { r[d] = (r[a] * r[b]) & 0xFFFFFFFFL; return n; };
+                case MUL_WIDE -> signed ? (r, t) -> { r[d] = (long) (int) r[a] * (int) r[b]; return n; }
                             : (r, t) -> { r[d] = (r[a] & 0xFFFFFFFFL) * (r[b] & 0xFFFFFFFFL); return n; };
-                    case "hi" -> signed ? (r, t) -> { r[d] = ((long) (int) r[a] * (int) r[b]) >> 32 & 0xFFFFFFFFL; return n; }
-                            : (r, t) -> { r[d] = ((r[a] & 0xFFFFFFFFL) * (r[b] & 0xFFFFFFFFL)) >>> 32; return n; };
-                    default -> throw new IllegalArgumentException("mul needs .lo, .hi or .wide");
-                };
-                case "mad" -> (r, t) -> { r[d] = (r[a] * r[b] + r[c]) & 0xFFFFFFFFL; return n; };
-                case "div" -> signed ? (r, t) -> {
+                case MUL_HI -> signed ? (r, t) -> { r[d] = ((long) (int) r[a] * (int) r[b]) >> 32 & 0xFFFFFFFFL; return n; }
+                        : (r, t) -> { r[d] = ((r[a] & 0xFFFFFFFFL) * (r[b] & 0xFFFFFFFFL)) >>> 32; return n; };
+                case MAD_LO -> (r, t) -> { r[d] = (r[a] * r[b] + r[c]) & 0xFFFFFFFFL; return n; };
+                case DIV -> signed ? (r, t) -> {
                     int y = (int) r[b];
                     r[d] = (y == 0 ? -1 : (int) r[a] / y) & 0xFFFFFFFFL;
                     return n;
@@ -1115,7 +1146,7 @@ public final class PtxInterpreter {
                     r[d] = (y == 0 ? -1 : Integer.divideUnsigned((int) r[a], y)) & 0xFFFFFFFFL;
                     return n;
                 };
-                case "rem" -> signed ? (r, t) -> {
+                case REM -> signed ? (r, t) -> {
                     int y = (int) r[b];
                     r[d] = (y == 0 ? (int) r[a] : (int) r[a] % y) & 0xFFFFFFFFL;
                     return n;
@@ -1124,22 +1155,22 @@ public final class PtxInterpreter {
                     r[d] = (y == 0 ? (int) r[a] : Integer.remainderUnsigned((int) r[a], y)) & 0xFFFFFFFFL;
                     return n;
                 };
-                case "neg" -> (r, t) -> { r[d] = -r[a] & 0xFFFFFFFFL; return n; };
-                case "abs" -> (r, t) -> { r[d] = Math.abs((int) r[a]) & 0xFFFFFFFFL; return n; };
-                case "min" -> signed ? (r, t) -> { r[d] = Math.min((int) r[a], (int) r[b]) & 0xFFFFFFFFL; return n; }
+                case NEG -> (r, t) -> { r[d] = -r[a] & 0xFFFFFFFFL; return n; };
+                case ABS -> (r, t) -> { r[d] = Math.abs((int) r[a]) & 0xFFFFFFFFL; return n; };
+                case MIN -> signed ? (r, t) -> { r[d] = Math.min((int) r[a], (int) r[b]) & 0xFFFFFFFFL; return n; }
                         : (r, t) -> { r[d] = Math.min(r[a] & 0xFFFFFFFFL, r[b] & 0xFFFFFFFFL); return n; };
-                case "max" -> signed ? (r, t) -> { r[d] = Math.max((int) r[a], (int) r[b]) & 0xFFFFFFFFL; return n; }
+                case MAX -> signed ? (r, t) -> { r[d] = Math.max((int) r[a], (int) r[b]) & 0xFFFFFFFFL; return n; }
                         : (r, t) -> { r[d] = Math.max(r[a] & 0xFFFFFFFFL, r[b] & 0xFFFFFFFFL); return n; };
-                case "and" -> (r, t) -> { r[d] = (r[a] & r[b]) & 0xFFFFFFFFL; return n; };
-                case "or" -> (r, t) -> { r[d] = (r[a] | r[b]) & 0xFFFFFFFFL; return n; };
-                case "xor" -> (r, t) -> { r[d] = (r[a] ^ r[b]) & 0xFFFFFFFFL; return n; };
-                case "not" -> (r, t) -> { r[d] = ~r[a] & 0xFFFFFFFFL; return n; };
-                case "shl" -> (r, t) -> {
+                case AND -> (r, t) -> { r[d] = (r[a] & r[b]) & 0xFFFFFFFFL; return n; };
+                case OR -> (r, t) -> { r[d] = (r[a] | r[b]) & 0xFFFFFFFFL; return n; };
+                case XOR -> (r, t) -> { r[d] = (r[a] ^ r[b]) & 0xFFFFFFFFL; return n; };
+                case NOT -> (r, t) -> { r[d] = ~r[a] & 0xFFFFFFFFL; return n; };
+                case SHL -> (r, t) -> {
                     long k = r[b] & 0xFFFFFFFFL;
                     r[d] = k >= 32 ? 0 : (r[a] << k) & 0xFFFFFFFFL;
                     return n;
                 };
-                case "shr" -> signed ? (r, t) -> {
+                case SHR -> signed ? (r, t) -> {
                     long k = r[b] & 0xFFFFFFFFL;
                     r[d] = ((int) r[a] >> Math.min(k, 31)) & 0xFFFFFFFFL;
                     return n;
@@ -1148,7 +1179,7 @@ public final class PtxInterpreter {
                     r[d] = k >= 32 ? 0 : (r[a] & 0xFFFFFFFFL) >>> k;
                     return n;
                 };
-                case "clz" -> (r, t) -> { r[d] = Integer.numberOfLeadingZeros((int) r[a]); return n; };
+                case CLZ -> (r, t) -> { r[d] = Integer.numberOfLeadingZeros((int) r[a]); return n; };
                 default -> throw new IllegalArgumentException("unsupported 32-bit instruction");
             };
         }
@@ -1172,17 +1203,16 @@ public final class PtxInterpreter {
         }
 
         /** The fast-mode approximations (flush-to-zero): close to, not the same bits as, the hardware's. */
-        private static Op approx(String base, int d, int a, int n) {
-            return switch (base) {
-                case "ex2" -> (r, t) -> { r[d] = f(ftz((float) Math.pow(2, ftz(f(r[a]))))); return n; };
-                case "lg2" -> (r, t) -> {
+        private static Op approx(PtxOp op, int d, int a, int n) {
+            return switch (op) {
+                case EX2_APPROX -> (r, t) -> { r[d] = f(ftz((float) Math.pow(2, ftz(f(r[a]))))); return n; };
+                case LG2_APPROX -> (r, t) -> {
                     float x = ftz(f(r[a]));
                     r[d] = f(x == 0 ? Float.NEGATIVE_INFINITY : (float) (Math.log(x) / Math.log(2)));
                     return n;
                 };
-                case "sin" -> (r, t) -> { r[d] = f(ftz((float) Math.sin(ftz(f(r[a]))))); return n; };
-                case "cos" -> (r, t) -> { r[d] = f(ftz((float) Math.cos(ftz(f(r[a]))))); return n; };
-                case "rcp" -> (r, t) -> { r[d] = f(ftz(1f / ftz(f(r[a])))); return n; };
+                case SIN_APPROX -> (r, t) -> { r[d] = f(ftz((float) Math.sin(ftz(f(r[a]))))); return n; };
+                case COS_APPROX -> (r, t) -> { r[d] = f(ftz((float) Math.cos(ftz(f(r[a]))))); return n; };
                 default -> throw new IllegalArgumentException("unsupported .approx instruction");
             };
         }
@@ -1191,37 +1221,42 @@ public final class PtxInterpreter {
             return Math.abs(x) < Float.MIN_NORMAL ? Math.copySign(0f, x) : x;
         }
 
-        static Op setp(String cmp, String type, int p, int a, int b, int n) {
-            if (type.equals("f32") || type.equals("f64")) {
-                boolean f32 = type.equals("f32");
+        static Op setp(PtxCmp cmp, PtxType type, int p, int a, int b, int n) {
+            if (type.isFloat()) {
+                boolean f32 = type == PtxType.F32;
                 return switch (cmp) {
-                    case "eq" -> fcmp(f32, p, a, b, n, (x, y) -> x == y);
-                    case "ne" -> fcmp(f32, p, a, b, n, (x, y) -> x != y && x == x && y == y);
-                    case "lt" -> fcmp(f32, p, a, b, n, (x, y) -> x < y);
-                    case "le" -> fcmp(f32, p, a, b, n, (x, y) -> x <= y);
-                    case "gt" -> fcmp(f32, p, a, b, n, (x, y) -> x > y);
-                    case "ge" -> fcmp(f32, p, a, b, n, (x, y) -> x >= y);
-                    case "equ" -> fcmp(f32, p, a, b, n, (x, y) -> x == y || x != x || y != y);
-                    case "neu" -> fcmp(f32, p, a, b, n, (x, y) -> x != y);
-                    case "ltu" -> fcmp(f32, p, a, b, n, (x, y) -> !(x >= y));
-                    case "leu" -> fcmp(f32, p, a, b, n, (x, y) -> !(x > y));
-                    case "gtu" -> fcmp(f32, p, a, b, n, (x, y) -> !(x <= y));
-                    case "geu" -> fcmp(f32, p, a, b, n, (x, y) -> !(x < y));
-                    case "num" -> fcmp(f32, p, a, b, n, (x, y) -> x == x && y == y);
-                    case "nan" -> fcmp(f32, p, a, b, n, (x, y) -> x != x || y != y);
-                    default -> throw new IllegalArgumentException("unknown comparison " + cmp);
+                    case EQ -> fcmp(f32, p, a, b, n, (x, y) -> x == y);
+                    case NE -> fcmp(f32, p, a, b, n, (x, y) -> x != y && x == x && y == y);
+                    case LT -> fcmp(f32, p, a, b, n, (x, y) -> x < y);
+                    case LE -> fcmp(f32, p, a, b, n, (x, y) -> x <= y);
+                    case GT -> fcmp(f32, p, a, b, n, (x, y) -> x > y);
+                    case GE -> fcmp(f32, p, a, b, n, (x, y) -> x >= y);
+                    case EQU -> fcmp(f32, p, a, b, n, (x, y) -> x == y || x != x || y != y);
+                    case NEU -> fcmp(f32, p, a, b, n, (x, y) -> x != y);
+                    case LTU -> fcmp(f32, p, a, b, n, (x, y) -> !(x >= y));
+                    case LEU -> fcmp(f32, p, a, b, n, (x, y) -> !(x > y));
+                    case GTU -> fcmp(f32, p, a, b, n, (x, y) -> !(x <= y));
+                    case GEU -> fcmp(f32, p, a, b, n, (x, y) -> !(x < y));
+                    case NUM -> fcmp(f32, p, a, b, n, (x, y) -> x == x && y == y);
+                    case NAN -> fcmp(f32, p, a, b, n, (x, y) -> x != x || y != y);
+                    case LO, LS, HI, HS -> throw new IllegalArgumentException("setp." + cmp + " compares integers only");
                 };
             }
-            boolean wide = type.endsWith("64");
-            boolean unsigned = type.startsWith("u") || type.startsWith("b");
+            boolean wide = type.size() == 8;
+            boolean unsigned = !type.isSigned();
             return switch (cmp) {
-                case "eq" -> icmp(wide, unsigned, p, a, b, n, c -> c == 0);
-                case "ne" -> icmp(wide, unsigned, p, a, b, n, c -> c != 0);
-                case "lt", "lo" -> icmp(wide, unsigned || cmp.equals("lo"), p, a, b, n, c -> c < 0);
-                case "le", "ls" -> icmp(wide, unsigned || cmp.equals("ls"), p, a, b, n, c -> c <= 0);
-                case "gt", "hi" -> icmp(wide, unsigned || cmp.equals("hi"), p, a, b, n, c -> c > 0);
-                case "ge", "hs" -> icmp(wide, unsigned || cmp.equals("hs"), p, a, b, n, c -> c >= 0);
-                default -> throw new IllegalArgumentException("unknown comparison " + cmp);
+                case EQ -> icmp(wide, unsigned, p, a, b, n, c -> c == 0);
+                case NE -> icmp(wide, unsigned, p, a, b, n, c -> c != 0);
+                case LT -> icmp(wide, unsigned, p, a, b, n, c -> c < 0);
+                case LE -> icmp(wide, unsigned, p, a, b, n, c -> c <= 0);
+                case GT -> icmp(wide, unsigned, p, a, b, n, c -> c > 0);
+                case GE -> icmp(wide, unsigned, p, a, b, n, c -> c >= 0);
+                case LO -> icmp(wide, true, p, a, b, n, c -> c < 0);
+                case LS -> icmp(wide, true, p, a, b, n, c -> c <= 0);
+                case HI -> icmp(wide, true, p, a, b, n, c -> c > 0);
+                case HS -> icmp(wide, true, p, a, b, n, c -> c >= 0);
+                case EQU, NEU, LTU, LEU, GTU, GEU, NUM, NAN -> throw new IllegalArgumentException("setp." + cmp
+                        + " compares floating-point values only");
             };
         }
 
@@ -1265,28 +1300,25 @@ public final class PtxInterpreter {
         private Conversions() {
         }
 
-        static Op cvt(String[] parts, int d, int a, int n) {
-            String to = parts[parts.length - 2];
-            String from = parts[parts.length - 1];
-            String rnd = parts.length > 3 ? parts[1] : "";
-            boolean fromFloat = from.startsWith("f");
-            boolean toFloat = to.startsWith("f");
+        static Op cvt(PtxOp rnd, PtxType to, PtxType from, int d, int a, int n) {
+            boolean fromFloat = from.isFloat();
+            boolean toFloat = to.isFloat();
             if (fromFloat && toFloat) {
-                if (to.equals(from)) {
+                if (to == from) {
                     // round to an integral value in the same type
                     java.util.function.DoubleUnaryOperator op = switch (rnd) {
-                        case "rni" -> Math::rint;
-                        case "rzi" -> x -> x < 0 ? Math.ceil(x) : Math.floor(x);
-                        case "rmi" -> Math::floor;
-                        case "rpi" -> Math::ceil;
+                        case CVT_RNI -> Math::rint;
+                        case CVT_RZI -> x -> x < 0 ? Math.ceil(x) : Math.floor(x);
+                        case CVT_RMI -> Math::floor;
+                        case CVT_RPI -> Math::ceil;
                         default -> throw new IllegalArgumentException("same-type cvt needs an integer rounding");
                     };
-                    return to.equals("f32")
+                    return to == PtxType.F32
                             ? (r, t) -> { r[d] = Arithmetic.f((float) op.applyAsDouble(Arithmetic.f(r[a]))); return n; }
                             : (r, t) -> { r[d] = Arithmetic.d(op.applyAsDouble(Arithmetic.d(r[a]))); return n; };
                 }
-                if (to.equals("f32")) {
-                    if (!rnd.equals("rn")) {
+                if (to == PtxType.F32) {
+                    if (rnd != PtxOp.CVT_RN) {
                         throw new IllegalArgumentException("f64 to f32 needs .rn");
                     }
                     return (r, t) -> { r[d] = Arithmetic.f((float) Arithmetic.d(r[a])); return n; };
@@ -1294,21 +1326,21 @@ public final class PtxInterpreter {
                 return (r, t) -> { r[d] = Arithmetic.d(Arithmetic.f(r[a])); return n; };
             }
             if (fromFloat) {
-                if (!rnd.equals("rzi")) {
+                if (rnd != PtxOp.CVT_RZI) {
                     throw new IllegalArgumentException("float to integer is only generated with .rzi");
                 }
-                boolean f32 = from.equals("f32");
+                boolean f32 = from == PtxType.F32;
                 return switch (to) {
-                    case "s32" -> f32 ? (r, t) -> { r[d] = (int) Arithmetic.f(r[a]) & 0xFFFFFFFFL; return n; }
+                    case S32 -> f32 ? (r, t) -> { r[d] = (int) Arithmetic.f(r[a]) & 0xFFFFFFFFL; return n; }
                             : (r, t) -> { r[d] = (int) Arithmetic.d(r[a]) & 0xFFFFFFFFL; return n; };
-                    case "s64" -> f32 ? (r, t) -> { r[d] = (long) Arithmetic.f(r[a]); return n; }
+                    case S64 -> f32 ? (r, t) -> { r[d] = (long) Arithmetic.f(r[a]); return n; }
                             : (r, t) -> { r[d] = (long) Arithmetic.d(r[a]); return n; };
-                    case "u64" -> (r, t) -> {
+                    case U64 -> (r, t) -> {
                         double x = f32 ? Arithmetic.f(r[a]) : Arithmetic.d(r[a]);
                         r[d] = toU64(x);
                         return n;
                     };
-                    case "u32" -> (r, t) -> {
+                    case U32 -> (r, t) -> {
                         double x = f32 ? Arithmetic.f(r[a]) : Arithmetic.d(r[a]);
                         r[d] = x != x || x <= 0 ? 0 : x >= 0x1p32 ? 0xFFFFFFFFL : (long) x;
                         return n;
@@ -1317,26 +1349,26 @@ public final class PtxInterpreter {
                 };
             }
             if (toFloat) {
-                if (!rnd.equals("rn")) {
+                if (rnd != PtxOp.CVT_RN) {
                     throw new IllegalArgumentException("integer to float needs .rn");
                 }
-                boolean f32 = to.equals("f32");
+                boolean f32 = to == PtxType.F32;
                 return switch (from) {
-                    case "s32" -> f32 ? (r, t) -> { r[d] = Arithmetic.f((float) (int) r[a]); return n; }
+                    case S32 -> f32 ? (r, t) -> { r[d] = Arithmetic.f((float) (int) r[a]); return n; }
                             : (r, t) -> { r[d] = Arithmetic.d((double) (int) r[a]); return n; };
-                    case "u32" -> f32 ? (r, t) -> { r[d] = Arithmetic.f((float) (r[a] & 0xFFFFFFFFL)); return n; }
+                    case U32 -> f32 ? (r, t) -> { r[d] = Arithmetic.f((float) (r[a] & 0xFFFFFFFFL)); return n; }
                             : (r, t) -> { r[d] = Arithmetic.d((double) (r[a] & 0xFFFFFFFFL)); return n; };
-                    case "s64" -> f32 ? (r, t) -> { r[d] = Arithmetic.f((float) r[a]); return n; }
+                    case S64 -> f32 ? (r, t) -> { r[d] = Arithmetic.f((float) r[a]); return n; }
                             : (r, t) -> { r[d] = Arithmetic.d((double) r[a]); return n; };
-                    case "u64" -> f32 ? (r, t) -> { r[d] = Arithmetic.f(u64ToFloat(r[a])); return n; }
+                    case U64 -> f32 ? (r, t) -> { r[d] = Arithmetic.f(u64ToFloat(r[a])); return n; }
                             : (r, t) -> { r[d] = Arithmetic.d(u64ToDouble(r[a])); return n; };
                     default -> throw new IllegalArgumentException("unsupported conversion from " + from);
                 };
             }
             // integer to integer: sign- or zero-extend, or truncate
-            int toBits = Integer.parseInt(to.substring(1));
-            int fromBits = Integer.parseInt(from.substring(1));
-            boolean signedFrom = from.startsWith("s");
+            int toBits = 8 * to.size();
+            int fromBits = 8 * from.size();
+            boolean signedFrom = from.isSigned();
             if (toBits == 64 && fromBits == 32) {
                 return signedFrom ? (r, t) -> { r[d] = (int) r[a]; return n; }
                         : (r, t) -> { r[d] = r[a] & 0xFFFFFFFFL; return n; };

@@ -124,9 +124,9 @@ public final class PtxGenerator {
         b.evaluate(ir.body(), loop.i);
         PtxType t = PtxType.of(ir.body().type());
         PtxReg addr = b.address(out, loop.i, t.size());
-        w.line(PtxWriter.ST_GLOBAL + "." + t.suffix() + " \t[" + addr + "], " + b.value(ir.body()));
+        w.store(PtxOp.ST_GLOBAL, t, addr, 0, b.value(ir.body()));
         b.endLoop(loop);
-        w.line(PtxWriter.RET);
+        w.ret();
         return "// out[i] = body(inputs at i) for i in [0, n)\n.visible .entry " + MAP
                 + params(List.of("out"), true) + w.finish();
     }
@@ -151,37 +151,37 @@ public final class PtxGenerator {
         }
         b.endLoop(loop);
         // within the warp: lane l takes lane l + off, halving; lane 0 ends with the warp's result
-        PtxReg tid = w.mov(U32, "%tid.x");
-        PtxReg lane = w.op(PtxWriter.AND, B32, tid, 31);
-        PtxReg warp = w.op(PtxWriter.SHR, U32, tid, 5);
+        PtxReg tid = w.mov(U32, PtxSreg.TID_X);
+        PtxReg lane = w.op(PtxOp.AND, B32, tid, 31);
+        PtxReg warp = w.op(PtxOp.SHR, U32, tid, 5);
         for (int off = 16; off >= 1; off >>= 1) {
             acc.merge(b, acc.shuffle(b, off));
         }
         PtxReg smem = w.mov(U64, SMEM);
-        PtxReg slot = w.op(PtxWriter.ADD, U64, smem, w.mulWide(U32, warp, PtxModule.PARTIAL_BYTES));
+        PtxReg slot = w.op(PtxOp.ADD, U64, smem, w.mulWide(U32, warp, PtxModule.PARTIAL_BYTES));
         String skipStore = w.label("not_lane0");
-        w.braIf(w.setp("ne", U32, lane, 0), skipStore);
+        w.braIf(w.setp(PtxCmp.NE, U32, lane, 0), skipStore);
         acc.store(b, slot, true);
         w.place(skipStore);
-        w.line(PtxWriter.BAR_SYNC + " \t0");
+        w.barrier();
         String end = w.label("end");
-        w.braIf(w.setp("ne", U32, warp, 0), end);
+        w.braIf(w.setp(PtxCmp.NE, U32, warp, 0), end);
         // warp 0 combines the WARPS warp results: lanes 0..WARPS-1 load them, offsets WARPS/2 .. 1
-        PtxReg src = w.op(PtxWriter.ADD, U64, smem, w.mulWide(U32, w.op(PtxWriter.AND, B32, lane, WARPS - 1),
+        PtxReg src = w.op(PtxOp.ADD, U64, smem, w.mulWide(U32, w.op(PtxOp.AND, B32, lane, WARPS - 1),
                 PtxModule.PARTIAL_BYTES));
         State block = State.load(b, spec, type, src, true);
         for (int off = WARPS / 2; off >= 1; off >>= 1) {
             block.merge(b, block.shuffle(b, off));
         }
-        w.braIf(w.setp("ne", U32, lane, 0), end);
+        w.braIf(w.setp(PtxCmp.NE, U32, lane, 0), end);
         if (finalPass) {
             block.store(b, result, false);
         } else {
-            PtxReg ctaid = w.mov(U32, "%ctaid.x");
-            block.store(b, w.op(PtxWriter.ADD, U64, partials, w.mulWide(U32, ctaid, PtxModule.PARTIAL_BYTES)), false);
+            PtxReg ctaid = w.mov(U32, PtxSreg.CTAID_X);
+            block.store(b, w.op(PtxOp.ADD, U64, partials, w.mulWide(U32, ctaid, PtxModule.PARTIAL_BYTES)), false);
         }
         w.place(end);
-        w.line(PtxWriter.RET);
+        w.ret();
         String what = finalPass
                 ? "// result = fold of partials[0, n): one block"
                 : "// partials[block] = fold of body(inputs at i) over the block's grid-stride share of [0, n)";
@@ -200,13 +200,11 @@ public final class PtxGenerator {
         PtxReg err;
 
         PtxReg param(String name) {
-            PtxReg r = w.reg(U64);
-            w.line(PtxWriter.LD_PARAM + ".u64 \t" + r + ", [" + name + "]");
-            return r;
+            return w.load(PtxOp.LD_PARAM, U64, name, 0);
         }
 
         PtxReg global(PtxReg generic) {
-            return w.op(PtxWriter.CVTA_GLOBAL, U64, generic);
+            return w.op(PtxOp.CVTA_TO_GLOBAL, U64, generic);
         }
 
         /** Loads pointers, the error flag's address, constants and scalar inputs: all loop-invariant. */
@@ -243,41 +241,40 @@ public final class PtxGenerator {
 
         /** Argument slot {@code slot} (raw 64-bit bits) as a value of {@code type}. */
         PtxReg arg(int slot, DType type) {
-            PtxReg raw = w.reg(PtxType.B64);
-            w.line(PtxWriter.LD_PARAM + ".b64 \t" + raw + ", [arg" + slot + "]");
+            PtxReg raw = w.load(PtxOp.LD_PARAM, PtxType.B64, "arg" + slot, 0);
             return switch (type) {
                 case F64 -> w.mov(F64, raw);
                 case I64 -> w.mov(S64, raw);
-                case F32 -> w.mov(F32, w.cvt(PtxWriter.CVT, U32, U64, raw));
-                case I32 -> w.cvt(PtxWriter.CVT, U32, U64, raw);
-                case BOOL -> w.setp("ne", U64, raw, 0);
+                case F32 -> w.mov(F32, w.cvt(PtxOp.CVT, U32, U64, raw));
+                case I32 -> w.cvt(PtxOp.CVT, U32, U64, raw);
+                case BOOL -> w.setp(PtxCmp.NE, U64, raw, 0);
             };
         }
 
         Loop gridStride(PtxReg n, String name) {
-            PtxReg ctaid = w.mov(U32, "%ctaid.x");
-            PtxReg ntid = w.mov(U32, "%ntid.x");
-            PtxReg tid = w.mov(U32, "%tid.x");
-            PtxReg nctaid = w.mov(U32, "%nctaid.x");
+            PtxReg ctaid = w.mov(U32, PtxSreg.CTAID_X);
+            PtxReg ntid = w.mov(U32, PtxSreg.NTID_X);
+            PtxReg tid = w.mov(U32, PtxSreg.TID_X);
+            PtxReg nctaid = w.mov(U32, PtxSreg.NCTAID_X);
             PtxReg i = w.reg(U64);
-            w.opInto(i, PtxWriter.MAD_LO ,U64, w.cvt(PtxWriter.CVT, U64, U32, ctaid), w.cvt(PtxWriter.CVT, U64, U32, ntid),
-                    w.cvt(PtxWriter.CVT, U64, U32, tid));
+            w.opInto(i, PtxOp.MAD_LO ,U64, w.cvt(PtxOp.CVT, U64, U32, ctaid), w.cvt(PtxOp.CVT, U64, U32, ntid),
+                    w.cvt(PtxOp.CVT, U64, U32, tid));
             PtxReg stride = w.mulWide(U32, nctaid, ntid);
             String top = w.label(name);
             String exit = w.label(name + "_done");
-            w.braIf(w.setp("ge", U64, i, n), exit);
+            w.braIf(w.setp(PtxCmp.GE, U64, i, n), exit);
             w.place(top);
             return new Loop(i, n, stride, top, exit);
         }
 
         void endLoop(Loop loop) {
-            w.opInto(loop.i, PtxWriter.ADD, U64, loop.i, loop.stride);
-            w.braIf(w.setp("lt", U64, loop.i, loop.n), loop.top);
+            w.opInto(loop.i, PtxOp.ADD, U64, loop.i, loop.stride);
+            w.braIf(w.setp(PtxCmp.LT, U64, loop.i, loop.n), loop.top);
             w.place(loop.exit);
         }
 
         PtxReg address(PtxReg base, PtxReg i, int size) {
-            return w.op(PtxWriter.ADD, U64, base, w.op(PtxWriter.MUL_LO, U64, i, size));
+            return w.op(PtxOp.ADD, U64, base, w.op(PtxOp.MUL_LO, U64, i, size));
         }
 
         PtxReg value(Node n) {
@@ -297,11 +294,9 @@ public final class PtxGenerator {
                 }
                 if (node instanceof Node.Input in) {
                     PtxType t = PtxType.of(in.type());
-                    PtxReg off = offsets.computeIfAbsent(t.size(), s -> w.op(PtxWriter.MUL_LO, U64, i, s));
-                    PtxReg addr = w.op(PtxWriter.ADD, U64, pointers[in.index()], off);
-                    PtxReg v = w.reg(t);
-                    w.line(PtxWriter.LD_GLOBAL + "." + t.suffix() + " \t" + v + ", [" + addr + "]");
-                    values.put(node, v);
+                    PtxReg off = offsets.computeIfAbsent(t.size(), s -> w.op(PtxOp.MUL_LO, U64, i, s));
+                    PtxReg addr = w.op(PtxOp.ADD, U64, pointers[in.index()], off);
+                    values.put(node, w.load(PtxOp.LD_GLOBAL, t, addr, 0));
                 } else {
                     values.put(node, lower(node));
                 }
@@ -336,7 +331,7 @@ public final class PtxGenerator {
                 case Node.Unary u -> unary(u);
                 case Node.Binary bn -> binary(bn);
                 case Node.Ternary t -> switch (t.op()) {
-                    case FMA -> w.op(PtxWriter.FMA_RN, PtxType.of(t.type()), value(t.a()), value(t.b()), value(t.c()));
+                    case FMA -> w.op(PtxOp.FMA_RN, PtxType.of(t.type()), value(t.a()), value(t.b()), value(t.c()));
                 };
                 case Node.Compare c -> compare(c);
                 case Node.Select s -> select(s);
@@ -349,20 +344,20 @@ public final class PtxGenerator {
             PtxType t = PtxType.of(dt);
             PtxReg x = value(u.x());
             return switch (u.op()) {
-                case NEG -> w.op(PtxWriter.NEG, t, x);
-                case ABS -> dt.isFloating() ? w.op(PtxWriter.ABS, t, x)
+                case NEG -> w.op(PtxOp.NEG, t, x);
+                case ABS -> dt.isFloating() ? w.op(PtxOp.ABS, t, x)
                         // max(x, -x): MIN_VALUE stays MIN_VALUE, as Math.abs wraps
-                        : w.op(PtxWriter.MAX, t, x, w.op(PtxWriter.NEG, t, x));
-                case NOT -> w.op(PtxWriter.NOT, dt == DType.BOOL ? PRED : t.bits(), x);
-                case SQRT -> w.op(PtxWriter.SQRT_RN, t, x);
-                case FLOOR -> w.cvt(PtxWriter.CVT_RMI, t, t, x);
-                case CEIL -> w.cvt(PtxWriter.CVT_RPI, t, t, x);
-                case RINT -> w.cvt(PtxWriter.CVT_RNI, t, t, x);
+                        : w.op(PtxOp.MAX, t, x, w.op(PtxOp.NEG, t, x));
+                case NOT -> w.op(PtxOp.NOT, dt == DType.BOOL ? PRED : t.bits(), x);
+                case SQRT -> w.op(PtxOp.SQRT_RN, t, x);
+                case FLOOR -> w.cvt(PtxOp.CVT_RMI, t, t, x);
+                case CEIL -> w.cvt(PtxOp.CVT_RPI, t, t, x);
+                case RINT -> w.cvt(PtxOp.CVT_RNI, t, t, x);
                 case SIGNUM -> {
                     // +-0 and NaN are their own signum
                     PtxReg one = w.mov(t, PtxWriter.fimm(t, 1.0));
-                    PtxReg signed = w.op(PtxWriter.COPYSIGN, t, x, one);
-                    yield w.selp(t, x, signed, w.setp("equ", t, x, PtxWriter.fimm(t, 0.0)));
+                    PtxReg signed = w.op(PtxOp.COPYSIGN, t, x, one);
+                    yield w.selp(t, x, signed, w.setp(PtxCmp.EQU, t, x, PtxWriter.fimm(t, 0.0)));
                 }
                 case EXP -> math(PtxMath.Fn.EXP, t, x);
                 case EXPM1 -> math(PtxMath.Fn.EXPM1, t, x);
@@ -396,19 +391,19 @@ public final class PtxGenerator {
             }
             PtxReg[] wide = new PtxReg[args.length];
             for (int i = 0; i < args.length; i++) {
-                wide[i] = w.cvt(PtxWriter.CVT, F64, F32, args[i]);
+                wide[i] = w.cvt(PtxOp.CVT, F64, F32, args[i]);
             }
-            return w.cvt(PtxWriter.CVT_RN, F32, F64, w.call(fn.symbol(), F64, wide));
+            return w.cvt(PtxOp.CVT_RN, F32, F64, w.call(fn.symbol(), F64, wide));
         }
 
         /** The fast-mode F32 forms ({@code .approx}, flush-to-zero); null where there is none. */
         private PtxReg approx(PtxMath.Fn fn, PtxReg[] args) {
             PtxReg x = args[0];
             return switch (fn) {
-                case EXP -> w.op(PtxWriter.EX2_APPROX, F32, w.op(PtxWriter.MUL_RN, F32, x, PtxWriter.f32(1.442695041f)));
-                case LOG -> w.op(PtxWriter.MUL_RN, F32, w.op(PtxWriter.LG2_APPROX, F32, x), PtxWriter.f32(0.6931471806f));
-                case SIN -> w.op(PtxWriter.SIN_APPROX, F32, x);
-                case COS -> w.op(PtxWriter.COS_APPROX, F32, x);
+                case EXP -> w.op(PtxOp.EX2_APPROX, F32, w.op(PtxOp.MUL_RN, F32, x, PtxWriter.f32(1.442695041f)));
+                case LOG -> w.op(PtxOp.MUL_RN, F32, w.op(PtxOp.LG2_APPROX, F32, x), PtxWriter.f32(0.6931471806f));
+                case SIN -> w.op(PtxOp.SIN_APPROX, F32, x);
+                case COS -> w.op(PtxOp.COS_APPROX, F32, x);
                 default -> null;
             };
         }
@@ -420,29 +415,29 @@ public final class PtxGenerator {
             PtxReg b = value(bn.b());
             boolean fl = dt.isFloating();
             return switch (bn.op()) {
-                case ADD -> w.op(fl ? PtxWriter.ADD_RN : PtxWriter.ADD, t, a, b);
-                case SUB -> w.op(fl ? PtxWriter.SUB_RN : PtxWriter.SUB, t, a, b);
-                case MUL -> w.op(fl ? PtxWriter.MUL_RN : PtxWriter.MUL_LO, t, a, b);
-                case DIV -> fl ? w.op(PtxWriter.DIV_RN, t, a, b) : intDivide(t, a, b, false);
+                case ADD -> w.op(fl ? PtxOp.ADD_RN : PtxOp.ADD, t, a, b);
+                case SUB -> w.op(fl ? PtxOp.SUB_RN : PtxOp.SUB, t, a, b);
+                case MUL -> w.op(fl ? PtxOp.MUL_RN : PtxOp.MUL_LO, t, a, b);
+                case DIV -> fl ? w.op(PtxOp.DIV_RN, t, a, b) : intDivide(t, a, b, false);
                 case REM -> fl ? math(PtxMath.Fn.FMOD, t, a, b) : intDivide(t, a, b, true);
-                case MIN -> fl ? floatMinMax(t, a, b, true) : w.op(PtxWriter.MIN, t, a, b);
-                case MAX -> fl ? floatMinMax(t, a, b, false) : w.op(PtxWriter.MAX, t, a, b);
+                case MIN -> fl ? floatMinMax(t, a, b, true) : w.op(PtxOp.MIN, t, a, b);
+                case MAX -> fl ? floatMinMax(t, a, b, false) : w.op(PtxOp.MAX, t, a, b);
                 case ATAN2 -> math(PtxMath.Fn.ATAN2, t, a, b);
                 case POW -> math(PtxMath.Fn.POW, t, a, b);
                 case HYPOT -> math(PtxMath.Fn.HYPOT, t, a, b);
-                case AND -> w.op(PtxWriter.AND, dt == DType.BOOL ? PRED : t.bits(), a, b);
-                case OR -> w.op(PtxWriter.OR, dt == DType.BOOL ? PRED : t.bits(), a, b);
-                case XOR -> w.op(PtxWriter.XOR, dt == DType.BOOL ? PRED : t.bits(), a, b);
-                case SHL -> w.op(PtxWriter.SHL, t.bits(), a, shiftCount(t, b));
-                case SHR -> w.op(PtxWriter.SHR, t, a, shiftCount(t, b));
-                case USHR -> w.op(PtxWriter.SHR, t == S32 ? U32 : U64, a, shiftCount(t, b));
+                case AND -> w.op(PtxOp.AND, dt == DType.BOOL ? PRED : t.bits(), a, b);
+                case OR -> w.op(PtxOp.OR, dt == DType.BOOL ? PRED : t.bits(), a, b);
+                case XOR -> w.op(PtxOp.XOR, dt == DType.BOOL ? PRED : t.bits(), a, b);
+                case SHL -> w.op(PtxOp.SHL, t.bits(), a, shiftCount(t, b));
+                case SHR -> w.op(PtxOp.SHR, t, a, shiftCount(t, b));
+                case USHR -> w.op(PtxOp.SHR, t == S32 ? U32 : U64, a, shiftCount(t, b));
             };
         }
 
         /** Java masks a shift count to the low 5 (int) or 6 (long) bits; PTX clamps instead. */
         private PtxReg shiftCount(PtxType t, PtxReg b) {
-            PtxReg c32 = t == S32 ? b : w.cvt(PtxWriter.CVT, U32, U64, b);
-            return w.op(PtxWriter.AND, B32, c32, t == S32 ? 31 : 63);
+            PtxReg c32 = t == S32 ? b : w.cvt(PtxOp.CVT, U32, U64, b);
+            return w.op(PtxOp.AND, B32, c32, t == S32 ? 31 : 63);
         }
 
         /**
@@ -451,24 +446,24 @@ public final class PtxGenerator {
          */
         private PtxReg intDivide(PtxType t, PtxReg a, PtxReg b, boolean rem) {
             checksErrors = true;
-            PtxReg zero = w.setp("eq", t, b, 0);
-            w.lineIf(zero, PtxWriter.ST_GLOBAL + ".u32 \t[" + err + "], 1");
-            PtxReg minusOne = w.setp("eq", t, b, -1);
-            PtxReg special = w.op(PtxWriter.OR, PRED, zero, minusOne);
+            PtxReg zero = w.setp(PtxCmp.EQ, t, b, 0);
+            w.guarded(zero, () -> w.store(PtxOp.ST_GLOBAL, U32, err, 0, 1));
+            PtxReg minusOne = w.setp(PtxCmp.EQ, t, b, -1);
+            PtxReg special = w.op(PtxOp.OR, PRED, zero, minusOne);
             PtxReg safe = w.selp(t, 1, b, special);
-            PtxReg q = w.op(rem ? PtxWriter.REM : PtxWriter.DIV, t, a, safe);
-            PtxReg onMinusOne = rem ? w.mov(t, 0) : w.op(PtxWriter.NEG, t, a);
+            PtxReg q = w.op(rem ? PtxOp.REM : PtxOp.DIV, t, a, safe);
+            PtxReg onMinusOne = rem ? w.mov(t, 0) : w.op(PtxOp.NEG, t, a);
             return w.selp(t, onMinusOne, q, minusOne);
         }
 
         /** Math.min/max: NaN if either is NaN (PTX returns the other operand), -0.0 below +0.0. */
         private PtxReg floatMinMax(PtxType t, PtxReg a, PtxReg b, boolean min) {
-            PtxReg r = w.op(min ? PtxWriter.MIN : PtxWriter.MAX, t, a, b);
+            PtxReg r = w.op(min ? PtxOp.MIN : PtxOp.MAX, t, a, b);
             // equal operands (+0 and -0 among them): or of the bits keeps -0 for min, and for max
-            PtxReg bits = w.op(min ? PtxWriter.OR : PtxWriter.AND, t.bits(), a, b);
-            PtxReg eq = w.setp("eq", t, a, b);
+            PtxReg bits = w.op(min ? PtxOp.OR : PtxOp.AND, t.bits(), a, b);
+            PtxReg eq = w.setp(PtxCmp.EQ, t, a, b);
             PtxReg r2 = w.selp(t, bits, r, eq);
-            return w.selp(t, w.op(PtxWriter.ADD_RN, t, a, b), r2, w.setp("nan", t, a, b));
+            return w.selp(t, w.op(PtxOp.ADD_RN, t, a, b), r2, w.setp(PtxCmp.NAN, t, a, b));
         }
 
         private PtxReg compare(Node.Compare c) {
@@ -476,22 +471,22 @@ public final class PtxGenerator {
             PtxReg a = value(c.a());
             PtxReg b = value(c.b());
             if (ot == DType.BOOL) {
-                PtxReg ne = w.op(PtxWriter.XOR, PRED, a, b);
+                PtxReg ne = w.op(PtxOp.XOR, PRED, a, b);
                 return switch (c.op()) {
                     case NE -> ne;
-                    case EQ -> w.op(PtxWriter.NOT, PRED, ne);
+                    case EQ -> w.op(PtxOp.NOT, PRED, ne);
                     default -> throw new IllegalStateException("masks are not ordered: " + c.op());
                 };
             }
             PtxType t = PtxType.of(ot);
             // floating: ordered comparisons are false on NaN; != is the unordered "neu", true on NaN
-            String cmp = switch (c.op()) {
-                case LT -> "lt";
-                case LE -> "le";
-                case GT -> "gt";
-                case GE -> "ge";
-                case EQ -> "eq";
-                case NE -> ot.isFloating() ? "neu" : "ne";
+            PtxCmp cmp = switch (c.op()) {
+                case LT -> PtxCmp.LT;
+                case LE -> PtxCmp.LE;
+                case GT -> PtxCmp.GT;
+                case GE -> PtxCmp.GE;
+                case EQ -> PtxCmp.EQ;
+                case NE -> ot.isFloating() ? PtxCmp.NEU : PtxCmp.NE;
             };
             return w.setp(cmp, t, a, b);
         }
@@ -501,9 +496,9 @@ public final class PtxGenerator {
             PtxReg a = value(s.a());
             PtxReg b = value(s.b());
             if (s.type() == DType.BOOL) {
-                PtxReg x = w.op(PtxWriter.AND, PRED, m, a);
-                PtxReg y = w.op(PtxWriter.AND, PRED, w.op(PtxWriter.NOT, PRED, m), b);
-                return w.op(PtxWriter.OR, PRED, x, y);
+                PtxReg x = w.op(PtxOp.AND, PRED, m, a);
+                PtxReg y = w.op(PtxOp.AND, PRED, w.op(PtxOp.NOT, PRED, m), b);
+                return w.op(PtxOp.OR, PRED, x, y);
             }
             return w.selp(PtxType.of(s.type()), a, b, m);
         }
@@ -522,18 +517,18 @@ public final class PtxGenerator {
                         to.isFloating() ? PtxWriter.fimm(tt, 0.0) : "0", x);
             }
             if (from.isFloating() && to.isFloating()) {
-                return to == DType.F64 ? w.cvt(PtxWriter.CVT, F64, F32, x) : w.cvt(PtxWriter.CVT_RN, F32, F64, x);
+                return to == DType.F64 ? w.cvt(PtxOp.CVT, F64, F32, x) : w.cvt(PtxOp.CVT_RN, F32, F64, x);
             }
             if (from.isFloating()) {
                 // saturating by default for float-to-int in PTX; NaN made 0 explicitly, as Java does
-                PtxReg r = w.cvt(PtxWriter.CVT_RZI, tt, ft, x);
-                return w.selp(tt, 0, r, w.setp("nan", ft, x, x));
+                PtxReg r = w.cvt(PtxOp.CVT_RZI, tt, ft, x);
+                return w.selp(tt, 0, r, w.setp(PtxCmp.NAN, ft, x, x));
             }
             if (to.isFloating()) {
-                return w.cvt(PtxWriter.CVT_RN, tt, ft, x);
+                return w.cvt(PtxOp.CVT_RN, tt, ft, x);
             }
             // I32 <-> I64: sign-extend, or keep the low 32 bits
-            return to == DType.I64 ? w.cvt(PtxWriter.CVT, S64, S32, x) : w.cvt(PtxWriter.CVT, U32, U64, x);
+            return to == DType.I64 ? w.cvt(PtxOp.CVT, S64, S32, x) : w.cvt(PtxOp.CVT, U32, U64, x);
         }
     }
 
@@ -596,10 +591,10 @@ public final class PtxGenerator {
             switch (spec.op()) {
                 case MOMENTS -> {
                     // Welford: n += 1; d = x - mean; mean += d/n; m2 += d (x - mean)
-                    w.opInto(v, PtxWriter.ADD_RN, F64, v, PtxWriter.f64(1.0));
-                    PtxReg d = w.op(PtxWriter.SUB_RN, F64, val, x);
-                    w.opInto(x, PtxWriter.ADD_RN, F64, x, w.op(PtxWriter.DIV_RN, F64, d, v));
-                    w.opInto(m2, PtxWriter.FMA_RN, F64, d, w.op(PtxWriter.SUB_RN, F64, val, x), m2);
+                    w.opInto(v, PtxOp.ADD_RN, F64, v, PtxWriter.f64(1.0));
+                    PtxReg d = w.op(PtxOp.SUB_RN, F64, val, x);
+                    w.opInto(x, PtxOp.ADD_RN, F64, x, w.op(PtxOp.DIV_RN, F64, d, v));
+                    w.opInto(m2, PtxOp.FMA_RN, F64, d, w.op(PtxOp.SUB_RN, F64, val, x), m2);
                 }
                 default -> {
                     State e = fresh();
@@ -622,60 +617,60 @@ public final class PtxGenerator {
                 case SUM -> {
                     if (spec.compensated() && fl) {
                         // Neumaier, as Partials.merge: t = s + x; c += |s| >= |x| ? (s - t) + x : (x - t) + s; c += x.c
-                        PtxReg sum = w.op(PtxWriter.ADD_RN, t, v, o.v);
-                        PtxReg big = w.setp("ge", t, w.op(PtxWriter.ABS, t, v), w.op(PtxWriter.ABS, t, o.v));
-                        PtxReg e1 = w.op(PtxWriter.ADD_RN, t, w.op(PtxWriter.SUB_RN, t, v, sum), o.v);
-                        PtxReg e2 = w.op(PtxWriter.ADD_RN, t, w.op(PtxWriter.SUB_RN, t, o.v, sum), v);
-                        w.opInto(x, PtxWriter.ADD_RN, t, x, w.selp(t, e1, e2, big));
-                        w.opInto(x, PtxWriter.ADD_RN, t, x, o.x);
+                        PtxReg sum = w.op(PtxOp.ADD_RN, t, v, o.v);
+                        PtxReg big = w.setp(PtxCmp.GE, t, w.op(PtxOp.ABS, t, v), w.op(PtxOp.ABS, t, o.v));
+                        PtxReg e1 = w.op(PtxOp.ADD_RN, t, w.op(PtxOp.SUB_RN, t, v, sum), o.v);
+                        PtxReg e2 = w.op(PtxOp.ADD_RN, t, w.op(PtxOp.SUB_RN, t, o.v, sum), v);
+                        w.opInto(x, PtxOp.ADD_RN, t, x, w.selp(t, e1, e2, big));
+                        w.opInto(x, PtxOp.ADD_RN, t, x, o.x);
                         w.move(v, sum);
                     } else {
-                        w.opInto(v, fl ? PtxWriter.ADD_RN : PtxWriter.ADD, t, v, o.v);
+                        w.opInto(v, fl ? PtxOp.ADD_RN : PtxOp.ADD, t, v, o.v);
                     }
                 }
-                case PROD -> w.opInto(v, fl ? PtxWriter.MUL_RN : PtxWriter.MUL_LO, t, v, o.v);
+                case PROD -> w.opInto(v, fl ? PtxOp.MUL_RN : PtxOp.MUL_LO, t, v, o.v);
                 case MIN, MAX -> {
                     boolean min = spec.op() == ReduceOp.MIN;
                     if (fl) {
                         w.move(v, b.floatMinMax(t, v, o.v, min));
                     } else {
-                        w.opInto(v, min ? PtxWriter.MIN : PtxWriter.MAX, t, v, o.v);
+                        w.opInto(v, min ? PtxOp.MIN : PtxOp.MAX, t, v, o.v);
                     }
                 }
                 case ARGMIN, ARGMAX -> {
-                    String better = spec.op() == ReduceOp.ARGMIN ? "lt" : "gt";
-                    PtxReg lower = w.setp("lt", U64, o.x, x);
+                    PtxCmp better = spec.op() == ReduceOp.ARGMIN ? PtxCmp.LT : PtxCmp.GT;
+                    PtxReg lower = w.setp(PtxCmp.LT, U64, o.x, x);
                     PtxReg take;
                     if (fl) {
                         // the NaN with the lowest index wins; else the better value, ties to the lower index
-                        PtxReg aNaN = w.setp("nan", t, v, v);
-                        PtxReg bNaN = w.setp("nan", t, o.v, o.v);
-                        PtxReg wins = w.op(PtxWriter.OR, PRED, w.setp(better, t, o.v, v),
-                                w.op(PtxWriter.AND, PRED, w.setp("eq", t, o.v, v), lower));
-                        PtxReg ifA = w.op(PtxWriter.AND, PRED, bNaN, lower);
-                        PtxReg ifNotA = w.op(PtxWriter.OR, PRED, bNaN, wins);
-                        take = w.op(PtxWriter.OR, PRED, w.op(PtxWriter.AND, PRED, aNaN, ifA),
-                                w.op(PtxWriter.AND, PRED, w.op(PtxWriter.NOT, PRED, aNaN), ifNotA));
+                        PtxReg aNaN = w.setp(PtxCmp.NAN, t, v, v);
+                        PtxReg bNaN = w.setp(PtxCmp.NAN, t, o.v, o.v);
+                        PtxReg wins = w.op(PtxOp.OR, PRED, w.setp(better, t, o.v, v),
+                                w.op(PtxOp.AND, PRED, w.setp(PtxCmp.EQ, t, o.v, v), lower));
+                        PtxReg ifA = w.op(PtxOp.AND, PRED, bNaN, lower);
+                        PtxReg ifNotA = w.op(PtxOp.OR, PRED, bNaN, wins);
+                        take = w.op(PtxOp.OR, PRED, w.op(PtxOp.AND, PRED, aNaN, ifA),
+                                w.op(PtxOp.AND, PRED, w.op(PtxOp.NOT, PRED, aNaN), ifNotA));
                     } else {
-                        take = w.op(PtxWriter.OR, PRED, w.setp(better, t, o.v, v),
-                                w.op(PtxWriter.AND, PRED, w.setp("eq", t, o.v, v), lower));
+                        take = w.op(PtxOp.OR, PRED, w.setp(better, t, o.v, v),
+                                w.op(PtxOp.AND, PRED, w.setp(PtxCmp.EQ, t, o.v, v), lower));
                     }
                     w.move(v, w.selp(t, o.v, v, take));
                     w.move(x, w.selp(U64, o.x, x, take));
                 }
                 case MOMENTS -> {
                     // Chan: n = na + nb; d = mb - ma; mean = ma + d nb/n; m2 = m2a + m2b + d^2 na nb / n
-                    PtxReg n = w.op(PtxWriter.ADD_RN, F64, v, o.v);
-                    PtxReg d = w.op(PtxWriter.SUB_RN, F64, o.x, x);
-                    PtxReg safeN = w.selp(F64, PtxWriter.f64(1.0), n, w.setp("eq", F64, n, PtxWriter.f64(0.0)));
-                    PtxReg mean = w.op(PtxWriter.ADD_RN, F64, x,
-                            w.op(PtxWriter.MUL_RN, F64, d, w.op(PtxWriter.DIV_RN, F64, o.v, safeN)));
-                    PtxReg prod = w.op(PtxWriter.DIV_RN, F64, w.op(PtxWriter.MUL_RN, F64, v, o.v), safeN);
-                    PtxReg m = w.op(PtxWriter.ADD_RN, F64, w.op(PtxWriter.ADD_RN, F64, m2, o.m2),
-                            w.op(PtxWriter.MUL_RN, F64, w.op(PtxWriter.MUL_RN, F64, d, d), prod));
+                    PtxReg n = w.op(PtxOp.ADD_RN, F64, v, o.v);
+                    PtxReg d = w.op(PtxOp.SUB_RN, F64, o.x, x);
+                    PtxReg safeN = w.selp(F64, PtxWriter.f64(1.0), n, w.setp(PtxCmp.EQ, F64, n, PtxWriter.f64(0.0)));
+                    PtxReg mean = w.op(PtxOp.ADD_RN, F64, x,
+                            w.op(PtxOp.MUL_RN, F64, d, w.op(PtxOp.DIV_RN, F64, o.v, safeN)));
+                    PtxReg prod = w.op(PtxOp.DIV_RN, F64, w.op(PtxOp.MUL_RN, F64, v, o.v), safeN);
+                    PtxReg m = w.op(PtxOp.ADD_RN, F64, w.op(PtxOp.ADD_RN, F64, m2, o.m2),
+                            w.op(PtxOp.MUL_RN, F64, w.op(PtxOp.MUL_RN, F64, d, d), prod));
                     // an empty side leaves the other unchanged (no 0 * inf or NaN from it)
-                    PtxReg bEmpty = w.setp("eq", F64, o.v, PtxWriter.f64(0.0));
-                    PtxReg aEmpty = w.setp("eq", F64, v, PtxWriter.f64(0.0));
+                    PtxReg bEmpty = w.setp(PtxCmp.EQ, F64, o.v, PtxWriter.f64(0.0));
+                    PtxReg aEmpty = w.setp(PtxCmp.EQ, F64, v, PtxWriter.f64(0.0));
                     PtxReg mean2 = w.selp(F64, o.x, w.selp(F64, x, mean, bEmpty), aEmpty);
                     PtxReg m22 = w.selp(F64, o.m2, w.selp(F64, m2, m, bEmpty), aEmpty);
                     w.move(v, n);
@@ -701,63 +696,49 @@ public final class PtxGenerator {
                 throw new IllegalStateException("masks are not reduced");
             }
             if (r.type().size() == 4) {
-                PtxReg d = w.reg(r.type());
-                w.line(PtxWriter.SHFL_DOWN + " \t" + d + ", " + r + ", " + off + ", 31, -1");
-                return d;
+                return w.shuffleDown(r, off);
             }
-            PtxReg lo = w.reg(B32);
-            PtxReg hi = w.reg(B32);
-            w.line("mov.b64 \t{" + lo + ", " + hi + "}, " + r);
-            PtxReg lo2 = w.reg(B32);
-            PtxReg hi2 = w.reg(B32);
-            w.line(PtxWriter.SHFL_DOWN + " \t" + lo2 + ", " + lo + ", " + off + ", 31, -1");
-            w.line(PtxWriter.SHFL_DOWN + " \t" + hi2 + ", " + hi + ", " + off + ", 31, -1");
-            PtxReg d = w.reg(r.type());
-            w.line("mov.b64 \t" + d + ", {" + lo2 + ", " + hi2 + "}");
-            return d;
+            PtxReg[] halves = w.unpack(r);
+            PtxReg lo = w.shuffleDown(halves[0], off);
+            PtxReg hi = w.shuffleDown(halves[1], off);
+            return w.pack(r.type(), lo, hi);
         }
 
         /** Stores the state as a partial record at {@code addr}. */
         void store(Body b, PtxReg addr, boolean shared) {
-            String st = shared ? PtxWriter.ST_SHARED : PtxWriter.ST_GLOBAL;
+            PtxOp st = shared ? PtxOp.ST_SHARED : PtxOp.ST_GLOBAL;
             PtxWriter w = b.w;
             if (spec.op() == ReduceOp.MOMENTS) {
                 // the count as an integer, as Partial.n holds it
-                PtxReg n = w.cvt(PtxWriter.CVT_RZI, U64, F64, v);
-                w.line(st + ".u64 \t[" + addr + "], " + n);
-                w.line(st + ".f64 \t[" + addr + "+8], " + x);
-                w.line(st + ".f64 \t[" + addr + "+16], " + m2);
+                PtxReg n = w.cvt(PtxOp.CVT_RZI, U64, F64, v);
+                w.store(st, U64, addr, 0, n);
+                w.store(st, F64, addr, 8, x);
+                w.store(st, F64, addr, 16, m2);
                 return;
             }
-            w.line(st + "." + t.suffix() + " \t[" + addr + "], " + v);
+            w.store(st, t, addr, 0, v);
             if (x != null) {
-                w.line(st + "." + x.type().suffix() + " \t[" + addr + "+8], " + x);
+                w.store(st, x.type(), addr, 8, x);
             }
         }
 
         /** Loads a partial record into a new state. */
         static State load(Body b, ReduceSpec spec, DType type, PtxReg addr, boolean shared) {
-            String ld = shared ? PtxWriter.LD_SHARED : PtxWriter.LD_GLOBAL;
+            PtxOp ld = shared ? PtxOp.LD_SHARED : PtxOp.LD_GLOBAL;
             PtxWriter w = b.w;
             State s = new State(spec, type);
             if (spec.op() == ReduceOp.MOMENTS) {
-                PtxReg n = w.reg(U64);
-                w.line(ld + ".u64 \t" + n + ", [" + addr + "]");
-                s.v = w.cvt(PtxWriter.CVT_RN, F64, U64, n);
-                s.x = w.reg(F64);
-                s.m2 = w.reg(F64);
-                w.line(ld + ".f64 \t" + s.x + ", [" + addr + "+8]");
-                w.line(ld + ".f64 \t" + s.m2 + ", [" + addr + "+16]");
+                PtxReg n = w.load(ld, U64, addr, 0);
+                s.v = w.cvt(PtxOp.CVT_RN, F64, U64, n);
+                s.x = w.load(ld, F64, addr, 8);
+                s.m2 = w.load(ld, F64, addr, 16);
                 return s;
             }
-            s.v = w.reg(s.t);
-            w.line(ld + "." + s.t.suffix() + " \t" + s.v + ", [" + addr + "]");
+            s.v = w.load(ld, s.t, addr, 0);
             if (spec.op() == ReduceOp.ARGMIN || spec.op() == ReduceOp.ARGMAX) {
-                s.x = w.reg(U64);
-                w.line(ld + ".u64 \t" + s.x + ", [" + addr + "+8]");
+                s.x = w.load(ld, U64, addr, 8);
             } else if (spec.compensated() && type.isFloating()) {
-                s.x = w.reg(s.t);
-                w.line(ld + "." + s.t.suffix() + " \t" + s.x + ", [" + addr + "+8]");
+                s.x = w.load(ld, s.t, addr, 8);
             }
             return s;
         }

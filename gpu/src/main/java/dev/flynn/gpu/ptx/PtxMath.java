@@ -105,13 +105,8 @@ final class PtxMath {
     static String function(Fn fn) {
         PtxWriter w = new PtxWriter();
         PtxMath m = new PtxMath(w);
-        PtxReg x = w.reg(F64);
-        w.line(PtxWriter.LD_PARAM + ".f64 \t" + x + ", [x]");
-        PtxReg y = null;
-        if (fn.arity == 2) {
-            y = w.reg(F64);
-            w.line(PtxWriter.LD_PARAM + ".f64 \t" + y + ", [y]");
-        }
+        PtxReg x = w.load(PtxOp.LD_PARAM, F64, "x", 0);
+        PtxReg y = fn.arity == 2 ? w.load(PtxOp.LD_PARAM, F64, "y", 0) : null;
         PtxReg r = w.reg(F64);
         String done = w.label("done");
         switch (fn) {
@@ -134,8 +129,8 @@ final class PtxMath {
             case FMOD -> m.fmod(x, y, r, done);
         }
         w.place(done);
-        w.line(PtxWriter.ST_PARAM + ".f64 \t[r], " + r);
-        w.line(PtxWriter.RET);
+        w.store(PtxOp.ST_PARAM, F64, "r", 0, r);
+        w.ret();
         String params = fn.arity == 2 ? "(.param .f64 x, .param .f64 y)" : "(.param .f64 x)";
         return "// " + fn.name().toLowerCase(Locale.ROOT) + ": accurate f64 (see docs/GPU.md for its ulp bound)\n"
                 + ".func (.param .f64 r) " + fn.symbol() + params + "\n" + w.finish();
@@ -144,48 +139,48 @@ final class PtxMath {
     // ---- small helpers: every floating op is .rn ------------------------------------------------
 
     private PtxReg add(Object a, Object b) {
-        return w.op(PtxWriter.ADD_RN, F64, a, b);
+        return w.op(PtxOp.ADD_RN, F64, a, b);
     }
 
     private PtxReg sub(Object a, Object b) {
-        return w.op(PtxWriter.SUB_RN, F64, a, b);
+        return w.op(PtxOp.SUB_RN, F64, a, b);
     }
 
     private PtxReg mul(Object a, Object b) {
-        return w.op(PtxWriter.MUL_RN, F64, a, b);
+        return w.op(PtxOp.MUL_RN, F64, a, b);
     }
 
     private PtxReg div(Object a, Object b) {
-        return w.op(PtxWriter.DIV_RN, F64, a, b);
+        return w.op(PtxOp.DIV_RN, F64, a, b);
     }
 
     private PtxReg fma(Object a, Object b, Object c) {
-        return w.op(PtxWriter.FMA_RN, F64, a, b, c);
+        return w.op(PtxOp.FMA_RN, F64, a, b, c);
     }
 
     private PtxReg neg(Object a) {
-        return w.op(PtxWriter.NEG, F64, a);
+        return w.op(PtxOp.NEG, F64, a);
     }
 
     private PtxReg abs(Object a) {
-        return w.op(PtxWriter.ABS, F64, a);
+        return w.op(PtxOp.ABS, F64, a);
     }
 
     private PtxReg sqrt(Object a) {
-        return w.op(PtxWriter.SQRT_RN, F64, a);
+        return w.op(PtxOp.SQRT_RN, F64, a);
     }
 
     private PtxReg bits(PtxReg a) {
-        return w.op(PtxWriter.MOV, B64, a);
+        return w.op(PtxOp.MOV, B64, a);
     }
 
     private PtxReg fromBits(PtxReg a) {
-        return w.op(PtxWriter.MOV, F64, a);
+        return w.op(PtxOp.MOV, F64, a);
     }
 
     /** Copies the sign of {@code signOf} onto {@code value}. */
     private PtxReg copysign(PtxReg signOf, PtxReg value) {
-        return w.op(PtxWriter.COPYSIGN, F64, signOf, value);
+        return w.op(PtxOp.COPYSIGN, F64, signOf, value);
     }
 
     private static String c(double v) {
@@ -212,15 +207,15 @@ final class PtxMath {
 
     /** 2^k as a double, for k in [-1022, 1023]. */
     private PtxReg pow2(PtxReg k) {
-        PtxReg e = w.op(PtxWriter.ADD, S32, k, 1023);
-        PtxReg e64 = w.cvt(PtxWriter.CVT, U64, U32, e);
-        return fromBits(w.op(PtxWriter.SHL, B64, e64, 52));
+        PtxReg e = w.op(PtxOp.ADD, S32, k, 1023);
+        PtxReg e64 = w.cvt(PtxOp.CVT, U64, U32, e);
+        return fromBits(w.op(PtxOp.SHL, B64, e64, 52));
     }
 
     /** v * 2^k in two exact steps, so that results near overflow and in the subnormal range round once. */
     private PtxReg scale(PtxReg v, PtxReg k) {
-        PtxReg k1 = w.op(PtxWriter.SHR, S32, k, 1);
-        PtxReg k2 = w.op(PtxWriter.SUB, S32, k, k1);
+        PtxReg k1 = w.op(PtxOp.SHR, S32, k, 1);
+        PtxReg k2 = w.op(PtxOp.SUB, S32, k, k1);
         return mul(mul(v, pow2(k1)), pow2(k2));
     }
 
@@ -231,8 +226,8 @@ final class PtxMath {
     }
 
     private Reduced expReduced(PtxReg xh, Object xl) {
-        PtxReg kf = w.cvt(PtxWriter.CVT_RNI, F64, F64, mul(xh, c(INV_LN2)));
-        PtxReg k = w.cvt(PtxWriter.CVT_RZI, S32, F64, kf);
+        PtxReg kf = w.cvt(PtxOp.CVT_RNI, F64, F64, mul(xh, c(INV_LN2)));
+        PtxReg k = w.cvt(PtxOp.CVT_RZI, S32, F64, kf);
         PtxReg nk = neg(kf);
         // k * LN2_HI is exact and xh - k*LN2_HI cancels exactly (Sterbenz)
         PtxReg hi = fma(nk, c(PtxConstants.LN2_HI), xh);
@@ -250,9 +245,9 @@ final class PtxMath {
 
     /** r = e^(xh + xl) with the special cases of Math.exp. */
     private void expInto(PtxReg xh, Object xl, PtxReg r, String done) {
-        returnIf(w.setp("nan", F64, xh, xh), r, xh, done);
-        returnIf(w.setp("gt", F64, xh, c(EXP_OVERFLOW)), r, c(Double.POSITIVE_INFINITY), done);
-        returnIf(w.setp("lt", F64, xh, c(EXP_UNDERFLOW)), r, c(0.0), done);
+        returnIf(w.setp(PtxCmp.NAN, F64, xh, xh), r, xh, done);
+        returnIf(w.setp(PtxCmp.GT, F64, xh, c(EXP_OVERFLOW)), r, c(Double.POSITIVE_INFINITY), done);
+        returnIf(w.setp(PtxCmp.LT, F64, xh, c(EXP_UNDERFLOW)), r, c(0.0), done);
         Reduced e = expReduced(xh, xl);
         w.move(r, scale(add(e.yh, e.yl), e.k));
     }
@@ -262,11 +257,11 @@ final class PtxMath {
     }
 
     private void expm1(PtxReg x, PtxReg r, String done) {
-        returnIf(w.setp("equ", F64, x, c(0.0)), r, x, done);
-        returnIf(w.setp("gt", F64, x, c(EXP_OVERFLOW)), r, c(Double.POSITIVE_INFINITY), done);
-        returnIf(w.setp("lt", F64, x, c(-40.0)), r, c(-1.0), done);
+        returnIf(w.setp(PtxCmp.EQU, F64, x, c(0.0)), r, x, done);
+        returnIf(w.setp(PtxCmp.GT, F64, x, c(EXP_OVERFLOW)), r, c(Double.POSITIVE_INFINITY), done);
+        returnIf(w.setp(PtxCmp.LT, F64, x, c(-40.0)), r, c(-1.0), done);
         String large = w.label("large");
-        w.braIf(w.setp("ge", F64, abs(x), c(EXPM1_SMALL)), large);
+        w.braIf(w.setp(PtxCmp.GE, F64, abs(x), c(EXPM1_SMALL)), large);
         PtxReg p = horner(x, EXPM1_POLY);
         w.move(r, fma(mul(x, x), p, x));
         w.bra(done);
@@ -287,17 +282,17 @@ final class PtxMath {
 
     /** log(x) as a double-double, for finite x > 0 (subnormals included). */
     private DD logDD(PtxReg x) {
-        PtxReg sub = w.setp("lt", F64, x, c(0x1p-1022));
+        PtxReg sub = w.setp(PtxCmp.LT, F64, x, c(0x1p-1022));
         PtxReg xs = w.selp(F64, mul(x, c(0x1p54)), x, sub);
         PtxReg adj = w.selp(S32, -54, 0, sub);
         PtxReg b = bits(xs);
-        PtxReg eb = w.cvt(PtxWriter.CVT, U32, U64, w.op(PtxWriter.SHR, U64, b, 52));
-        PtxReg e0 = w.op(PtxWriter.ADD, S32, w.op(PtxWriter.SUB, S32, eb, 1023), adj);
-        PtxReg mb = w.op(PtxWriter.OR, B64, w.op(PtxWriter.AND, B64, b, "0x000FFFFFFFFFFFFF"), "0x3FF0000000000000");
+        PtxReg eb = w.cvt(PtxOp.CVT, U32, U64, w.op(PtxOp.SHR, U64, b, 52));
+        PtxReg e0 = w.op(PtxOp.ADD, S32, w.op(PtxOp.SUB, S32, eb, 1023), adj);
+        PtxReg mb = w.op(PtxOp.OR, B64, w.op(PtxOp.AND, B64, b, "0x000FFFFFFFFFFFFF"), "0x3FF0000000000000");
         PtxReg m0 = fromBits(mb);
-        PtxReg big = w.setp("gt", F64, m0, c(Math.sqrt(2.0)));
+        PtxReg big = w.setp(PtxCmp.GT, F64, m0, c(Math.sqrt(2.0)));
         PtxReg m = w.selp(F64, mul(m0, c(0.5)), m0, big);
-        PtxReg e = w.op(PtxWriter.ADD, S32, e0, w.selp(S32, 1, 0, big));
+        PtxReg e = w.op(PtxOp.ADD, S32, e0, w.selp(S32, 1, 0, big));
         PtxReg f = sub(m, c(1.0));
         PtxReg d = add(c(2.0), f);
         PtxReg dl = sub(f, sub(d, c(2.0)));
@@ -309,7 +304,7 @@ final class PtxMath {
         PtxReg tail = mul(mul(s, z), horner(z, LOG_POLY));
         PtxReg h1 = add(s, s);
         PtxReg l1 = fma(sl, c(2.0), tail);
-        PtxReg ef = w.cvt(PtxWriter.CVT_RN, F64, S32, e);
+        PtxReg ef = w.cvt(PtxOp.CVT_RN, F64, S32, e);
         PtxReg eh = mul(ef, c(PtxConstants.LN2_HI));
         PtxReg el = mul(ef, c(PtxConstants.LN2_LO));
         // two-sum of eh + h1 (either may be larger)
@@ -324,10 +319,10 @@ final class PtxMath {
 
     /** Special cases of log, log10: NaN and negative -> NaN, 0 -> -inf, +inf -> +inf. */
     private void logSpecials(PtxReg x, PtxReg r, String done) {
-        returnIf(w.setp("nan", F64, x, x), r, x, done);
-        returnIf(w.setp("lt", F64, x, c(0.0)), r, c(Double.NaN), done);
-        returnIf(w.setp("eq", F64, x, c(0.0)), r, c(Double.NEGATIVE_INFINITY), done);
-        returnIf(w.setp("eq", F64, x, c(Double.POSITIVE_INFINITY)), r, x, done);
+        returnIf(w.setp(PtxCmp.NAN, F64, x, x), r, x, done);
+        returnIf(w.setp(PtxCmp.LT, F64, x, c(0.0)), r, c(Double.NaN), done);
+        returnIf(w.setp(PtxCmp.EQ, F64, x, c(0.0)), r, c(Double.NEGATIVE_INFINITY), done);
+        returnIf(w.setp(PtxCmp.EQ, F64, x, c(Double.POSITIVE_INFINITY)), r, x, done);
     }
 
     private void log(PtxReg x, PtxReg r, String done) {
@@ -346,11 +341,11 @@ final class PtxMath {
     }
 
     private void log1p(PtxReg x, PtxReg r, String done) {
-        returnIf(w.setp("nan", F64, x, x), r, x, done);
-        returnIf(w.setp("lt", F64, abs(x), c(0x1p-54)), r, x, done);
-        returnIf(w.setp("lt", F64, x, c(-1.0)), r, c(Double.NaN), done);
-        returnIf(w.setp("eq", F64, x, c(-1.0)), r, c(Double.NEGATIVE_INFINITY), done);
-        returnIf(w.setp("eq", F64, x, c(Double.POSITIVE_INFINITY)), r, x, done);
+        returnIf(w.setp(PtxCmp.NAN, F64, x, x), r, x, done);
+        returnIf(w.setp(PtxCmp.LT, F64, abs(x), c(0x1p-54)), r, x, done);
+        returnIf(w.setp(PtxCmp.LT, F64, x, c(-1.0)), r, c(Double.NaN), done);
+        returnIf(w.setp(PtxCmp.EQ, F64, x, c(-1.0)), r, c(Double.NEGATIVE_INFINITY), done);
+        returnIf(w.setp(PtxCmp.EQ, F64, x, c(Double.POSITIVE_INFINITY)), r, x, done);
         // u = 1 + x rounded, and its exact rounding error e: log1p(x) = log(u) + e/u to first order
         PtxReg u = add(c(1.0), x);
         PtxReg bv = sub(u, c(1.0));
@@ -362,38 +357,38 @@ final class PtxMath {
     // ---- pow, cbrt, hypot ---------------------------------------------------------------------
 
     private void pow(PtxReg x, PtxReg y, PtxReg r, String done) {
-        returnIf(w.setp("eq", F64, y, c(0.0)), r, c(1.0), done);
-        PtxReg nan = w.setp("nan", F64, x, y);
+        returnIf(w.setp(PtxCmp.EQ, F64, y, c(0.0)), r, c(1.0), done);
+        PtxReg nan = w.setp(PtxCmp.NAN, F64, x, y);
         returnIf(nan, r, add(x, y), done);
-        returnIf(w.setp("eq", F64, y, c(1.0)), r, x, done);
+        returnIf(w.setp(PtxCmp.EQ, F64, y, c(1.0)), r, x, done);
         PtxReg ax = abs(x);
         PtxReg ay = abs(y);
         // y an odd integer: y integral and y/2 not (y/2 is exact)
-        PtxReg yint = w.setp("eq", F64, w.cvt(PtxWriter.CVT_RZI, F64, F64, y), y);
+        PtxReg yint = w.setp(PtxCmp.EQ, F64, w.cvt(PtxOp.CVT_RZI, F64, F64, y), y);
         PtxReg half = mul(y, c(0.5));
-        PtxReg halfInt = w.setp("eq", F64, w.cvt(PtxWriter.CVT_RZI, F64, F64, half), half);
-        PtxReg odd = w.op(PtxWriter.AND, PRED, yint, notPred(halfInt));
-        PtxReg xneg = w.setp("lt", S64, bits(x), 0);
-        PtxReg negResult = w.op(PtxWriter.AND, PRED, xneg, odd);
+        PtxReg halfInt = w.setp(PtxCmp.EQ, F64, w.cvt(PtxOp.CVT_RZI, F64, F64, half), half);
+        PtxReg odd = w.op(PtxOp.AND, PRED, yint, notPred(halfInt));
+        PtxReg xneg = w.setp(PtxCmp.LT, S64, bits(x), 0);
+        PtxReg negResult = w.op(PtxOp.AND, PRED, xneg, odd);
         // y = +-inf
         String finiteY = w.label("finite_y");
-        w.braIf(w.setp("ne", F64, ay, c(Double.POSITIVE_INFINITY)), finiteY);
-        returnIf(w.setp("eq", F64, ax, c(1.0)), r, c(Double.NaN), done);
-        PtxReg grows = w.op(PtxWriter.XOR, PRED, w.setp("gt", F64, ax, c(1.0)), w.setp("lt", F64, y, c(0.0)));
+        w.braIf(w.setp(PtxCmp.NE, F64, ay, c(Double.POSITIVE_INFINITY)), finiteY);
+        returnIf(w.setp(PtxCmp.EQ, F64, ax, c(1.0)), r, c(Double.NaN), done);
+        PtxReg grows = w.op(PtxOp.XOR, PRED, w.setp(PtxCmp.GT, F64, ax, c(1.0)), w.setp(PtxCmp.LT, F64, y, c(0.0)));
         w.move(r, w.selp(F64, c(Double.POSITIVE_INFINITY), c(0.0), grows));
         w.bra(done);
         w.place(finiteY);
         // x = +-0 or +-inf
         String general = w.label("general");
-        PtxReg zeroOrInf = w.op(PtxWriter.OR, PRED, w.setp("eq", F64, ax, c(0.0)),
-                w.setp("eq", F64, ax, c(Double.POSITIVE_INFINITY)));
+        PtxReg zeroOrInf = w.op(PtxOp.OR, PRED, w.setp(PtxCmp.EQ, F64, ax, c(0.0)),
+                w.setp(PtxCmp.EQ, F64, ax, c(Double.POSITIVE_INFINITY)));
         w.braIfNot(zeroOrInf, general);
-        PtxReg big = w.op(PtxWriter.XOR, PRED, w.setp("eq", F64, ax, c(0.0)), w.setp("gt", F64, y, c(0.0)));
+        PtxReg big = w.op(PtxOp.XOR, PRED, w.setp(PtxCmp.EQ, F64, ax, c(0.0)), w.setp(PtxCmp.GT, F64, y, c(0.0)));
         PtxReg mag = w.selp(F64, c(Double.POSITIVE_INFINITY), c(0.0), big);
         w.move(r, w.selp(F64, neg(mag), mag, negResult));
         w.bra(done);
         w.place(general);
-        returnIf(w.op(PtxWriter.AND, PRED, xneg, notPred(yint)), r, c(Double.NaN), done);
+        returnIf(w.op(PtxOp.AND, PRED, xneg, notPred(yint)), r, c(Double.NaN), done);
         DD l = logDD(ax);
         PtxReg ph = mul(y, l.hi);
         PtxReg pl = fma(y, l.lo, fma(y, l.hi, neg(ph)));
@@ -405,13 +400,13 @@ final class PtxMath {
     }
 
     private PtxReg notPred(PtxReg p) {
-        return w.op(PtxWriter.NOT, PRED, p);
+        return w.op(PtxOp.NOT, PRED, p);
     }
 
     private void cbrt(PtxReg x, PtxReg r, String done) {
         PtxReg ax = abs(x);
-        PtxReg special = w.op(PtxWriter.OR, PRED, w.setp("equ", F64, ax, c(0.0)),
-                w.setp("eq", F64, ax, c(Double.POSITIVE_INFINITY)));
+        PtxReg special = w.op(PtxOp.OR, PRED, w.setp(PtxCmp.EQU, F64, ax, c(0.0)),
+                w.setp(PtxCmp.EQ, F64, ax, c(Double.POSITIVE_INFINITY)));
         returnIf(special, r, x, done);
         DD l = logDD(ax);
         PtxReg th = div(l.hi, c(3.0));
@@ -426,21 +421,21 @@ final class PtxMath {
     private void hypot(PtxReg x, PtxReg y, PtxReg r, String done) {
         PtxReg ax = abs(x);
         PtxReg ay = abs(y);
-        PtxReg inf = w.op(PtxWriter.OR, PRED, w.setp("eq", F64, ax, c(Double.POSITIVE_INFINITY)),
-                w.setp("eq", F64, ay, c(Double.POSITIVE_INFINITY)));
+        PtxReg inf = w.op(PtxOp.OR, PRED, w.setp(PtxCmp.EQ, F64, ax, c(Double.POSITIVE_INFINITY)),
+                w.setp(PtxCmp.EQ, F64, ay, c(Double.POSITIVE_INFINITY)));
         returnIf(inf, r, c(Double.POSITIVE_INFINITY), done);
-        returnIf(w.setp("nan", F64, x, y), r, c(Double.NaN), done);
-        PtxReg a = w.op(PtxWriter.MAX, F64, ax, ay);
-        PtxReg b = w.op(PtxWriter.MIN, F64, ax, ay);
-        returnIf(w.setp("eq", F64, a, c(0.0)), r, c(0.0), done);
+        returnIf(w.setp(PtxCmp.NAN, F64, x, y), r, c(Double.NaN), done);
+        PtxReg a = w.op(PtxOp.MAX, F64, ax, ay);
+        PtxReg b = w.op(PtxOp.MIN, F64, ax, ay);
+        returnIf(w.setp(PtxCmp.EQ, F64, a, c(0.0)), r, c(0.0), done);
         // scale a to [1, 2): its biased exponent, 1023 for subnormals' sake taken from a * 2^54
-        PtxReg tiny = w.setp("lt", F64, a, c(0x1p-1000));
+        PtxReg tiny = w.setp(PtxCmp.LT, F64, a, c(0x1p-1000));
         PtxReg pre = w.selp(F64, c(0x1p54), c(1.0), tiny);
         PtxReg a1 = mul(a, pre);
         PtxReg b1 = mul(b, pre);
-        PtxReg eb = w.cvt(PtxWriter.CVT, U32, U64, w.op(PtxWriter.SHR, U64, bits(a1), 52));
-        PtxReg k = w.op(PtxWriter.SUB, S32, eb, 1023);
-        PtxReg nk = w.op(PtxWriter.NEG, S32, k);
+        PtxReg eb = w.cvt(PtxOp.CVT, U32, U64, w.op(PtxOp.SHR, U64, bits(a1), 52));
+        PtxReg k = w.op(PtxOp.SUB, S32, eb, 1023);
+        PtxReg nk = w.op(PtxOp.NEG, S32, k);
         PtxReg as = scale(a1, nk);
         PtxReg bs = scale(b1, nk);
         PtxReg sh = mul(as, as);
@@ -453,7 +448,7 @@ final class PtxMath {
         PtxReg q = sqrt(s);
         PtxReg res = add(fma(neg(q), q, s), lo);
         PtxReg h = add(q, div(res, add(q, q)));
-        PtxReg back = w.op(PtxWriter.SUB, S32, k, w.selp(S32, 54, 0, tiny));
+        PtxReg back = w.op(PtxOp.SUB, S32, k, w.selp(S32, 54, 0, tiny));
         w.move(r, scale(h, back));
     }
 
@@ -463,50 +458,50 @@ final class PtxMath {
     private void fmod(PtxReg x, PtxReg y, PtxReg r, String done) {
         PtxReg ux = bits(x);
         PtxReg uy = bits(y);
-        PtxReg ex = w.cvt(PtxWriter.CVT, S32, U64, w.op(PtxWriter.AND, B64, w.op(PtxWriter.SHR, U64, ux, 52), 0x7FF));
-        PtxReg ey = w.cvt(PtxWriter.CVT, S32, U64, w.op(PtxWriter.AND, B64, w.op(PtxWriter.SHR, U64, uy, 52), 0x7FF));
-        PtxReg sx = w.op(PtxWriter.AND, B64, ux, "0x8000000000000000");
-        PtxReg ax2 = w.op(PtxWriter.SHL, B64, ux, 1);
-        PtxReg ay2 = w.op(PtxWriter.SHL, B64, uy, 1);
-        PtxReg bad = w.op(PtxWriter.OR, PRED, w.setp("eq", U64, ay2, 0), w.setp("nan", F64, y, y));
-        bad = w.op(PtxWriter.OR, PRED, bad, w.setp("eq", S32, ex, 0x7FF));
+        PtxReg ex = w.cvt(PtxOp.CVT, S32, U64, w.op(PtxOp.AND, B64, w.op(PtxOp.SHR, U64, ux, 52), 0x7FF));
+        PtxReg ey = w.cvt(PtxOp.CVT, S32, U64, w.op(PtxOp.AND, B64, w.op(PtxOp.SHR, U64, uy, 52), 0x7FF));
+        PtxReg sx = w.op(PtxOp.AND, B64, ux, "0x8000000000000000");
+        PtxReg ax2 = w.op(PtxOp.SHL, B64, ux, 1);
+        PtxReg ay2 = w.op(PtxOp.SHL, B64, uy, 1);
+        PtxReg bad = w.op(PtxOp.OR, PRED, w.setp(PtxCmp.EQ, U64, ay2, 0), w.setp(PtxCmp.NAN, F64, y, y));
+        bad = w.op(PtxOp.OR, PRED, bad, w.setp(PtxCmp.EQ, S32, ex, 0x7FF));
         returnIf(bad, r, c(Double.NaN), done);
         PtxReg zero = mul(x, c(0.0));
-        returnIf(w.setp("lt", U64, ax2, ay2), r, x, done);
-        returnIf(w.setp("eq", U64, ax2, ay2), r, zero, done);
+        returnIf(w.setp(PtxCmp.LT, U64, ax2, ay2), r, x, done);
+        returnIf(w.setp(PtxCmp.EQ, U64, ax2, ay2), r, zero, done);
         PtxReg mx = normalize(ux, ex);
         PtxReg my = normalize(uy, ey);
         // ex, ey were rewritten for subnormals by normalize
         String loop = w.label("fmod_loop");
         String last = w.label("fmod_last");
         w.place(loop);
-        w.braIfNot(w.setp("gt", S32, ex, ey), last);
-        PtxReg i = w.op(PtxWriter.SUB, S64, mx, my);
-        PtxReg nonNeg = w.setp("ge", S64, i, 0);
-        returnIf(w.setp("eq", S64, i, 0), r, zero, done);
-        w.lineIf(nonNeg, PtxWriter.MOV + ".b64 \t" + mx + ", " + i);
-        w.opInto(mx, PtxWriter.SHL, B64, mx, 1);
-        w.opInto(ex, PtxWriter.SUB, S32, ex, 1);
+        w.braIfNot(w.setp(PtxCmp.GT, S32, ex, ey), last);
+        PtxReg i = w.op(PtxOp.SUB, S64, mx, my);
+        PtxReg nonNeg = w.setp(PtxCmp.GE, S64, i, 0);
+        returnIf(w.setp(PtxCmp.EQ, S64, i, 0), r, zero, done);
+        w.guarded(nonNeg, () -> w.move(mx, i));
+        w.opInto(mx, PtxOp.SHL, B64, mx, 1);
+        w.opInto(ex, PtxOp.SUB, S32, ex, 1);
         w.bra(loop);
         w.place(last);
-        PtxReg i2 = w.op(PtxWriter.SUB, S64, mx, my);
-        returnIf(w.setp("eq", S64, i2, 0), r, zero, done);
-        w.lineIf(w.setp("ge", S64, i2, 0), PtxWriter.MOV + ".b64 \t" + mx + ", " + i2);
+        PtxReg i2 = w.op(PtxOp.SUB, S64, mx, my);
+        returnIf(w.setp(PtxCmp.EQ, S64, i2, 0), r, zero, done);
+        w.guarded(w.setp(PtxCmp.GE, S64, i2, 0), () -> w.move(mx, i2));
         // renormalize: the leading one back to bit 52
-        PtxReg sh = w.op(PtxWriter.SUB, S32, w.clz(mx), 11);
-        w.opInto(mx, PtxWriter.SHL, B64, mx, sh);
-        w.opInto(ex, PtxWriter.SUB, S32, ex, sh);
+        PtxReg sh = w.op(PtxOp.SUB, S32, w.clz(mx), 11);
+        w.opInto(mx, PtxOp.SHL, B64, mx, sh);
+        w.opInto(ex, PtxOp.SUB, S32, ex, sh);
         String subnormal = w.label("fmod_sub");
         String pack = w.label("fmod_pack");
-        w.braIf(w.setp("le", S32, ex, 0), subnormal);
-        PtxReg e64 = w.cvt(PtxWriter.CVT, U64, U32, ex);
-        w.opInto(mx, PtxWriter.AND, B64, mx, "0x000FFFFFFFFFFFFF");
-        w.opInto(mx, PtxWriter.OR, B64, mx, w.op(PtxWriter.SHL, B64, e64, 52));
+        w.braIf(w.setp(PtxCmp.LE, S32, ex, 0), subnormal);
+        PtxReg e64 = w.cvt(PtxOp.CVT, U64, U32, ex);
+        w.opInto(mx, PtxOp.AND, B64, mx, "0x000FFFFFFFFFFFFF");
+        w.opInto(mx, PtxOp.OR, B64, mx, w.op(PtxOp.SHL, B64, e64, 52));
         w.bra(pack);
         w.place(subnormal);
-        w.opInto(mx, PtxWriter.SHR, U64, mx, w.op(PtxWriter.SUB, S32, 1, ex));
+        w.opInto(mx, PtxOp.SHR, U64, mx, w.op(PtxOp.SUB, S32, 1, ex));
         w.place(pack);
-        w.move(r, fromBits(w.op(PtxWriter.OR, B64, mx, sx)));
+        w.move(r, fromBits(w.op(PtxOp.OR, B64, mx, sx)));
     }
 
     /** The significand with its leading one at bit 52; rewrites {@code e} for a subnormal (e == 0). */
@@ -514,13 +509,13 @@ final class PtxMath {
         PtxReg m = w.reg(B64);
         String normal = w.label("normal");
         String joined = w.label("normalized");
-        w.braIfNot(w.setp("eq", S32, e, 0), normal);
-        PtxReg lz = w.clz(w.op(PtxWriter.SHL, B64, u, 12));
-        w.opInto(e, PtxWriter.NEG, S32, lz);
-        w.opInto(m, PtxWriter.SHL, B64, u, w.op(PtxWriter.ADD, S32, lz, 1));
+        w.braIfNot(w.setp(PtxCmp.EQ, S32, e, 0), normal);
+        PtxReg lz = w.clz(w.op(PtxOp.SHL, B64, u, 12));
+        w.opInto(e, PtxOp.NEG, S32, lz);
+        w.opInto(m, PtxOp.SHL, B64, u, w.op(PtxOp.ADD, S32, lz, 1));
         w.bra(joined);
         w.place(normal);
-        w.opInto(m, PtxWriter.OR, B64, w.op(PtxWriter.AND, B64, u, "0x000FFFFFFFFFFFFF"), "0x0010000000000000");
+        w.opInto(m, PtxOp.OR, B64, w.op(PtxOp.AND, B64, u, "0x000FFFFFFFFFFFFF"), "0x0010000000000000");
         w.place(joined);
         return m;
     }
@@ -529,10 +524,10 @@ final class PtxMath {
 
     private void trig(Fn fn, PtxReg x, PtxReg r, String done) {
         PtxReg xx = sub(x, x);
-        returnIf(w.setp("nan", F64, xx, xx), r, xx, done);
+        returnIf(w.setp(PtxCmp.NAN, F64, xx, xx), r, xx, done);
         PtxReg ax = abs(x);
         String notTiny = w.label("not_tiny");
-        w.braIf(w.setp("ge", F64, ax, c(0x1p-27)), notTiny);
+        w.braIf(w.setp(PtxCmp.GE, F64, ax, c(0x1p-27)), notTiny);
         w.move(r, fn == Fn.COS ? c(1.0) : x);
         w.bra(done);
         w.place(notTiny);
@@ -542,7 +537,7 @@ final class PtxMath {
         PtxReg rl = w.reg(F64);
         String reduced = w.label("reduced");
         String large = w.label("large");
-        w.braIf(w.setp("gt", F64, ax, c(Math.PI / 4)), large);
+        w.braIf(w.setp(PtxCmp.GT, F64, ax, c(Math.PI / 4)), large);
         w.move(q, 0);
         w.move(rh, x);
         w.move(rl, c(0.0));
@@ -561,8 +556,8 @@ final class PtxMath {
         PtxReg werr = sub(sub(c(1.0), wv), hz);
         PtxReg cosTail = add(werr, fma(mul(z, z), horner(z, COS_POLY), fma(neg(rh), rl, mul(zl, c(-0.5)))));
         PtxReg co = add(wv, cosTail);
-        PtxReg q1 = w.setp("ne", U32, w.op(PtxWriter.AND, PtxType.B32, q, 1), 0);
-        PtxReg q2 = w.setp("ne", U32, w.op(PtxWriter.AND, PtxType.B32, q, 2), 0);
+        PtxReg q1 = w.setp(PtxCmp.NE, U32, w.op(PtxOp.AND, PtxType.B32, q, 1), 0);
+        PtxReg q2 = w.setp(PtxCmp.NE, U32, w.op(PtxOp.AND, PtxType.B32, q, 2), 0);
         switch (fn) {
             case SIN -> {
                 PtxReg v = w.selp(F64, co, s, q1);
@@ -570,7 +565,7 @@ final class PtxMath {
             }
             case COS -> {
                 PtxReg v = w.selp(F64, s, co, q1);
-                PtxReg negate = w.op(PtxWriter.XOR, PRED, q1, q2);
+                PtxReg negate = w.op(PtxOp.XOR, PRED, q1, q2);
                 w.move(r, w.selp(F64, neg(v), v, negate));
             }
             default -> w.move(r, w.selp(F64, div(neg(co), s), div(s, co), q1));
@@ -584,63 +579,60 @@ final class PtxMath {
      */
     private void payneHanek(PtxReg x, PtxReg q, PtxReg rh, PtxReg rl) {
         PtxReg ux = bits(x);
-        PtxReg be = w.cvt(PtxWriter.CVT, S32, U64, w.op(PtxWriter.AND, B64, w.op(PtxWriter.SHR, U64, ux, 52), 0x7FF));
-        PtxReg mant = w.op(PtxWriter.OR, B64, w.op(PtxWriter.AND, B64, ux, "0x000FFFFFFFFFFFFF"), "0x0010000000000000");
+        PtxReg be = w.cvt(PtxOp.CVT, S32, U64, w.op(PtxOp.AND, B64, w.op(PtxOp.SHR, U64, ux, 52), 0x7FF));
+        PtxReg mant = w.op(PtxOp.OR, B64, w.op(PtxOp.AND, B64, ux, "0x000FFFFFFFFFFFFF"), "0x0010000000000000");
         // E = be - 1075; window starts at bit j0 = E - 1; in the table padded by one zero word, index j0 + 63
-        PtxReg idx = w.op(PtxWriter.ADD, S32, be, -1075 - 1 + 63);
-        PtxReg word = w.op(PtxWriter.SHR, S32, idx, 6);
-        PtxReg off = w.op(PtxWriter.AND, PtxType.B32, idx, 63);
-        PtxReg back = w.op(PtxWriter.SUB, S32, 64, off);
+        PtxReg idx = w.op(PtxOp.ADD, S32, be, -1075 - 1 + 63);
+        PtxReg word = w.op(PtxOp.SHR, S32, idx, 6);
+        PtxReg off = w.op(PtxOp.AND, PtxType.B32, idx, 63);
+        PtxReg back = w.op(PtxOp.SUB, S32, 64, off);
         PtxReg base = w.mov(U64, TWO_OVER_PI_TABLE);
-        PtxReg addr = w.op(PtxWriter.ADD, U64, base, w.mulWide(S32, word, 8));
+        PtxReg addr = w.op(PtxOp.ADD, U64, base, w.mulWide(S32, word, 8));
         PtxReg[] t = new PtxReg[4];
         for (int i = 0; i < 4; i++) {
-            t[i] = w.reg(B64);
-            w.line("ld.const.b64 \t" + t[i] + ", [" + addr + "+" + (8 * i) + "]");
+            t[i] = w.load(PtxOp.LD_CONST, B64, addr, 8 * i);
         }
         PtxReg[] win = new PtxReg[3];
         for (int i = 0; i < 3; i++) {
             // shr by 64 gives 0 in PTX, so off == 0 needs no special case
-            win[i] = w.op(PtxWriter.OR, B64, w.op(PtxWriter.SHL, B64, t[i], off), w.op(PtxWriter.SHR, B64, t[i + 1], back));
+            win[i] = w.op(PtxOp.OR, B64, w.op(PtxOp.SHL, B64, t[i], off), w.op(PtxOp.SHR, B64, t[i + 1], back));
         }
         // P = mant * (win0:win1:win2), four 64-bit limbs p3:p2:p1:p0
-        PtxReg a0 = w.op(PtxWriter.MUL_LO, U64, mant, win[2]);
-        PtxReg b0 = w.op(PtxWriter.MUL_HI, U64, mant, win[2]);
-        PtxReg a1 = w.op(PtxWriter.MUL_LO, U64, mant, win[1]);
-        PtxReg b1 = w.op(PtxWriter.MUL_HI, U64, mant, win[1]);
-        PtxReg a2 = w.op(PtxWriter.MUL_LO, U64, mant, win[0]);
+        PtxReg a0 = w.op(PtxOp.MUL_LO, U64, mant, win[2]);
+        PtxReg b0 = w.op(PtxOp.MUL_HI, U64, mant, win[2]);
+        PtxReg a1 = w.op(PtxOp.MUL_LO, U64, mant, win[1]);
+        PtxReg b1 = w.op(PtxOp.MUL_HI, U64, mant, win[1]);
+        PtxReg a2 = w.op(PtxOp.MUL_LO, U64, mant, win[0]);
         PtxReg p0 = a0;
-        PtxReg p1 = w.reg(U64);
-        PtxReg p2 = w.reg(U64);
-        w.line("add.cc.u64 \t" + p1 + ", " + b0 + ", " + a1);
-        w.line("addc.u64 \t" + p2 + ", " + b1 + ", " + a2);
+        PtxReg p1 = w.op(PtxOp.ADD_CC, U64, b0, a1);
+        PtxReg p2 = w.op(PtxOp.ADDC, U64, b1, a2);
         // quadrant: bits 190 and 191 of P, the top two bits of p2
-        PtxReg quad = w.cvt(PtxWriter.CVT, U32, U64, w.op(PtxWriter.SHR, U64, p2, 62));
-        PtxReg fh = w.op(PtxWriter.OR, B64, w.op(PtxWriter.SHL, B64, p2, 2), w.op(PtxWriter.SHR, B64, p1, 62));
-        PtxReg fl = w.op(PtxWriter.OR, B64, w.op(PtxWriter.SHL, B64, p1, 2), w.op(PtxWriter.SHR, B64, p0, 62));
+        PtxReg quad = w.cvt(PtxOp.CVT, U32, U64, w.op(PtxOp.SHR, U64, p2, 62));
+        PtxReg fh = w.op(PtxOp.OR, B64, w.op(PtxOp.SHL, B64, p2, 2), w.op(PtxOp.SHR, B64, p1, 62));
+        PtxReg fl = w.op(PtxOp.OR, B64, w.op(PtxOp.SHL, B64, p1, 2), w.op(PtxOp.SHR, B64, p0, 62));
         // round to the nearest quadrant: a fraction >= 1/2 becomes f - 1 (negated, sign remembered)
-        PtxReg upper = w.setp("lt", S64, fh, 0);
-        PtxReg nfl = w.op(PtxWriter.NEG, S64, fl);
-        PtxReg nfh = w.op(PtxWriter.ADD, U64, w.op(PtxWriter.NOT, B64, fh), w.selp(U64, 1, 0, w.setp("eq", U64, fl, 0)));
+        PtxReg upper = w.setp(PtxCmp.LT, S64, fh, 0);
+        PtxReg nfl = w.op(PtxOp.NEG, S64, fl);
+        PtxReg nfh = w.op(PtxOp.ADD, U64, w.op(PtxOp.NOT, B64, fh), w.selp(U64, 1, 0, w.setp(PtxCmp.EQ, U64, fl, 0)));
         PtxReg gh = w.selp(U64, nfh, fh, upper);
         PtxReg gl = w.selp(U64, nfl, fl, upper);
-        PtxReg quad2 = w.op(PtxWriter.ADD, U32, quad, w.selp(U32, 1, 0, upper));
+        PtxReg quad2 = w.op(PtxOp.ADD, U32, quad, w.selp(U32, 1, 0, upper));
         // normalize the 128-bit fraction (gh == 0 cannot happen for a double, but stays finite anyway)
-        PtxReg hz = w.setp("eq", U64, gh, 0);
+        PtxReg hz = w.setp(PtxCmp.EQ, U64, gh, 0);
         PtxReg hh = w.selp(U64, gl, gh, hz);
         PtxReg hl = w.selp(U64, 0, gl, hz);
         PtxReg extra = w.selp(S32, 64, 0, hz);
         PtxReg lz = w.clz(hh);
-        PtxReg nh = w.op(PtxWriter.OR, B64, w.op(PtxWriter.SHL, B64, hh, lz),
-                w.op(PtxWriter.SHR, B64, hl, w.op(PtxWriter.SUB, S32, 64, lz)));
-        PtxReg nl = w.op(PtxWriter.SHL, B64, hl, lz);
-        PtxReg shift = w.op(PtxWriter.ADD, S32, lz, extra);
-        PtxReg top = w.cvt(PtxWriter.CVT_RN, F64, U64, w.op(PtxWriter.SHR, U64, nh, 11));
-        PtxReg low11 = w.cvt(PtxWriter.CVT_RN, F64, U64, w.op(PtxWriter.AND, B64, nh, 0x7FF));
-        PtxReg lowRest = w.cvt(PtxWriter.CVT_RN, F64, U64, nl);
-        PtxReg ns = w.op(PtxWriter.NEG, S32, shift);
-        PtxReg fhi = mul(top, pow2(w.op(PtxWriter.SUB, S32, ns, 53)));
-        PtxReg flo = fma(low11, pow2(w.op(PtxWriter.SUB, S32, ns, 64)), mul(lowRest, pow2(w.op(PtxWriter.SUB, S32, ns, 128))));
+        PtxReg nh = w.op(PtxOp.OR, B64, w.op(PtxOp.SHL, B64, hh, lz),
+                w.op(PtxOp.SHR, B64, hl, w.op(PtxOp.SUB, S32, 64, lz)));
+        PtxReg nl = w.op(PtxOp.SHL, B64, hl, lz);
+        PtxReg shift = w.op(PtxOp.ADD, S32, lz, extra);
+        PtxReg top = w.cvt(PtxOp.CVT_RN, F64, U64, w.op(PtxOp.SHR, U64, nh, 11));
+        PtxReg low11 = w.cvt(PtxOp.CVT_RN, F64, U64, w.op(PtxOp.AND, B64, nh, 0x7FF));
+        PtxReg lowRest = w.cvt(PtxOp.CVT_RN, F64, U64, nl);
+        PtxReg ns = w.op(PtxOp.NEG, S32, shift);
+        PtxReg fhi = mul(top, pow2(w.op(PtxOp.SUB, S32, ns, 53)));
+        PtxReg flo = fma(low11, pow2(w.op(PtxOp.SUB, S32, ns, 64)), mul(lowRest, pow2(w.op(PtxOp.SUB, S32, ns, 128))));
         // r = f * pi/2 in double-double
         PtxReg h = mul(fhi, c(PtxConstants.PIO2_HI));
         PtxReg l = fma(fhi, c(PtxConstants.PIO2_HI), neg(h));
@@ -648,11 +640,11 @@ final class PtxMath {
         l = fma(flo, c(PtxConstants.PIO2_HI), l);
         PtxReg h2 = add(h, l);
         PtxReg l2 = sub(l, sub(h2, h));
-        PtxReg xNeg = w.setp("lt", F64, x, c(0.0));
-        PtxReg flip = w.op(PtxWriter.XOR, PRED, upper, xNeg);
+        PtxReg xNeg = w.setp(PtxCmp.LT, F64, x, c(0.0));
+        PtxReg flip = w.op(PtxOp.XOR, PRED, upper, xNeg);
         w.move(rh, w.selp(F64, neg(h2), h2, flip));
         w.move(rl, w.selp(F64, neg(l2), l2, flip));
-        PtxReg qs = w.selp(S32, w.op(PtxWriter.NEG, S32, quad2), quad2, xNeg);
+        PtxReg qs = w.selp(S32, w.op(PtxOp.NEG, S32, quad2), quad2, xNeg);
         w.move(q, qs);
     }
 
@@ -660,11 +652,11 @@ final class PtxMath {
 
     /** atan(t) for 0 <= t <= 1 as hi + lo: atan(k/8) from the table plus atan of the small remainder. */
     private DD atanCore(PtxReg t) {
-        PtxReg kf = w.cvt(PtxWriter.CVT_RNI, F64, F64, mul(t, c(8.0)));
+        PtxReg kf = w.cvt(PtxOp.CVT_RNI, F64, F64, mul(t, c(8.0)));
         // below 1/16 the argument itself is small enough
-        PtxReg small = w.setp("lt", F64, t, c(0.0625));
+        PtxReg small = w.setp(PtxCmp.LT, F64, t, c(0.0625));
         PtxReg kf2 = w.selp(F64, c(0.0), kf, small);
-        PtxReg k = w.cvt(PtxWriter.CVT_RZI, S32, F64, kf2);
+        PtxReg k = w.cvt(PtxOp.CVT_RZI, S32, F64, kf2);
         PtxReg cc = mul(kf2, c(0.125));
         PtxReg num = sub(t, cc);
         PtxReg den = fma(t, cc, c(1.0));
@@ -672,11 +664,9 @@ final class PtxMath {
         PtxReg z = mul(u, u);
         PtxReg p = fma(mul(u, z), horner(z, ATAN_POLY), u);
         PtxReg base = w.mov(U64, ATAN_TABLE);
-        PtxReg addr = w.op(PtxWriter.ADD, U64, base, w.mulWide(S32, k, 16));
-        PtxReg ah = w.reg(F64);
-        PtxReg al = w.reg(F64);
-        w.line("ld.const.f64 \t" + ah + ", [" + addr + "]");
-        w.line("ld.const.f64 \t" + al + ", [" + addr + "+8]");
+        PtxReg addr = w.op(PtxOp.ADD, U64, base, w.mulWide(S32, k, 16));
+        PtxReg ah = w.load(PtxOp.LD_CONST, F64, addr, 0);
+        PtxReg al = w.load(PtxOp.LD_CONST, F64, addr, 8);
         PtxReg h = add(ah, p);
         PtxReg l = add(add(sub(ah, h), p), al);
         return new DD(h, l);
@@ -684,15 +674,15 @@ final class PtxMath {
 
     /** atan2 for |y|, |x| and the sign bit of x (null: positive): the angle in [0, pi]; NaN in, NaN out. */
     private PtxReg atan2Abs(PtxReg ay, PtxReg ax, PtxReg xSignBit) {
-        PtxReg swap = w.setp("gt", F64, ay, ax);
+        PtxReg swap = w.setp(PtxCmp.GT, F64, ay, ax);
         PtxReg num = w.selp(F64, ax, ay, swap);
         PtxReg den = w.selp(F64, ay, ax, swap);
         PtxReg t0 = div(num, den);
         // 0/0 and inf/inf: the angle is 0 (or pi/2 after the swap) resp. pi/4
-        PtxReg bothInf = w.op(PtxWriter.AND, PRED, w.setp("eq", F64, ax, c(Double.POSITIVE_INFINITY)),
-                w.setp("eq", F64, ay, c(Double.POSITIVE_INFINITY)));
+        PtxReg bothInf = w.op(PtxOp.AND, PRED, w.setp(PtxCmp.EQ, F64, ax, c(Double.POSITIVE_INFINITY)),
+                w.setp(PtxCmp.EQ, F64, ay, c(Double.POSITIVE_INFINITY)));
         PtxReg t1 = w.selp(F64, c(1.0), t0, bothInf);
-        PtxReg t = w.selp(F64, c(0.0), t1, w.setp("eq", F64, den, c(0.0)));
+        PtxReg t = w.selp(F64, c(0.0), t1, w.setp(PtxCmp.EQ, F64, den, c(0.0)));
         DD a = atanCore(t);
         // swapped: pi/2 - a
         PtxReg sh = sub(c(PtxConstants.PIO2_HI), a.hi);
@@ -718,8 +708,8 @@ final class PtxMath {
     }
 
     private void atan2(PtxReg y, PtxReg x, PtxReg r) {
-        PtxReg nan = w.setp("nan", F64, x, y);
-        PtxReg xs = w.setp("lt", S64, bits(x), 0);
+        PtxReg nan = w.setp(PtxCmp.NAN, F64, x, y);
+        PtxReg xs = w.setp(PtxCmp.LT, S64, bits(x), 0);
         PtxReg a = atan2Abs(abs(y), abs(x), xs);
         PtxReg signed = copysign(y, a);
         w.move(r, w.selp(F64, c(Double.NaN), signed, nan));
@@ -728,7 +718,7 @@ final class PtxMath {
     /** sqrt(1 - x^2) with the rounding of 1 - |x| avoided where it matters (|x| >= 1/2, where it is exact). */
     private PtxReg cosFromSin(PtxReg x) {
         PtxReg ax = abs(x);
-        PtxReg near = w.setp("ge", F64, ax, c(0.5));
+        PtxReg near = w.setp(PtxCmp.GE, F64, ax, c(0.5));
         PtxReg prod = mul(sub(c(1.0), ax), add(c(1.0), ax));
         PtxReg direct = fma(neg(ax), ax, c(1.0));
         return sqrt(w.selp(F64, prod, direct, near));
@@ -738,17 +728,17 @@ final class PtxMath {
         PtxReg ax = abs(x);
         PtxReg s = cosFromSin(x);
         PtxReg a = atan2Abs(ax, s, null);
-        PtxReg bad = w.setp("nan", F64, s, x);
+        PtxReg bad = w.setp(PtxCmp.NAN, F64, s, x);
         w.move(r, w.selp(F64, c(Double.NaN), copysign(x, a), bad));
     }
 
     private void acos(PtxReg x, PtxReg r) {
         PtxReg s = cosFromSin(x);
-        PtxReg xs = w.setp("lt", S64, bits(x), 0);
+        PtxReg xs = w.setp(PtxCmp.LT, S64, bits(x), 0);
         // acos(-0) = pi/2 like acos(+0): only a negative nonzero x turns the angle past pi/2
-        PtxReg negative = w.op(PtxWriter.AND, PRED, xs, w.setp("ne", F64, x, c(0.0)));
+        PtxReg negative = w.op(PtxOp.AND, PRED, xs, w.setp(PtxCmp.NE, F64, x, c(0.0)));
         PtxReg a = atan2Abs(s, abs(x), negative);
-        PtxReg bad = w.setp("nan", F64, s, x);
+        PtxReg bad = w.setp(PtxCmp.NAN, F64, s, x);
         w.move(r, w.selp(F64, c(Double.NaN), a, bad));
     }
 
@@ -772,20 +762,20 @@ final class PtxMath {
 
     private void sinh(PtxReg x, PtxReg r, String done) {
         PtxReg ax = abs(x);
-        returnIf(w.setp("nan", F64, x, x), r, x, done);
-        returnIf(w.setp("lt", F64, ax, c(0x1p-28)), r, x, done);
+        returnIf(w.setp(PtxCmp.NAN, F64, x, x), r, x, done);
+        returnIf(w.setp(PtxCmp.LT, F64, ax, c(0x1p-28)), r, x, done);
         String mid = w.label("mid");
         String huge = w.label("huge");
-        w.braIf(w.setp("ge", F64, ax, c(22.0)), mid);
+        w.braIf(w.setp(PtxCmp.GE, F64, ax, c(22.0)), mid);
         PtxReg t = callExpm1(ax);
         PtxReg tt = div(t, add(t, c(1.0)));
-        PtxReg lt1 = w.setp("lt", F64, ax, c(1.0));
+        PtxReg lt1 = w.setp(PtxCmp.LT, F64, ax, c(1.0));
         PtxReg small = sub(add(t, t), mul(t, tt));
         PtxReg large = add(t, tt);
         w.move(r, copysign(x, mul(c(0.5), w.selp(F64, small, large, lt1))));
         w.bra(done);
         w.place(mid);
-        w.braIf(w.setp("ge", F64, ax, c(709.0)), huge);
+        w.braIf(w.setp(PtxCmp.GE, F64, ax, c(709.0)), huge);
         w.move(r, copysign(x, mul(c(0.5), callExp(ax))));
         w.bra(done);
         w.place(huge);
@@ -796,22 +786,22 @@ final class PtxMath {
 
     private void cosh(PtxReg x, PtxReg r, String done) {
         PtxReg ax = abs(x);
-        returnIf(w.setp("nan", F64, x, x), r, ax, done);
+        returnIf(w.setp(PtxCmp.NAN, F64, x, x), r, ax, done);
         String mid = w.label("mid");
         String big = w.label("big");
         String huge = w.label("huge");
-        w.braIf(w.setp("ge", F64, ax, c(0.5 * Math.log(2))), mid);
+        w.braIf(w.setp(PtxCmp.GE, F64, ax, c(0.5 * Math.log(2))), mid);
         PtxReg t = callExpm1(ax);
         PtxReg wv = add(c(1.0), t);
         w.move(r, add(c(1.0), div(mul(t, t), add(wv, wv))));
         w.bra(done);
         w.place(mid);
-        w.braIf(w.setp("ge", F64, ax, c(22.0)), big);
+        w.braIf(w.setp(PtxCmp.GE, F64, ax, c(22.0)), big);
         PtxReg e = callExp(ax);
         w.move(r, add(mul(c(0.5), e), div(c(0.5), e)));
         w.bra(done);
         w.place(big);
-        w.braIf(w.setp("ge", F64, ax, c(709.0)), huge);
+        w.braIf(w.setp(PtxCmp.GE, F64, ax, c(709.0)), huge);
         w.move(r, mul(c(0.5), callExp(ax)));
         w.bra(done);
         w.place(huge);
@@ -821,11 +811,11 @@ final class PtxMath {
 
     private void tanh(PtxReg x, PtxReg r, String done) {
         PtxReg ax = abs(x);
-        returnIf(w.setp("nan", F64, x, x), r, x, done);
-        returnIf(w.setp("lt", F64, ax, c(0x1p-55)), r, x, done);
-        returnIf(w.setp("ge", F64, ax, c(22.0)), r, copysign(x, w.mov(F64, c(1.0))), done);
+        returnIf(w.setp(PtxCmp.NAN, F64, x, x), r, x, done);
+        returnIf(w.setp(PtxCmp.LT, F64, ax, c(0x1p-55)), r, x, done);
+        returnIf(w.setp(PtxCmp.GE, F64, ax, c(22.0)), r, copysign(x, w.mov(F64, c(1.0))), done);
         String small = w.label("small");
-        w.braIf(w.setp("lt", F64, ax, c(1.0)), small);
+        w.braIf(w.setp(PtxCmp.LT, F64, ax, c(1.0)), small);
         PtxReg t = callExpm1(add(ax, ax));
         w.move(r, copysign(x, sub(c(1.0), div(c(2.0), add(t, c(2.0))))));
         w.bra(done);

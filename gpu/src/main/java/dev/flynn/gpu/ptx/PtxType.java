@@ -2,12 +2,14 @@ package dev.flynn.gpu.ptx;
 
 import dev.flynn.DType;
 
+import java.util.Optional;
+
 /**
  * The PTX types the generator uses: the suffix an instruction carries, the size in bytes, and the
  * register file (by name prefix) that holds values of the type. Bit, signed and unsigned types of
  * one width share a register file, as PTX allows.
  */
-enum PtxType {
+public enum PtxType {
     PRED("pred", 1, "%p"),
     B32("b32", 4, "%r"),
     S32("s32", 4, "%r"),
@@ -29,11 +31,12 @@ enum PtxType {
     }
 
     /** The type as an instruction suffix, without the dot: {@code f32}. */
-    String suffix() {
+    public String suffix() {
         return suffix;
     }
 
-    int size() {
+    /** The size of a value in bytes (1 for a predicate). */
+    public int size() {
         return size;
     }
 
@@ -62,6 +65,26 @@ enum PtxType {
             case I64 -> S64;
             case BOOL -> PRED;
         };
+    }
+
+    /** The type written as the suffix {@code suffix} ({@code u64}), if it is one of these. */
+    public static Optional<PtxType> ofSuffix(String suffix) {
+        for (PtxType t : values()) {
+            if (t.suffix.equals(suffix)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether this is F32 or F64. */
+    public boolean isFloat() {
+        return this == F32 || this == F64;
+    }
+
+    /** Whether this is a signed integer type. */
+    public boolean isSigned() {
+        return this == S32 || this == S64;
     }
 
     /** The bit type of the same width (for moves, logic and shuffles). */

@@ -6,71 +6,15 @@ import java.util.Map;
 
 /**
  * Writes the body of one PTX function or kernel entry: hands out virtual registers, emits
- * instructions from the mnemonic constants below, and wraps the body with its register
- * declarations once their counts are known. All PTX text of the backend goes through here.
+ * instructions from {@link PtxOp}, {@link PtxCmp} and {@link PtxType} only, and wraps the body with its
+ * register declarations once their counts are known. All PTX text of the backend goes through here.
  */
 public final class PtxWriter {
-    // arithmetic; floating-point forms always carry a rounding mode, which also forbids ptxas to
-    // contract a mul and an add into an fma (PTX ISA, "Floating-point instructions")
-    static final String ADD = "add";
-    static final String SUB = "sub";
-    static final String MUL_LO = "mul.lo";
-    static final String MUL_WIDE = "mul.wide";
-    static final String MUL_HI = "mul.hi";
-    static final String MAD_LO = "mad.lo";
-    static final String DIV = "div";
-    static final String REM = "rem";
-    static final String ADD_RN = "add.rn";
-    static final String SUB_RN = "sub.rn";
-    static final String MUL_RN = "mul.rn";
-    static final String DIV_RN = "div.rn";
-    static final String FMA_RN = "fma.rn";
-    static final String SQRT_RN = "sqrt.rn";
-    static final String NEG = "neg";
-    static final String ABS = "abs";
-    static final String MIN = "min";
-    static final String MAX = "max";
-    static final String COPYSIGN = "copysign";
-    // fast mode only
-    static final String EX2_APPROX = "ex2.approx.ftz";
-    static final String LG2_APPROX = "lg2.approx.ftz";
-    static final String SIN_APPROX = "sin.approx.ftz";
-    static final String COS_APPROX = "cos.approx.ftz";
-    static final String RCP_APPROX = "rcp.approx.ftz";
-    static final String DIV_FULL = "div.full";
-    // logic and shifts
-    static final String AND = "and";
-    static final String OR = "or";
-    static final String XOR = "xor";
-    static final String NOT = "not";
-    static final String SHL = "shl";
-    static final String SHR = "shr";
-    static final String CLZ = "clz";
-    // data movement and conversion
-    static final String MOV = "mov";
-    static final String SELP = "selp";
-    static final String CVT = "cvt";
-    static final String CVT_RN = "cvt.rn";
-    static final String CVT_RZI = "cvt.rzi";
-    static final String CVT_RNI = "cvt.rni";
-    static final String CVT_RMI = "cvt.rmi";
-    static final String CVT_RPI = "cvt.rpi";
-    static final String LD_PARAM = "ld.param";
-    static final String ST_PARAM = "st.param";
-    static final String LD_GLOBAL = "ld.global";
-    static final String ST_GLOBAL = "st.global";
-    static final String LD_SHARED = "ld.shared";
-    static final String ST_SHARED = "st.shared";
-    static final String CVTA_GLOBAL = "cvta.to.global";
-    static final String SHFL_DOWN = "shfl.sync.down.b32";
-    static final String BAR_SYNC = "bar.sync";
-    static final String SETP = "setp";
-    static final String BRA = "bra.uni";
-    static final String RET = "ret";
-
     private final Map<PtxType, Integer> counts = new EnumMap<>(PtxType.class);
     private final StringBuilder body = new StringBuilder();
     private int labels;
+    /** The guard of the instruction being written ({@code @%p3 }), empty when unguarded. */
+    private String guard = "";
 
     /** A fresh register of type {@code t}. Numbering is per register file, as PTX declares them. */
     PtxReg reg(PtxType t) {
@@ -94,65 +38,126 @@ public final class PtxWriter {
         return "$L_" + hint + "_" + (++labels);
     }
 
-    /** Emits {@code mnemonic.type d, srcs...} into a new register {@code d} of type {@code t}. */
-    PtxReg op(String mnemonic, PtxType t, Object... srcs) {
+    /** Emits {@code op.type d, srcs...} into a new register {@code d} of type {@code t}. */
+    PtxReg op(PtxOp op, PtxType t, Object... srcs) {
         PtxReg d = reg(t);
-        emit(mnemonic + "." + t.suffix(), d, srcs);
+        emit(op.mnemonic() + "." + t.suffix(), d, srcs);
         return d;
     }
 
-    /** Emits {@code mnemonic.type d, srcs...} into an existing register (loop-carried values). */
-    void opInto(PtxReg d, String mnemonic, PtxType t, Object... srcs) {
-        emit(mnemonic + "." + t.suffix(), d, srcs);
+    /** Emits {@code op.type d, srcs...} into an existing register (loop-carried values). */
+    void opInto(PtxReg d, PtxOp op, PtxType t, Object... srcs) {
+        emit(op.mnemonic() + "." + t.suffix(), d, srcs);
     }
 
     /** {@code mul.wide.src d, a, b}: the full product of two 32-bit values in a 64-bit register. */
     PtxReg mulWide(PtxType src, Object a, Object b) {
         PtxReg d = reg(src == PtxType.S32 ? PtxType.S64 : PtxType.U64);
-        emit(MUL_WIDE + "." + src.suffix(), d, a, b);
+        emit(PtxOp.MUL_WIDE.mnemonic() + "." + src.suffix(), d, a, b);
         return d;
     }
 
     /** {@code clz.b64 d, a}: leading zeros of a 64-bit value, into a 32-bit register. */
     PtxReg clz(PtxReg a) {
         PtxReg d = reg(PtxType.S32);
-        emit(CLZ + "." + a.type().bits().suffix(), d, a);
+        emit(PtxOp.CLZ.mnemonic() + "." + a.type().bits().suffix(), d, a);
         return d;
     }
 
-    /** Emits a conversion {@code cvtMnemonic.to.from d, a} into a new register. */
-    PtxReg cvt(String cvtMnemonic, PtxType to, PtxType from, Object a) {
+    /** Emits a conversion {@code cvt.to.from d, a} (with the rounding {@code op} carries) into a new register. */
+    PtxReg cvt(PtxOp op, PtxType to, PtxType from, Object a) {
         PtxReg d = reg(to);
-        emit(cvtMnemonic + "." + to.suffix() + "." + from.suffix(), d, a);
+        emit(op.mnemonic() + "." + to.suffix() + "." + from.suffix(), d, a);
         return d;
     }
 
     /** {@code setp.cmp.type p, a, b}. */
-    PtxReg setp(String cmp, PtxType t, Object a, Object b) {
+    PtxReg setp(PtxCmp cmp, PtxType t, Object a, Object b) {
         PtxReg p = reg(PtxType.PRED);
-        emit(SETP + "." + cmp + "." + t.suffix(), p, a, b);
+        emit(PtxOp.SETP.mnemonic() + "." + cmp.mnemonic() + "." + t.suffix(), p, a, b);
         return p;
     }
 
     /** {@code selp.type d, a, b, p}: {@code p ? a : b}. */
     PtxReg selp(PtxType t, Object a, Object b, PtxReg p) {
         PtxReg d = reg(t);
-        emit(SELP + "." + t.suffix(), d, a, b, p);
+        emit(PtxOp.SELP.mnemonic() + "." + t.suffix(), d, a, b, p);
         return d;
     }
 
     /** {@code mov.type d, a} into an existing register. */
     void move(PtxReg d, Object a) {
-        emit(MOV + "." + d.type().suffix(), d, a);
+        emit(PtxOp.MOV.mnemonic() + "." + d.type().suffix(), d, a);
     }
 
+    /** {@code mov.type d, a} into a new register. */
     PtxReg mov(PtxType t, Object a) {
-        return op(MOV, t, a);
+        return op(PtxOp.MOV, t, a);
     }
 
-    /** Emits one raw instruction line (already complete but for the semicolon). */
-    void line(String instruction) {
-        body.append('\t').append(instruction).append(";\n");
+    /** {@code ld.space.type d, [base+offset]} into a new register; {@code space} is one of the {@code LD_} ops. */
+    PtxReg load(PtxOp space, PtxType t, Object base, int offset) {
+        PtxReg d = reg(t);
+        loadInto(d, space, base, offset);
+        return d;
+    }
+
+    private void loadInto(PtxReg d, PtxOp space, Object base, int offset) {
+        instruction(space.mnemonic() + "." + d.type().suffix() + " \t" + d + ", " + address(base, offset));
+    }
+
+    /** {@code st.space.type [base+offset], value}; {@code space} is one of the {@code ST_} ops. */
+    void store(PtxOp space, PtxType t, Object base, int offset, Object value) {
+        instruction(space.mnemonic() + "." + t.suffix() + " \t" + address(base, offset) + ", " + value);
+    }
+
+    private static String address(Object base, int offset) {
+        return "[" + base + (offset == 0 ? "" : "+" + offset) + "]";
+    }
+
+    /** {@code shfl.sync.down.b32 d, a, delta, 31, -1}: lane l gets lane l + delta's 32 bits, over the full warp. */
+    PtxReg shuffleDown(PtxReg a, int delta) {
+        PtxReg d = reg(a.type());
+        emit(PtxOp.SHFL_SYNC_DOWN.mnemonic() + "." + PtxType.B32.suffix(), d, a, delta, 31, -1);
+        return d;
+    }
+
+    /** {@code mov.b64 {lo, hi}, wide}: the two 32-bit halves of a 64-bit register. */
+    PtxReg[] unpack(PtxReg wide) {
+        PtxReg lo = reg(PtxType.B32);
+        PtxReg hi = reg(PtxType.B32);
+        instruction(PtxOp.MOV.mnemonic() + "." + PtxType.B64.suffix() + " \t{" + lo + ", " + hi + "}, " + wide);
+        return new PtxReg[] {lo, hi};
+    }
+
+    /** {@code mov.b64 d, {lo, hi}}: a 64-bit register of type {@code t} from two 32-bit halves. */
+    PtxReg pack(PtxType t, PtxReg lo, PtxReg hi) {
+        PtxReg d = reg(t);
+        instruction(PtxOp.MOV.mnemonic() + "." + PtxType.B64.suffix() + " \t" + d + ", {" + lo + ", " + hi + "}");
+        return d;
+    }
+
+    /** {@code bar.sync 0}: every thread of the block waits here for the others. */
+    void barrier() {
+        instruction(PtxOp.BAR_SYNC.mnemonic() + " \t0");
+    }
+
+    void ret() {
+        instruction(PtxOp.RET.mnemonic());
+    }
+
+    /** Writes what {@code instructions} emits guarded by {@code p}: each runs only where {@code p} is true. */
+    void guarded(PtxReg p, Runnable instructions) {
+        withGuard("@" + p + " ", instructions);
+    }
+
+    private void withGuard(String g, Runnable instructions) {
+        guard = g;
+        try {
+            instructions.run();
+        } finally {
+            guard = "";
+        }
     }
 
     void comment(String text) {
@@ -164,22 +169,17 @@ public final class PtxWriter {
     }
 
     void bra(String label) {
-        line(BRA + " \t" + label);
+        instruction(PtxOp.BRA_UNI.mnemonic() + " \t" + label);
     }
 
     /** Branches when {@code p} is true. */
     void braIf(PtxReg p, String label) {
-        body.append("\t@").append(p).append(" bra \t").append(label).append(";\n");
+        guarded(p, () -> instruction(PtxOp.BRA.mnemonic() + " \t" + label));
     }
 
     /** Branches when {@code p} is false. */
     void braIfNot(PtxReg p, String label) {
-        body.append("\t@!").append(p).append(" bra \t").append(label).append(";\n");
-    }
-
-    /** A predicated instruction line: {@code @p instruction}. */
-    void lineIf(PtxReg p, String instruction) {
-        body.append("\t@").append(p).append(' ').append(instruction).append(";\n");
+        withGuard("@!" + p + " ", () -> instruction(PtxOp.BRA.mnemonic() + " \t" + label));
     }
 
     /**
@@ -192,25 +192,28 @@ public final class PtxWriter {
         body.append("\t.param .").append(result.suffix()).append(" r;\n");
         for (int i = 0; i < args.length; i++) {
             body.append("\t.param .").append(args[i].type().suffix()).append(" a").append(i).append(";\n");
-            body.append("\t").append(ST_PARAM).append('.').append(args[i].type().suffix())
-                    .append(" \t[a").append(i).append("], ").append(args[i]).append(";\n");
+            store(PtxOp.ST_PARAM, args[i].type(), "a" + i, 0, args[i]);
         }
-        body.append("\tcall \t(r), ").append(function).append(", (");
+        StringBuilder call = new StringBuilder(PtxOp.CALL.mnemonic()).append(" \t(r), ").append(function).append(", (");
         for (int i = 0; i < args.length; i++) {
-            body.append(i == 0 ? "" : ", ").append('a').append(i);
+            call.append(i == 0 ? "" : ", ").append('a').append(i);
         }
-        body.append(");\n");
-        body.append("\t").append(LD_PARAM).append('.').append(result.suffix()).append(" \t").append(d).append(", [r];\n");
+        instruction(call.append(')').toString());
+        loadInto(d, PtxOp.LD_PARAM, "r", 0);
         body.append("\t}\n");
         return d;
     }
 
     private void emit(String mnemonic, PtxReg d, Object... srcs) {
-        StringBuilder sb = body.append('\t').append(mnemonic).append(" \t").append(d);
+        StringBuilder sb = new StringBuilder(mnemonic).append(" \t").append(d);
         for (Object s : srcs) {
             sb.append(", ").append(s);
         }
-        sb.append(";\n");
+        instruction(sb.toString());
+    }
+
+    private void instruction(String text) {
+        body.append('\t').append(guard).append(text).append(";\n");
     }
 
     /** The register declarations and the body, inside braces. */
@@ -228,12 +231,22 @@ public final class PtxWriter {
 
     // ---- immediates ----------------------------------------------------------------------------
 
-    /** A PTX f64 immediate with exactly these bits: {@code 0d3FF0000000000000}. */
+    /**
+     * A PTX f64 immediate with exactly these bits: {@code 0d3FF0000000000000}.
+     *
+     * @param v the value
+     * @return its immediate
+     */
     public static String f64(double v) {
         return String.format(Locale.ROOT, "0d%016X", Double.doubleToRawLongBits(v));
     }
 
-    /** A PTX f32 immediate with exactly these bits: {@code 0f3F800000}. */
+    /**
+     * A PTX f32 immediate with exactly these bits: {@code 0f3F800000}.
+     *
+     * @param v the value
+     * @return its immediate
+     */
     public static String f32(float v) {
         return String.format(Locale.ROOT, "0f%08X", Float.floatToRawIntBits(v));
     }
