@@ -224,6 +224,11 @@ final class PtxParser {
         return new Insn(labels, guard, negated, mnemonic, ops, s);
     }
 
+    /**
+     * Compiles a function's body: slots for its parameters, labels resolved to instruction indices, and
+     * each instruction decoded and turned into an {@link Op} by {@link PtxInstructionSet}, wrapped in
+     * its guard where it has one. A function falls off its end into a return.
+     */
     private static void compile(Program p, Function f, List<String> body) {
         for (String param : f.params) {
             f.slot(param);
