@@ -8,6 +8,8 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -214,6 +216,101 @@ final class SparkColumns implements Serializable {
                 case LONG -> ((long[]) arrays[i])[pos] = r.getLong(ord);
                 case FLOAT -> storeFloat(arrays[i], types[i], pos, r.getFloat(ord));
                 case DOUBLE -> ((double[]) arrays[i])[pos] = r.getDouble(ord);
+            }
+        }
+    }
+
+    /** Whether any of the columns has a null anywhere in this batch (read once per batch). */
+    boolean anyNull(ColumnarBatch b) {
+        if (!nullable) {
+            return false;
+        }
+        for (int ord : ordinals) {
+            if (b.column(ord).hasNull()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any of the columns is null in row {@code row} of this batch. */
+    boolean anyNull(ColumnarBatch b, int row) {
+        for (int ord : ordinals) {
+            if (b.column(ord).isNullAt(row)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Stores rows {@code from .. from+n} (none null) of every column at {@code pos ..} of {@code arrays[i]}. */
+    void read(ColumnarBatch b, int from, int n, Object[] arrays, int pos) {
+        for (int i = 0; i < ordinals.length; i++) {
+            ColumnVector v = b.column(ordinals[i]);
+            // one bulk copy per column: a vector's element getters are virtual calls that several vector
+            // classes in one JVM make megamorphic; the bulk getters are one call per column
+            switch (kinds[i]) {
+                case BYTE -> {
+                    byte[] a = v.getBytes(from, n);
+                    for (int j = 0; j < n; j++) {
+                        store(arrays[i], types[i], pos + j, a[j]);
+                    }
+                }
+                case SHORT -> {
+                    short[] a = v.getShorts(from, n);
+                    for (int j = 0; j < n; j++) {
+                        store(arrays[i], types[i], pos + j, a[j]);
+                    }
+                }
+                case INT -> widen(v.getInts(from, n), arrays[i], types[i], pos);
+                case LONG -> System.arraycopy(v.getLongs(from, n), 0, arrays[i], pos, n);
+                case FLOAT -> widen(v.getFloats(from, n), arrays[i], types[i], pos);
+                case DOUBLE -> System.arraycopy(v.getDoubles(from, n), 0, arrays[i], pos, n);
+            }
+        }
+    }
+
+    /** Stores row {@code row} (not null) of every column at {@code pos} of {@code arrays[i]}. */
+    void read(ColumnarBatch b, int row, Object[] arrays, int pos) {
+        for (int i = 0; i < ordinals.length; i++) {
+            ColumnVector v = b.column(ordinals[i]);
+            switch (kinds[i]) {
+                case BYTE -> store(arrays[i], types[i], pos, v.getByte(row));
+                case SHORT -> store(arrays[i], types[i], pos, v.getShort(row));
+                case INT -> store(arrays[i], types[i], pos, v.getInt(row));
+                case LONG -> ((long[]) arrays[i])[pos] = v.getLong(row);
+                case FLOAT -> storeFloat(arrays[i], types[i], pos, v.getFloat(row));
+                case DOUBLE -> ((double[]) arrays[i])[pos] = v.getDouble(row);
+            }
+        }
+    }
+
+    private static void widen(int[] a, Object array, DType t, int pos) {
+        switch (t) {
+            case I32 -> System.arraycopy(a, 0, array, pos, a.length);
+            case I64 -> {
+                long[] out = (long[]) array;
+                for (int j = 0; j < a.length; j++) {
+                    out[pos + j] = a[j];
+                }
+            }
+            case F64 -> {
+                double[] out = (double[]) array;
+                for (int j = 0; j < a.length; j++) {
+                    out[pos + j] = a[j];
+                }
+            }
+            case F32, BOOL -> throw new IllegalStateException("int column read as " + t);
+        }
+    }
+
+    private static void widen(float[] a, Object array, DType t, int pos) {
+        if (t == DType.F32) {
+            System.arraycopy(a, 0, array, pos, a.length);
+        } else {
+            double[] out = (double[]) array;
+            for (int j = 0; j < a.length; j++) {
+                out[pos + j] = a[j];
             }
         }
     }

@@ -264,55 +264,16 @@ public final class SparkKernels {
         for (int r = 0; r < kernels.length; r++) {
             kernels[r] = SparkKernelCodec.encode(reductions.get(r).kernel());
         }
-        // InternalRow, not Row: an UnsafeRow's fields are read straight from its bytes, with no Row object per row
-        JavaRDD<InternalRow> rows = ds.select(select).queryExecution().toRdd().toJavaRDD();
-        JavaRDD<PartitionState> states = rows.mapPartitionsWithIndex(
-                (index, it) -> List.of(reduceRows(index, it, kernels, resolved)).iterator(), false);
+        // Spark's columnar batches where the plan has them, its internal rows otherwise: never a Row object per row
+        SparkInput input = SparkInput.of(ds.select(select));
+        JavaRDD<SparkPartitionState> states = input.path() == SparkInput.Path.COLUMNAR
+                ? input.batches().mapPartitionsWithIndex(
+                        (index, it) -> List.of(SparkBlocks.batches(index, it, kernels, resolved)).iterator(), false)
+                : input.rows().mapPartitionsWithIndex(
+                        (index, it) -> List.of(SparkBlocks.rows(index, it, kernels, resolved)).iterator(), false);
         return finish(states, kernels, !rescale ? null : (r, k) -> ((Number) reduceAll(ds,
                 List.of(SparkReduction.of(k, reductions.get(r).columns().toArray(String[]::new))), false).getFirst())
                 .doubleValue());
-    }
-
-    private static PartitionState reduceRows(int partition, Iterator<InternalRow> rows, byte[][] bytes, SparkColumns[] cols) {
-        Flynn flynn = SparkKernelCache.flynn();
-        int nr = bytes.length;
-        SparkKernel[] kernels = new SparkKernel[nr];
-        Object[][] arrays = new Object[nr][];
-        int[][] rowOf = new int[nr][];
-        int[] count = new int[nr];
-        boolean[] skipped = new boolean[nr];
-        List<List<SparkPartial>> batches = new ArrayList<>();
-        for (int r = 0; r < nr; r++) {
-            kernels[r] = SparkKernelCache.get(bytes[r]);
-            arrays[r] = cols[r].arrays(BATCH);
-            rowOf[r] = new int[BATCH];
-            batches.add(new ArrayList<>());
-        }
-        int size = 0;
-        while (rows.hasNext()) {
-            InternalRow row = rows.next();
-            for (int r = 0; r < nr; r++) {
-                if (cols[r].anyNull(row)) {
-                    skipped[r] = true;
-                } else {
-                    cols[r].read(row, arrays[r], count[r]);
-                    rowOf[r][count[r]++] = size;
-                }
-            }
-            if (++size == BATCH || !rows.hasNext()) {
-                for (int r = 0; r < nr; r++) {
-                    batches.get(r).add(kernels[r].reduce(flynn, arrays[r], count[r], size, skipped[r] ? rowOf[r] : null));
-                    count[r] = 0;
-                    skipped[r] = false;
-                }
-                size = 0;
-            }
-        }
-        SparkPartial[] parts = new SparkPartial[nr];
-        for (int r = 0; r < nr; r++) {
-            parts[r] = tree(flynn, kernels[r], batches.get(r));
-        }
-        return new PartitionState(partition, parts);
     }
 
     // ---- chunks -------------------------------------------------------------------------------------
@@ -379,7 +340,7 @@ public final class SparkKernels {
         double reduce(int r, Kernel kernel);
     }
 
-    private static <T> JavaRDD<PartitionState> reduceEach(JavaRDD<T> chunks, byte[][] bytes) {
+    private static <T> JavaRDD<SparkPartitionState> reduceEach(JavaRDD<T> chunks, byte[][] bytes) {
         return chunks.mapPartitionsWithIndex((index, it) -> {
             Flynn flynn = SparkKernelCache.flynn();
             SparkKernel k = SparkKernelCache.get(bytes[0]);
@@ -389,7 +350,7 @@ public final class SparkKernels {
                 int n = length(in, k.kernel);
                 parts.add(k.reduce(flynn, in, n, n, null));
             }
-            return List.of(new PartitionState(index, new SparkPartial[] {tree(flynn, k, parts)})).iterator();
+            return List.of(new SparkPartitionState(index, new SparkPartial[] {SparkBlocks.tree(flynn, k, parts)})).iterator();
         }, false);
     }
 
@@ -436,11 +397,7 @@ public final class SparkKernels {
 
     // ---- combining --------------------------------------------------------------------------------------
 
-    /** The reduction states of one partition. */
-    private record PartitionState(int partition, SparkPartial[] parts) implements Serializable {
-    }
-
-    private static List<Object> finish(JavaRDD<PartitionState> states, byte[][] kernels, Rerun rerun) {
+    private static List<Object> finish(JavaRDD<SparkPartitionState> states, byte[][] kernels, Rerun rerun) {
         int partitions = states.getNumPartitions();
         SparkPartial[] all;
         if (partitions == 0) {
@@ -473,20 +430,6 @@ public final class SparkKernels {
             }
         }
         return out;
-    }
-
-    // the batch states of one partition combined pairwise, neighbours first, as Partials.tree does
-    private static SparkPartial tree(Flynn flynn, SparkKernel k, List<SparkPartial> parts) {
-        if (parts.isEmpty()) {
-            return SparkPartial.empty(0);
-        }
-        SparkPartial[] p = parts.toArray(SparkPartial[]::new);
-        for (int width = 1; width < p.length; width <<= 1) {
-            for (int i = 0; i + width < p.length; i += width << 1) {
-                p[i] = k.merge(flynn, p[i], p[i + width]);
-            }
-        }
-        return p[0];
     }
 
     private static Number number(Object value, Kernel kernel) {

@@ -1,0 +1,138 @@
+package dev.flynn.spark;
+
+import dev.flynn.DType;
+import dev.flynn.Kernel;
+import dev.flynn.Reduction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Which input path a job takes (Spark's columnar batches, or its internal rows), and that both give
+ * the same bits. A cached Dataset has columnar batches of its own size (here 4,099 rows),
+ * which never line up with Flynn's 64K-row blocks; the same data read as rows (the vectorized cache
+ * reader switched off, or not cached at all) must give bitwise the same results.
+ */
+class SparkColumnarInputTest {
+    private static final String VECTORIZED = "spark.sql.inMemoryColumnarStorage.enableVectorizedReader";
+    private static final int N = 3 * SparkKernels.BATCH + 12_345;
+    private static SparkSession spark;
+    private static Dataset<Row> source;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkTestSession.start("SparkColumnarInputTest");
+        // 3 partitions of ~70K rows: two blocks each, the second partial; nulls in n and in b
+        source = spark.range(0, N, 1, 3).selectExpr(
+                "sin(id) * 1e3 + 1e6 as x",
+                "cos(id * 0.7) as y",
+                "cast(sin(id * 0.3) * 1e4 as float) as f",
+                "cast((id * 7919) % 20011 - 10000 as int) as i",
+                "id as l",
+                "cast(id % 100 - 50 as tinyint) as t",
+                "case when id % 7 = 3 then null else sin(id) * 100 end as n",
+                // a null every 20,000 rows: the batches after one in the same block are copied whole, and
+                // the extremes (rows 62,000 and 190,000) lie in such batches
+                "case when id % 20000 = 5 then null when id = 190000 then -10.0 when id = 62000 then 10.0"
+                        + " else cos(id) end as b");
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private static List<SparkReduction> reductions() {
+        Kernel xy = Kernel.parse("x * y + 1", List.of("x", "y"), List.of(DType.F64, DType.F64));
+        Kernel id = Kernel.parse("x", DType.F64);
+        List<SparkReduction> rs = new ArrayList<>();
+        for (Reduction r : List.of(Reduction.sum(Reduction.Summation.COMPENSATED), Reduction.variance(1),
+                Reduction.argmax())) {
+            rs.add(SparkReduction.of(xy.reduce(r), "x", "y"));
+            rs.add(SparkReduction.of(id.reduce(r), "n"));
+        }
+        rs.add(SparkReduction.of(id.reduce(Reduction.argmin()), "n"));
+        rs.add(SparkReduction.of(id.reduce(Reduction.argmin()), "b"));
+        rs.add(SparkReduction.of(id.reduce(Reduction.argmax()), "b"));
+        rs.add(SparkReduction.of(Kernel.parse("x * b", List.of("x", "b"), List.of(DType.F64, DType.F64))
+                .reduce(Reduction.sum()), "f", "b"));
+        // exact widenings from the bulk reads: float, int and tinyint read as double, int as long
+        rs.add(SparkReduction.of(id.reduce(Reduction.sum()), "f"));
+        rs.add(SparkReduction.of(Kernel.parse("x", DType.F32).reduce(Reduction.variance()), "f"));
+        rs.add(SparkReduction.of(Kernel.parse("x * 3", DType.I64).reduce(Reduction.sum()), "i"));
+        rs.add(SparkReduction.of(Kernel.parse("x", DType.I32).reduce(Reduction.argmin()), "i"));
+        rs.add(SparkReduction.of(Kernel.parse("x * x", DType.I64).reduce(Reduction.sum()), "l"));
+        rs.add(SparkReduction.of(Kernel.parse("x", DType.I32).reduce(Reduction.min()), "t"));
+        return rs;
+    }
+
+    // the values, and the path every partition of the job was read on
+    private static List<Object> run(Dataset<Row> ds, SparkInput.Path expected) {
+        long before = SparkInput.partitionsRead(expected);
+        List<Object> out = SparkKernels.reduceAll(ds, reductions());
+        assertEquals(before + ds.rdd().getNumPartitions(), SparkInput.partitionsRead(expected),
+                "partitions read on the " + expected + " path");
+        return out;
+    }
+
+    private static <T> T withVectorizedCache(boolean on, Supplier<T> f) {
+        spark.conf().set(VECTORIZED, on);
+        try {
+            return f.get();
+        } finally {
+            spark.conf().unset(VECTORIZED);
+        }
+    }
+
+    @Test
+    void aCachedDatasetIsReadAsColumnarBatchesAndGivesTheBitsOfTheRowPath() {
+        List<Object> rows = run(source, SparkInput.Path.ROWS);
+        for (int batchSize : new int[] {4_099}) {
+            spark.conf().set("spark.sql.inMemoryColumnarStorage.batchSize", batchSize);
+            Dataset<Row> cached = source.select("*").cache();
+            try {
+                cached.count();
+                assertEquals(SparkInput.Path.COLUMNAR, SparkInput.of(cached.select("x", "n")).path());
+                List<Object> columnar = run(cached, SparkInput.Path.COLUMNAR);
+                List<Object> cachedRows = withVectorizedCache(false, () -> {
+                    assertEquals(SparkInput.Path.ROWS, SparkInput.of(cached.select("x", "n")).path());
+                    return run(cached, SparkInput.Path.ROWS);
+                });
+                // Double/Float/Long equals: the same bits, NaN included
+                assertEquals(rows, columnar, "batch size " + batchSize);
+                assertEquals(rows, cachedRows, "batch size " + batchSize);
+                assertEquals(List.of(190_000L, 62_000L), rows.subList(7, 9), "argmin and argmax of b");
+            } finally {
+                cached.unpersist(true);
+                spark.conf().unset("spark.sql.inMemoryColumnarStorage.batchSize");
+            }
+        }
+    }
+
+    @Test
+    void theColumnarResultsAreTheKernelsOwnOverEachPartition() {
+        // one partition of exactly one block and one of one row: the columnar path against Flynn in one JVM
+        Dataset<Row> small = spark.range(0, SparkKernels.BATCH + 1, 1, 1).selectExpr("sin(id) as x").cache();
+        try {
+            small.count();
+            double[] x = small.collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
+            long before = SparkInput.partitionsRead(SparkInput.Path.COLUMNAR);
+            Kernel k = Kernel.parse("x", DType.F64).reduce(Reduction.argmax());
+            assertEquals(k.reduceLong(x), SparkKernels.reduceLong(small, k, "x"));
+            Kernel m = Kernel.parse("x", DType.F64).reduce(Reduction.max());
+            assertEquals(m.reduce(x), SparkKernels.reduce(small, m, "x"));
+            assertEquals(before + 2, SparkInput.partitionsRead(SparkInput.Path.COLUMNAR));
+        } finally {
+            small.unpersist(true);
+        }
+    }
+}
