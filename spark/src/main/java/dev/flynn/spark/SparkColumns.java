@@ -2,7 +2,6 @@ package dev.flynn.spark;
 
 import dev.flynn.DType;
 import dev.flynn.Kernel;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -170,18 +169,6 @@ final class SparkColumns implements Serializable {
         return false;
     }
 
-    boolean anyNull(Row r) {
-        if (!nullable) {
-            return false;
-        }
-        for (int ord : ordinals) {
-            if (r.isNullAt(ord)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** New arrays, one per column, of the kernel's input types. */
     Object[] arrays(int capacity) {
         Object[] out = new Object[names.length];
@@ -193,20 +180,6 @@ final class SparkColumns implements Serializable {
 
     /** Stores column i of a row (not null) at {@code pos} of {@code arrays[i]}, for every column. */
     void read(InternalRow r, Object[] arrays, int pos) {
-        for (int i = 0; i < ordinals.length; i++) {
-            int ord = ordinals[i];
-            switch (kinds[i]) {
-                case BYTE -> store(arrays[i], types[i], pos, r.getByte(ord));
-                case SHORT -> store(arrays[i], types[i], pos, r.getShort(ord));
-                case INT -> store(arrays[i], types[i], pos, r.getInt(ord));
-                case LONG -> ((long[]) arrays[i])[pos] = r.getLong(ord);
-                case FLOAT -> storeFloat(arrays[i], types[i], pos, r.getFloat(ord));
-                case DOUBLE -> ((double[]) arrays[i])[pos] = r.getDouble(ord);
-            }
-        }
-    }
-
-    void read(Row r, Object[] arrays, int pos) {
         for (int i = 0; i < ordinals.length; i++) {
             int ord = ordinals[i];
             switch (kinds[i]) {
@@ -331,6 +304,18 @@ final class SparkColumns implements Serializable {
         } else {
             ((double[]) array)[pos] = v;
         }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SparkColumns c && nullable == c.nullable && Arrays.equals(names, c.names)
+                && Arrays.equals(kinds, c.kinds) && Arrays.equals(types, c.types) && Arrays.equals(ordinals, c.ordinals);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(Arrays.hashCode(names), Arrays.hashCode(kinds), Arrays.hashCode(types),
+                Arrays.hashCode(ordinals), nullable);
     }
 
     /** The union of several column lists, in first-seen order. */

@@ -5,23 +5,22 @@ import dev.flynn.Flynn;
 import dev.flynn.Kernel;
 import dev.flynn.RangeRescue;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression$;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructType;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -65,6 +64,10 @@ public final class SparkKernels {
      * kernel input, in order); an existing column of that name is replaced, as
      * {@link Dataset#withColumn} does. Lazy, like every Dataset transformation.
      *
+     * <p>The column comes from a Flynn operator in the query plan ({@link SparkMapExec}, planned by
+     * {@link SparkMapStrategy}, which this call installs in the session unless {@link SparkExtensions}
+     * already did): it maps Spark's columnar batches where the plan below has them (the in-memory cache,
+     * vectorized scans) and appends the result as a column vector, and maps internal rows otherwise.
      *
      * @param ds the dataset
      * @param name the name of the new column
@@ -82,97 +85,31 @@ public final class SparkKernels {
         if (kernel.isReduction()) {
             throw new IllegalArgumentException("kernel " + kernel + " is a reduction; use reduce, or give a map");
         }
+        if (!(ds instanceof org.apache.spark.sql.classic.Dataset<Row> classic)) {
+            throw new IllegalArgumentException("withColumn plans a Flynn operator into the query, which needs a classic"
+                    + " Spark session; a Spark Connect Dataset has no physical plan here (use mapChunks, or run the"
+                    + " job in a classic session)");
+        }
         StructType schema = ds.schema();
         SparkColumns in = SparkColumns.resolve(schema, kernel, List.of(columns));
         boolean nullable = false;
         for (int i = 0; i < in.size(); i++) {
             nullable |= schema.fields()[in.ordinal(i)].nullable();
         }
-        StructField field = new StructField(name, SparkColumns.sparkType(kernel.resultType()), nullable,
-                org.apache.spark.sql.types.Metadata.empty());
+        LogicalPlan plan = classic.logicalPlan();
+        Seq<Attribute> attrs = plan.output();
+        List<Attribute> inputs = new ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            inputs.add(attrs.apply(in.ordinal(i)));
+        }
         int replace = Arrays.asList(schema.fieldNames()).indexOf(name);
-        StructField[] fields = schema.fields().clone();
-        StructType out;
-        if (replace >= 0) {
-            fields[replace] = field;
-            out = new StructType(fields);
-        } else {
-            out = schema.add(field);
-        }
-        byte[] bytes = SparkKernelCodec.encode(kernel);
-        int width = schema.size();
-        MapPartitionsFunction<Row, Row> f = rows -> new MapIterator(rows, bytes, in, width, replace);
-        return ds.mapPartitions(f, Encoders.row(out));
-    }
-
-    /** Rows in, the same rows with the kernel's value appended (or replacing a column) out, a batch at a time. */
-    private static final class MapIterator implements Iterator<Row> {
-        private final Iterator<Row> rows;
-        private final SparkKernel kernel;
-        private final SparkColumns in;
-        private final int width;
-        private final int replace;
-        private final Row[] batch = new Row[BATCH];
-        private final Object[] inputs;
-        private final Object out;
-        private int size;
-        private int next;
-        private int valueAt;
-
-        MapIterator(Iterator<Row> rows, byte[] bytes, SparkColumns in, int width, int replace) {
-            this.rows = rows;
-            this.kernel = SparkKernelCache.get(bytes);
-            this.in = in;
-            this.width = width;
-            this.replace = replace;
-            this.inputs = in.arrays(BATCH);
-            this.out = java.lang.reflect.Array.newInstance(kernel.kernel.resultType().javaType(), BATCH);
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (next < size) {
-                return true;
-            }
-            fill();
-            return next < size;
-        }
-
-        @Override
-        public Row next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Row r = batch[next];
-            batch[next++] = null;
-            Object value = null;
-            if (!in.anyNull(r)) {
-                value = java.lang.reflect.Array.get(out, valueAt++);
-            }
-            Object[] values = new Object[replace >= 0 ? width : width + 1];
-            for (int i = 0; i < width; i++) {
-                values[i] = r.get(i);
-            }
-            values[replace >= 0 ? replace : width] = value;
-            return RowFactory.create(values);
-        }
-
-        private void fill() {
-            size = 0;
-            next = 0;
-            valueAt = 0;
-            int values = 0;
-            while (size < BATCH && rows.hasNext()) {
-                Row r = rows.next();
-                batch[size++] = r;
-                if (!in.anyNull(r)) {
-                    in.read(r, inputs, values++);
-                }
-            }
-            if (values > 0) {
-                kernel.map(SparkKernelCache.flynn(), out, inputs, values);
-            }
-        }
+        List<Attribute> dropped = replace >= 0 ? List.of(attrs.apply(replace)) : List.of();
+        Attribute result = new AttributeReference(name, SparkColumns.sparkType(kernel.resultType()), nullable,
+                Metadata.empty(), NamedExpression$.MODULE$.newExprId(), CollectionConverters.asScala(List.<String>of()).toSeq());
+        SparkMapStrategy.install(classic.sparkSession());
+        return org.apache.spark.sql.classic.Dataset.ofRows(classic.sparkSession(), new SparkMapPlan(plan,
+                CollectionConverters.asScala(inputs).toSeq(), CollectionConverters.asScala(dropped).toSeq(), result,
+                SparkKernelCodec.encode(kernel), in));
     }
 
     // ---- Dataset: reductions ----------------------------------------------------------------------

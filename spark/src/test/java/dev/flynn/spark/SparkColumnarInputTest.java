@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Which input path a job takes (Spark's columnar batches, or its internal rows), and that both give
@@ -115,6 +116,77 @@ class SparkColumnarInputTest {
                 cached.unpersist(true);
                 spark.conf().unset("spark.sql.inMemoryColumnarStorage.batchSize");
             }
+        }
+    }
+
+    // the values of column z, boxed (Double.equals: the same bits), and the path every partition was mapped on
+    private static List<Object> column(Dataset<Row> ds, SparkInput.Path expected) {
+        long before = SparkInput.partitionsRead(expected);
+        List<Object> out = ds.select("z").collectAsList().stream().map(r -> r.get(0)).toList();
+        assertEquals(before + ds.rdd().getNumPartitions(), SparkInput.partitionsRead(expected),
+                "partitions mapped on the " + expected + " path");
+        return out;
+    }
+
+    @Test
+    void mapsOfACachedDatasetAppendAColumnVectorAndGiveTheBitsOfTheRowPath() {
+        Kernel exp = Kernel.parse("exp(y) * sin(x * 1e-6) + 2 * x", List.of("x", "y"), List.of(DType.F64, DType.F64));
+        Kernel nul = Kernel.parse("x * b - 1", List.of("x", "b"), List.of(DType.F64, DType.F64));
+        Kernel ints = Kernel.parse("a * 3 + i64(t)", List.of("a", "t"), List.of(DType.I64, DType.F32));
+        Kernel flt = Kernel.parse("sqrt(x) + 1", DType.F32);
+        List<Kernel> kernels = List.of(exp, nul, ints, flt);
+        List<String[]> columns = List.of(new String[] {"x", "y"}, new String[] {"x", "b"}, new String[] {"i", "t"},
+                new String[] {"f"});
+        // the row path first, before the data is cached
+        List<List<Object>> fromRows = new ArrayList<>();
+        for (int k = 0; k < kernels.size(); k++) {
+            fromRows.add(column(SparkKernels.withColumn(source, "z", kernels.get(k), columns.get(k)), SparkInput.Path.ROWS));
+        }
+        Dataset<Row> cached = source.select("*").cache();
+        try {
+            cached.count();
+            double[] x = cached.select("x").collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
+            double[] y = cached.select("y").collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
+            Dataset<Row> z = SparkKernels.withColumn(cached, "z", exp, "x", "y");
+            assertTrue(z.queryExecution().executedPlan().treeString().contains("FlynnMap"),
+                    () -> z.queryExecution().executedPlan().treeString());
+            List<Object> columnar = column(z, SparkInput.Path.COLUMNAR);
+            double[] local = exp.doubles(x, y);
+            for (int r = 0; r < N; r++) {
+                assertEquals(local[r], (Double) columnar.get(r), "row " + r);
+            }
+            for (int k = 0; k < kernels.size(); k++) {
+                assertEquals(fromRows.get(k), column(SparkKernels.withColumn(cached, "z", kernels.get(k), columns.get(k)),
+                        SparkInput.Path.COLUMNAR), kernels.get(k).toString());
+            }
+            // null exactly where b is null; the other columns pass through as they are
+            Dataset<Row> withNulls = SparkKernels.withColumn(cached, "z", nul, "x", "b");
+            List<Row> rows = withNulls.select("b", "z", "x", "t").collectAsList();
+            List<Row> plain = cached.select("b", "x", "t").collectAsList();
+            for (int r = 0; r < N; r++) {
+                Row row = rows.get(r);
+                assertEquals(plain.get(r).get(0), row.get(0));
+                assertEquals(plain.get(r).get(1), row.get(2));
+                assertEquals(plain.get(r).get(2), row.get(3));
+                assertEquals(row.isNullAt(0), row.isNullAt(1), "row " + r);
+                if (!row.isNullAt(0)) {
+                    assertEquals(row.getDouble(2) * row.getDouble(0) - 1, row.getDouble(1), "row " + r);
+                }
+            }
+            // a map of a map stays columnar, and replacing a column keeps its place
+            Dataset<Row> twice = SparkKernels.withColumn(SparkKernels.withColumn(cached, "z", flt, "f"), "f", flt, "f");
+            assertEquals(List.of("x", "y", "f", "i", "l", "t", "n", "b", "z"), List.of(twice.columns()));
+            long mapped = SparkInput.partitionsRead(SparkInput.Path.COLUMNAR);
+            List<Row> tw = twice.select("f", "z").collectAsList();
+            assertEquals(mapped + 2L * twice.rdd().getNumPartitions(), SparkInput.partitionsRead(SparkInput.Path.COLUMNAR));
+            List<Row> fs = cached.select("f").collectAsList();
+            for (int r = 0; r < N; r++) {
+                float expected = (float) Math.sqrt(fs.get(r).getFloat(0)) + 1;
+                assertEquals(expected, tw.get(r).getFloat(0), "row " + r);
+                assertEquals(expected, tw.get(r).getFloat(1), "row " + r);
+            }
+        } finally {
+            cached.unpersist(true);
         }
     }
 

@@ -1,0 +1,180 @@
+package dev.flynn.spark;
+
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeSet;
+import org.apache.spark.sql.catalyst.expressions.AttributeSet$;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import scala.collection.immutable.IndexedSeq;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The physical operator of {@link SparkKernels#withColumn}. Columnar when its child is (Spark's
+ * in-memory cache, vectorized file scans, another Flynn map): each {@code ColumnarBatch} is read in
+ * bulk, mapped in one Flynn call and passed on with the result as one more column vector, no row ever
+ * built. Otherwise it maps {@code InternalRow}s a block at a time and writes them as {@code UnsafeRow}s.
+ */
+public final class SparkMapExec extends SparkPlan {
+    private static final long serialVersionUID = 1L;
+
+    /** The plan whose rows are mapped. */
+    private final SparkPlan child;
+    /** The kernel's input columns, in order. */
+    private final Seq<Attribute> inputs;
+    /** The column the result replaces: none, or one. */
+    private final Seq<Attribute> dropped;
+    /** The new column. */
+    private final Attribute result;
+    /** The map kernel, encoded ({@link SparkKernelCodec}). */
+    private final byte[] kernel;
+    /** The kernel's columns: their Spark types and how they reach the kernel. */
+    private final SparkColumns columns;
+
+    /**
+     * Flynn's map over the rows or batches of {@code child}.
+     *
+     * @param child the plan whose rows are mapped
+     * @param inputs the kernel's input columns, in order
+     * @param dropped the column the result replaces (none, or one)
+     * @param result the new column
+     * @param kernel the map kernel, encoded
+     * @param columns the kernel's columns: their Spark types and how they reach the kernel
+     */
+    public SparkMapExec(SparkPlan child, Seq<Attribute> inputs, Seq<Attribute> dropped, Attribute result,
+                        byte[] kernel, SparkColumns columns) {
+        this.child = child;
+        this.inputs = inputs;
+        this.dropped = dropped;
+        this.result = result;
+        this.kernel = kernel;
+        this.columns = columns;
+    }
+
+    @Override
+    public Seq<Attribute> output() {
+        return SparkMapPlan.output(child.output(), dropped, result);
+    }
+
+    @Override
+    public AttributeSet producedAttributes() {
+        return AttributeSet$.MODULE$.apply(result);
+    }
+
+    @Override
+    public boolean supportsColumnar() {
+        return child.supportsColumnar();
+    }
+
+    @Override
+    public boolean supportsRowBased() {
+        return !supportsColumnar();
+    }
+
+    // the kernel's columns at their positions in the child's rows or batches
+    private SparkColumns bound() {
+        Seq<Attribute> in = child.output();
+        int[] ords = new int[inputs.size()];
+        for (int i = 0; i < ords.length; i++) {
+            ords[i] = indexOf(in, inputs.apply(i));
+        }
+        return columns.at(ords);
+    }
+
+    private static int indexOf(Seq<Attribute> attrs, Attribute a) {
+        for (int j = 0; j < attrs.size(); j++) {
+            if (attrs.apply(j).exprId().equals(a.exprId())) {
+                return j;
+            }
+        }
+        throw new IllegalStateException("column " + a + " is not among the input columns " + attrs);
+    }
+
+    @Override
+    public RDD<InternalRow> doExecute() {
+        SparkColumns cols = bound();
+        byte[] bytes = kernel;
+        List<Attribute> joined = new ArrayList<>(CollectionConverters.asJava(child.output()));
+        joined.add(result);
+        Seq<Attribute> schema = CollectionConverters.asScala(joined).toSeq();
+        Seq<Attribute> out = output();
+        return child.execute().toJavaRDD().mapPartitions(rows -> {
+            SparkInput.read(SparkInput.Path.ROWS);
+            return new SparkMapRows(rows, bytes, cols, out, schema);
+        }).rdd();
+    }
+
+    @Override
+    public RDD<ColumnarBatch> doExecuteColumnar() {
+        SparkColumns cols = bound();
+        byte[] bytes = kernel;
+        // for each output column: the child's vector it is, or -1 for the result
+        Seq<Attribute> in = child.output();
+        Seq<Attribute> out = output();
+        int[] layout = new int[out.size()];
+        for (int j = 0; j < layout.length; j++) {
+            layout[j] = out.apply(j).exprId().equals(result.exprId()) ? -1 : indexOf(in, out.apply(j));
+        }
+        return child.executeColumnar().toJavaRDD().mapPartitions(batches -> {
+            SparkInput.read(SparkInput.Path.COLUMNAR);
+            return new SparkMapBatches(batches, bytes, cols, layout);
+        }).rdd();
+    }
+
+    @Override
+    public Seq<SparkPlan> children() {
+        return CollectionConverters.asScala(List.of(child)).toSeq();
+    }
+
+    @Override
+    public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
+        return new SparkMapExec(newChildren.apply(0), inputs, dropped, result, kernel, columns);
+    }
+
+    @Override
+    public String nodeName() {
+        return "FlynnMap";
+    }
+
+    @Override
+    public int productArity() {
+        return 6;
+    }
+
+    @Override
+    public Object productElement(int n) {
+        return switch (n) {
+            case 0 -> child;
+            case 1 -> inputs;
+            case 2 -> dropped;
+            case 3 -> result;
+            case 4 -> kernel;
+            case 5 -> columns;
+            default -> throw new IndexOutOfBoundsException(n);
+        };
+    }
+
+    @Override
+    public boolean canEqual(Object that) {
+        return that instanceof SparkMapExec;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SparkMapExec p && child.equals(p.child) && inputs.equals(p.inputs)
+                && dropped.equals(p.dropped) && result.equals(p.result) && Arrays.equals(kernel, p.kernel)
+                && columns.equals(p.columns);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(child, inputs, dropped, result, Arrays.hashCode(kernel), columns);
+    }
+}
