@@ -57,6 +57,27 @@ final class SparkColumns implements Serializable {
             throw new IllegalArgumentException("kernel " + kernel + " takes " + kernel.arity() + " inputs "
                     + kernel.inputNames() + ", got " + columns.size() + " columns " + columns);
         }
+        return resolve(schema, columns, kernel.inputTypes(), kernel.inputNames());
+    }
+
+    /**
+     * {@code columns} of {@code schema}, each read as the kernel type that holds it exactly and takes least
+     * room (tinyint, smallint and int as I32, bigint as I64, float as F32, double as F64).
+     *
+     * @throws IllegalArgumentException for a missing or non-numeric column
+     */
+    static SparkColumns natural(StructType schema, List<String> columns) {
+        Objects.requireNonNull(columns, "columns");
+        List<String> inputs = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            inputs.add("#" + i);
+        }
+        return resolve(schema, columns, java.util.Collections.nCopies(columns.size(), (DType) null), inputs);
+    }
+
+    // wanted: the kernel input types, null where the column's natural type is wanted
+    private static SparkColumns resolve(StructType schema, List<String> columns, List<DType> wanted,
+                                        List<String> inputNames) {
         int n = columns.size();
         String[] names = new String[n];
         Kind[] kinds = new Kind[n];
@@ -70,17 +91,17 @@ final class SparkColumns implements Serializable {
             int ord = known.indexOf(name);
             if (ord < 0) {
                 throw new IllegalArgumentException("no column '" + name + "' (for kernel input "
-                        + kernel.inputNames().get(i) + "); the columns are " + known);
+                        + inputNames.get(i) + "); the columns are " + known);
             }
             StructField f = schema.fields()[ord];
             Kind kind = kindOf(f.dataType()).orElseThrow(() -> new IllegalArgumentException("column '" + name
                     + "' has type " + f.dataType().simpleString() + ", not a number; Flynn kernels read tinyint,"
                     + " smallint, int, bigint, float and double columns" + (f.dataType() instanceof
                     org.apache.spark.sql.types.DecimalType ? " (cast a decimal to double first)" : "")));
-            DType want = kernel.inputTypes().get(i);
+            DType want = wanted.get(i) == null ? natural(kind) : wanted.get(i);
             if (!holds(kind, want)) {
                 throw new IllegalArgumentException("column '" + name + "' has type " + f.dataType().simpleString()
-                        + ", which kernel input " + kernel.inputNames().get(i) + " (" + want + ") cannot hold exactly;"
+                        + ", which kernel input " + inputNames.get(i) + " (" + want + ") cannot hold exactly;"
                         + " cast the column (col(\"" + name + "\").cast(\"" + sparkType(want).simpleString()
                         + "\")) or build the kernel for " + natural(kind));
             }

@@ -5,33 +5,43 @@ import dev.flynn.Flynn;
 import dev.flynn.Kernel;
 import dev.flynn.Reduction;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
- * A map and five reductions over {@code n} rows generated inside Spark, then the same kernels in
- * this JVM on the same values held in arrays. Runs on an embedded {@code local[2]} Spark unless a
+ * The same work done by Flynn on Spark, by Spark SQL and by Flynn in one JVM, timed side by side: a
+ * map and reductions over a cached Dataset of {@code n} rows, then the chunk path against one JVM.
+ * Data is generated and cached before any timing; every side runs once untimed first; each figure is
+ * the median of 3 runs, the sides taking turns. Runs on an embedded {@code local[2]} Spark unless a
  * master is configured ({@code spark-submit --master ...}).
  * <pre>
- * mvn -q -pl spark exec:exec@example -Dexample.args="100000000 8"
+ * mvn -q -pl spark test-compile exec:exec@example -Dexample.args="20000000 8"
  * </pre>
- * Arguments: the number of rows (default 10^8) and of partitions (default: Spark's default parallelism).
+ * Arguments: the number of rows (default 2*10^7), of partitions (default: Spark's default
+ * parallelism), and what to run: {@code all} (default), {@code dataset} or {@code chunks}.
  */
 public final class SparkExample {
+    private static final int RUNS = 3;
+
     private SparkExample() {
     }
 
     /**
-     * Runs the example on an embedded {@code local[2]} Spark and prints the figures.
+     * Runs the example and prints the figures.
      *
-     * @param args the number of rows and of partitions, both optional
+     * @param args the number of rows, of partitions, and what to run, all optional
      */
     public static void main(String[] args) {
-        long n = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 100_000_000L;
+        long n = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 20_000_000L;
+        String what = args.length > 2 ? args[2] : "all";
         SparkSession.Builder builder = SparkSession.builder().appName("flynn-spark-example")
                 .config("spark.ui.enabled", false);
         if (!new SparkConf().contains("spark.master")) {
@@ -40,7 +50,14 @@ public final class SparkExample {
         SparkSession spark = builder.getOrCreate();
         try {
             int partitions = args.length > 1 ? Integer.parseInt(args[1]) : spark.sparkContext().defaultParallelism();
-            run(spark, n, partitions);
+            System.out.printf(Locale.ROOT, "Flynn on Spark %s, master %s, %,d rows in %d partitions, median of %d%n",
+                    spark.version(), spark.sparkContext().master(), n, partitions, RUNS);
+            if (!what.equals("chunks")) {
+                dataset(spark, n, partitions);
+            }
+            if (!what.equals("dataset")) {
+                chunks(spark, n, partitions);
+            }
         } finally {
             spark.stop();
         }
@@ -57,83 +74,113 @@ public final class SparkExample {
         return (double) ((id * 2654435761L) % 1000003) / 1000003d - 0.5d;
     }
 
-    private static double y(long id) {
-        return (double) (id % 1000) * 0.001d;
+    /** One piece of work done two ways: Flynn's and the other side's. */
+    private record Pair(String what, Supplier<Object> flynn, String otherName, Supplier<Object> other) {
     }
 
-    private static void run(SparkSession spark, long n, int partitions) {
+    private static void dataset(SparkSession spark, long n, int partitions) {
         List<String> xy = List.of("x", "y");
         List<DType> f64 = List.of(DType.F64, DType.F64);
-        Kernel map = Kernel.parse("sqrt(x * x + y * y) * 0.5 + x", xy, f64);
-        Kernel sum = Kernel.parse("x * y", xy, f64).reduce(Reduction.sum());
+        Kernel map = Kernel.parse("2 * x + y", xy, f64);
         Kernel x = Kernel.parse("x", DType.F64);
-        Kernel mean = x.reduce(Reduction.mean());
-        Kernel variance = x.reduce(Reduction.variance());
-        Kernel min = x.reduce(Reduction.min());
-        Kernel argmax = Kernel.parse("x * y", xy, f64).reduce(Reduction.argmax());
-        List<SparkReduction> reductions = List.of(SparkReduction.of(sum, "x", "y"), SparkReduction.of(mean, "x"),
-                SparkReduction.of(variance, "x"), SparkReduction.of(min, "x"), SparkReduction.of(argmax, "x", "y"));
-
-        System.out.printf(Locale.ROOT, "Flynn on Spark %s, master %s, %,d rows in %d partitions%n", spark.version(),
-                spark.sparkContext().master(), n, partitions);
-        // warm-up: class loading, the JIT and kernel compilation, on 1% of the rows
-        Dataset<Row> warm = data(spark, Math.max(1, n / 100), partitions);
-        SparkKernels.withColumn(warm, "z", map, "x", "y").selectExpr("sum(z)").collectAsList();
-        SparkKernels.reduceAll(warm, reductions);
-
-        Dataset<Row> df = data(spark, n, partitions);
-        long t0 = System.nanoTime();
-        double mapSum = SparkKernels.withColumn(df, "z", map, "x", "y").selectExpr("sum(z)").first().getDouble(0);
-        long t1 = System.nanoTime();
-        List<Object> r = SparkKernels.reduceAll(df, reductions);
-        long t2 = System.nanoTime();
-        long t3 = System.nanoTime();
-        df.selectExpr("sum(x * y)", "avg(x)", "var_pop(x)", "min(x)").first();
-        long t4 = System.nanoTime();
-
-        System.out.printf(Locale.ROOT, "spark  map   %-40s sum(z) = %.10g   %7.2f s  %8.1f M rows/s%n", map, mapSum,
-                secs(t1 - t0), n / secs(t1 - t0) / 1e6);
-        System.out.printf(Locale.ROOT, "spark  5 reductions in one pass               %7.2f s  %8.1f M rows/s%n",
-                secs(t2 - t1), n / secs(t2 - t1) / 1e6);
-        System.out.printf(Locale.ROOT, "spark  SQL sum/avg/var_pop/min, for reference %7.2f s  %8.1f M rows/s%n",
-                secs(t4 - t3), n / secs(t4 - t3) / 1e6);
-        for (int k = 0; k < reductions.size(); k++) {
-            System.out.printf(Locale.ROOT, "         %-28s = %s%n", reductions.get(k).kernel(), r.get(k));
+        Kernel sum = x.reduce(Reduction.sum());
+        List<SparkReduction> four = List.of(SparkReduction.of(sum, "x"), SparkReduction.of(x.reduce(Reduction.mean()), "x"),
+                SparkReduction.of(x.reduce(Reduction.variance()), "x"), SparkReduction.of(x.reduce(Reduction.min()), "x"));
+        Dataset<Row> df = data(spark, n, partitions).cache();
+        df.count();
+        // both maps write their rows to Spark's no-op sink: the whole column computed, nothing kept
+        List<Pair> work = List.of(
+                new Pair("map 2*x+y into a new column", () -> noop(SparkKernels.withColumn(df, "z", map, "x", "y")),
+                        "withColumn(expr(\"2*x+y\"))", () -> noop(df.withColumn("z", org.apache.spark.sql.functions.expr("2*x+y")))),
+                new Pair("sum(x)", () -> SparkKernels.reduce(df, sum, "x"),
+                        "agg(sum(x))", () -> df.agg(org.apache.spark.sql.functions.sum("x")).first().get(0)),
+                new Pair("sum, mean, var, min of x in one pass", () -> SparkKernels.reduceAll(df, four),
+                        "sum/avg/var_pop/min", () -> Arrays.asList(df.selectExpr("sum(x)", "avg(x)", "var_pop(x)", "min(x)")
+                        .first().toSeq())));
+        System.out.printf(Locale.ROOT, "cached Dataset (%s), Flynn on Spark against Spark SQL:%n",
+                SparkInput.of(df.select("x")).path() == SparkInput.Path.COLUMNAR ? "columnar batches" : "rows");
+        for (Pair p : work) {
+            p.flynn().get();
+            p.other().get();
+            long[] f = new long[RUNS];
+            long[] o = new long[RUNS];
+            Object fv = null;
+            Object ov = null;
+            for (int r = 0; r < RUNS; r++) {
+                long t0 = System.nanoTime();
+                fv = p.flynn().get();
+                long t1 = System.nanoTime();
+                ov = p.other().get();
+                long t2 = System.nanoTime();
+                f[r] = t1 - t0;
+                o[r] = t2 - t1;
+            }
+            double fs = median(f);
+            double os = median(o);
+            System.out.printf(Locale.ROOT, "  %-38s Flynn %7.3f s  Spark SQL %7.3f s  (%s)  Spark SQL / Flynn = %.2f%n",
+                    p.what(), fs, os, p.otherName(), os / fs);
+            System.out.printf(Locale.ROOT, "  %-38s   Flynn %s%n  %-38s   Spark SQL %s%n", "", fv, "", ov);
         }
-
-        if (n > Integer.MAX_VALUE - 8) {
-            System.out.println("one JVM: more rows than an array holds; skipped");
-            return;
-        }
-        int len = (int) n;
-        double[] xs = new double[len];
-        double[] ys = new double[len];
-        java.util.stream.IntStream.range(0, len).parallel().forEach(i -> {
-            xs[i] = x(i);
-            ys[i] = y(i);
-        });
-        double[] z = new double[len];
-        Flynn flynn = Flynn.global();
-        flynn.into(map, z, xs, ys); // warm-up
-        long l0 = System.nanoTime();
-        flynn.into(map, z, xs, ys);
-        long l1 = System.nanoTime();
-        double zSum = flynn.reduceDouble(x.reduce(Reduction.sum()), z);
-        long l2 = System.nanoTime();
-        Object[] local = {
-                flynn.reduce(sum, xs, ys), flynn.reduce(mean, xs), flynn.reduce(variance, xs), flynn.reduce(min, xs),
-                flynn.reduce(argmax, xs, ys)};
-        long l3 = System.nanoTime();
-        System.out.printf(Locale.ROOT, "1 JVM  map (%s, %d threads)   sum(z) = %.10g   %7.2f s  %8.1f M elements/s%n",
-                Flynn.lastBackend().orElse("?"), flynn.threads(), zSum, secs(l1 - l0), n / secs(l1 - l0) / 1e6);
-        System.out.printf(Locale.ROOT, "1 JVM  5 reductions, one call each             %7.2f s  %8.1f M elements/s%n",
-                secs(l3 - l2), n / secs(l3 - l2) / 1e6);
-        for (int k = 0; k < local.length; k++) {
-            System.out.printf(Locale.ROOT, "         %-28s = %s%n", reductions.get(k).kernel(), local[k]);
-        }
+        df.unpersist(true);
     }
 
-    private static double secs(long nanos) {
-        return nanos / 1e9;
+    private static Object noop(Dataset<Row> ds) {
+        ds.write().format("noop").mode("overwrite").save();
+        return "(written to the no-op sink)";
+    }
+
+    private static void chunks(SparkSession spark, long n, int partitions) {
+        if (n > Integer.MAX_VALUE - 8) {
+            System.out.println("chunks: more rows than an array of the one-JVM side holds; skipped");
+            return;
+        }
+        Kernel map = Kernel.parse("2 * x + 1", DType.F64);
+        Kernel sum = Kernel.parse("x", DType.F64).reduce(Reduction.sum());
+        JavaRDD<double[]> chunks = SparkKernels.toChunks(data(spark, n, partitions).select("x"), double[].class, "x").cache();
+        chunks.count();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<Integer> empty = sc.parallelize(List.of(), partitions);
+        int len = (int) n;
+        double[] xs = new double[len];
+        java.util.stream.IntStream.range(0, len).parallel().forEach(i -> xs[i] = x(i));
+        double[] z = new double[len];
+        Flynn flynn = Flynn.global();
+        List<Pair> work = List.of(
+                new Pair("map 2*x+1 (then counted)", () -> SparkKernels.mapChunks(chunks, map, double[].class).count(),
+                        "one JVM into an array", () -> {
+                            flynn.into(map, z, xs);
+                            return z.length;
+                        }),
+                new Pair("sum(x)", () -> SparkKernels.reduceChunks(chunks, sum),
+                        "one JVM", () -> flynn.reduce(sum, xs)),
+                new Pair("a job that does nothing (fixed cost)", empty::count, "-", () -> 0));
+        System.out.printf(Locale.ROOT, "cached chunks of x, Flynn on Spark against Flynn in one JVM (%s, %d threads):%n",
+                Flynn.lastBackend().orElse("auto"), flynn.threads());
+        for (Pair p : work) {
+            p.flynn().get();
+            p.other().get();
+            long[] f = new long[RUNS];
+            long[] o = new long[RUNS];
+            Object fv = null;
+            Object ov = null;
+            for (int r = 0; r < RUNS; r++) {
+                long t0 = System.nanoTime();
+                fv = p.flynn().get();
+                long t1 = System.nanoTime();
+                ov = p.other().get();
+                long t2 = System.nanoTime();
+                f[r] = t1 - t0;
+                o[r] = t2 - t1;
+            }
+            System.out.printf(Locale.ROOT, "  %-38s Spark %7.3f s  one JVM %7.3f s  (%s)   values %s / %s%n",
+                    p.what(), median(f), median(o), p.otherName(), fv, ov);
+        }
+        chunks.unpersist(true);
+    }
+
+    private static double median(long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        return s[s.length / 2] / 1e9;
     }
 }

@@ -216,6 +216,54 @@ public final class SparkKernels {
     // ---- chunks -------------------------------------------------------------------------------------
 
     /**
+     * Columns of {@code ds} as an RDD of chunks for {@link #mapChunks} and {@link #reduceChunks}: per
+     * partition, chunks of {@link #BATCH} rows (the last one shorter), each a primitive array for one
+     * column, or an {@code Object[]} with one array per column for several. Each column becomes the
+     * array type that holds it exactly (tinyint, smallint and int: {@code int[]}; bigint: {@code long[]};
+     * float: {@code float[]}; double: {@code double[]}). Rows with a null in any of the columns are left
+     * out. Read once, as columnar batches where the plan has them; cache the result to run many kernels
+     * over it at the chunk path's speed.
+     * <pre>{@code
+     * JavaRDD<double[]> x = SparkKernels.toChunks(df, double[].class, "x").cache();
+     * }</pre>
+     *
+     * @param <C> the chunk type
+     * @param ds the dataset
+     * @param chunkType the class of a chunk: the column's array type for one column, {@code Object[].class} for several
+     * @param columns the columns, at least one
+     * @return the chunks, lazily read
+     * @throws IllegalArgumentException for a missing or non-numeric column, or a chunk type that does not fit
+     */
+    public static <C> JavaRDD<C> toChunks(Dataset<Row> ds, Class<C> chunkType, String... columns) {
+        Objects.requireNonNull(ds, "ds");
+        Objects.requireNonNull(chunkType, "chunkType");
+        Objects.requireNonNull(columns, "columns");
+        if (columns.length == 0) {
+            throw new IllegalArgumentException("toChunks needs at least one column");
+        }
+        SparkColumns cols = SparkColumns.natural(ds.schema(), List.of(columns));
+        Class<?> expected = columns.length == 1 ? cols.type(0).arrayType() : Object[].class;
+        if (chunkType != expected) {
+            throw new IllegalArgumentException("chunks of " + List.of(columns) + " are " + expected.getSimpleName()
+                    + ", not " + chunkType.getSimpleName());
+        }
+        Column[] select = new Column[columns.length];
+        int[] ords = new int[columns.length];
+        for (int i = 0; i < select.length; i++) {
+            select[i] = functions.col("`" + columns[i].replace("`", "``") + "`");
+            ords[i] = i;
+        }
+        SparkColumns at = cols.at(ords);
+        SparkInput input = SparkInput.of(ds.select(select));
+        JavaRDD<Object> chunks = input.path() == SparkInput.Path.COLUMNAR
+                ? input.batches().mapPartitions(it -> SparkChunks.fromBatches(it, at))
+                : input.rows().mapPartitions(it -> SparkChunks.fromRows(it, at));
+        @SuppressWarnings("unchecked") // every chunk is a chunkType, checked above
+        JavaRDD<C> typed = (JavaRDD<C>) (JavaRDD<?>) chunks;
+        return typed;
+    }
+
+    /**
      * Maps every chunk with a map kernel. A chunk is a primitive array for a one-input kernel, or an
      * {@code Object[]} with one entry per input: arrays of one length, or {@code Number}s broadcast to
      * every element. {@code resultType} is the kernel's result array type ({@code float[].class} for F32).

@@ -3,6 +3,7 @@ package dev.flynn.spark;
 import dev.flynn.DType;
 import dev.flynn.Kernel;
 import dev.flynn.Reduction;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -185,6 +187,56 @@ class SparkColumnarInputTest {
                 assertEquals(expected, tw.get(r).getFloat(0), "row " + r);
                 assertEquals(expected, tw.get(r).getFloat(1), "row " + r);
             }
+        } finally {
+            cached.unpersist(true);
+        }
+    }
+
+    @Test
+    void toChunksCutsEachPartitionIntoBlocksAndReducesToTheBitsOfTheDataset() {
+        Kernel xy = Kernel.parse("x * y + 1", List.of("x", "y"), List.of(DType.F64, DType.F64))
+                .reduce(Reduction.sum(Reduction.Summation.COMPENSATED));
+        Kernel var = Kernel.parse("x", DType.F64).reduce(Reduction.variance());
+        Object sum = SparkKernels.reduce(source, xy, "x", "y");
+        Object variance = SparkKernels.reduce(source, var, "x");
+        long rowsBefore = SparkInput.partitionsRead(SparkInput.Path.ROWS);
+        // chunks are the reductions' blocks, so the chunk path gives the Dataset path's bits
+        assertEquals(sum, SparkKernels.reduceChunks(SparkKernels.toChunks(source, Object[].class, "x", "y"), xy));
+        assertEquals(rowsBefore + 3, SparkInput.partitionsRead(SparkInput.Path.ROWS));
+        List<Row> plain = source.select("n", "i", "t").collectAsList();
+        Dataset<Row> cached = source.select("*").cache();
+        try {
+            cached.count();
+            long before = SparkInput.partitionsRead(SparkInput.Path.COLUMNAR);
+            JavaRDD<double[]> x = SparkKernels.toChunks(cached, double[].class, "x");
+            assertEquals(variance, SparkKernels.reduceChunks(x, var));
+            assertEquals(sum, SparkKernels.reduceChunks(SparkKernels.toChunks(cached, Object[].class, "x", "y"), xy));
+            assertEquals(before + 6, SparkInput.partitionsRead(SparkInput.Path.COLUMNAR));
+            // 3 partitions of 69,651 rows: a full block and 4,115 rows each
+            List<Integer> lengths = x.map(c -> c.length).collect();
+            assertEquals(List.of(SparkKernels.BATCH, 4_115, SparkKernels.BATCH, 4_115, SparkKernels.BATCH, 4_115), lengths);
+            // nulls left out; int and tinyint columns as int[]
+            List<Double> n = new ArrayList<>();
+            for (double[] c : SparkKernels.toChunks(cached, double[].class, "n").collect()) {
+                for (double v : c) {
+                    n.add(v);
+                }
+            }
+            assertEquals(plain.stream().filter(r -> !r.isNullAt(0)).map(r -> r.getDouble(0)).toList(), n);
+            List<Object[]> it = SparkKernels.toChunks(cached, Object[].class, "i", "t").collect();
+            int r = 0;
+            for (Object[] c : it) {
+                int[] i = (int[]) c[0];
+                int[] t = (int[]) c[1];
+                for (int j = 0; j < i.length; j++, r++) {
+                    assertEquals(plain.get(r).getInt(1), i[j]);
+                    assertEquals(plain.get(r).getByte(2), t[j]);
+                }
+            }
+            assertEquals(N, r);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SparkKernels.toChunks(cached, float[].class, "x"));
+            assertTrue(e.getMessage().contains("double[]"), e.getMessage());
         } finally {
             cached.unpersist(true);
         }
