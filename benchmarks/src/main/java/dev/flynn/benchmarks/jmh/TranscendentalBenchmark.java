@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Every transcendental as a one-op SIMD kernel, Flynn's own vector math ({@code own}) against the
- * SVML-backed fast mode ({@code svml}, {@code -Dflynn.simd.fastMath=true}). The mode is read once per
- * JVM, so each method carries its own fork arguments and the two never share a JVM.
+ * SVML-backed fast mode ({@code svml}, {@code -Dflynn.simd.fastMath=true}) and the scalar backend
+ * ({@code scalar}, Java's {@code Math} per element). The mode is read once per JVM, so each method
+ * carries its own fork arguments and no two share a JVM.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -78,6 +79,7 @@ public class TranscendentalBenchmark {
     public int n;
 
     private Flynn flynn;
+    private Flynn scalar;
     private Kernel kernel;
     private Object[] inputs;
     private Object out;
@@ -90,6 +92,7 @@ public class TranscendentalBenchmark {
             throw new IllegalArgumentException("unknown op '" + op + "'; valid: " + OPS.keySet());
         }
         flynn = Flynn.builder().backend(Backend.SIMD).threads(1).build();
+        scalar = Flynn.builder().backend(Backend.SCALAR).threads(1).build();
         kernel = Kernel.parse(o.expression(), type);
         inputs = InputData.inputs(o.domains(), type, n, 42);
         out = java.lang.reflect.Array.newInstance(kernel.resultType().javaType(), n);
@@ -98,6 +101,7 @@ public class TranscendentalBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         flynn.close();
+        scalar.close();
     }
 
     /** Flynn's own, exactly rounded vector math: the default. */
@@ -113,6 +117,14 @@ public class TranscendentalBenchmark {
     @Fork(value = 1, jvmArgsAppend = {JvmFlags.VECTOR, JvmFlags.NATIVE, JvmFlags.SIMD_FAST_MATH})
     public void svml(Blackhole bh) {
         flynn.into(kernel, out, inputs);
+        bh.consume(out);
+    }
+
+    /** Java's {@code Math} element by element: the accuracy reference and the floor. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {JvmFlags.VECTOR, JvmFlags.NATIVE})
+    public void scalar(Blackhole bh) {
+        scalar.into(kernel, out, inputs);
         bh.consume(out);
     }
 }
