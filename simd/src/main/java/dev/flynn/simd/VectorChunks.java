@@ -143,7 +143,7 @@ final class VectorChunks {
      * Plain operations weigh 1; a routine copied in its code's size in plain operations (a kernel of
      * {@link #THRESHOLD} plain operations is about 8000 bytes), from the kernels' sizes measured with
      * javap: each F64 routine and most F32 ones emit under 6000 bytes and fit one kernel method alone;
-     * the F32 routines below, whose F64 halves each take a copy, emit 8000 to 14000 bytes.
+     * the F32 routines below, computed in F64 halves that each take a copy, emit 8000 to 14000 bytes.
      */
     private static int weight(Node n, boolean fastMath, boolean inlined) {
         if (!inlined || !routine(n, fastMath)) {
@@ -151,7 +151,7 @@ final class VectorChunks {
         }
         boolean large = n.type() == DType.F32 && switch (n) {
             case Node.Unary u -> switch (u.op()) {
-                case LOG1P, LOG10, SINH, COSH, CBRT -> true;
+                case SINH, COSH, CBRT -> true;
                 default -> false;
             };
             case Node.Binary b -> b.op() == BinaryOp.POW;

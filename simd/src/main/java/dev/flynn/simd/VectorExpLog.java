@@ -14,6 +14,7 @@ import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.F2D;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.IS_NAN;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
@@ -28,8 +29,9 @@ import static jdk.incubator.vector.VectorOperators.NE;
  *
  * <p>Intermediates are double-double where a rounding would cost accuracy (the reduced exponential,
  * the logarithm feeding pow, cbrt, log10, log1p), so each F64 result is within 1 ulp of the correctly
- * rounded value. F32 exp is computed in float lanes (its reduced exponential needs no double-double to
- * stay within 1 ulp); the other F32 ops widen their lanes, compute in F64 and round once.
+ * rounded value. F32 exp, log, log10 and log1p are computed in float lanes (their reductions carry
+ * the few rounding errors that matter as float-floats, which keeps them within 1 ulp); the other F32
+ * ops widen their lanes, compute in F64 and round once.
  *
  * <p>Kernels hold a copy of this code ({@link VectorInliner}), so it uses only public API, members of
  * this package that are not private (record accessors, not fields) and compile-time constants.
@@ -422,6 +424,62 @@ final class VectorExpLog {
         return y.mul(twoPow(k1)).mul(twoPow(k.sub(k1)));
     }
 
+    /*
+     * log: x = 2^e m with m in [sqrt(1/2), sqrt(2)), f = m - 1 exact (Sterbenz), log x = e ln2 + f - f^2/2
+     * + f^3 P(f), P a minimax fit of (log1p(f) - f + f^2/2) / f^3 on [-0.2929, 0.4143] (relative error
+     * of log1p below 2^-27, coefficients rounded to float). e LN2_HI_SHORT is exact (LN2_HI_SHORT has 15
+     * significant bits), so the sum with f is two-summed and every other term is small.
+     */
+    private static final float LN2_HI_SHORT_F = 0x1.62e4p-1f;
+    private static final float LN2_LO_SHORT_F = 0x1.7f7d1cp-20f;
+    /** The bits of a float just below sqrt(1/2): subtracting them leaves e in the exponent field, m - 1 ~ f. */
+    private static final int SQRT_HALF_BITS = 0x3f3504f3;
+    private static final float LOG_C3 = 0x1.555554p-2f;
+    private static final float LOG_C4 = -0x1.000228p-2f;
+    private static final float LOG_C5 = 0x1.99a012p-3f;
+    private static final float LOG_C6 = -0x1.5471f4p-3f;
+    private static final float LOG_C7 = 0x1.22d908p-3f;
+    private static final float LOG_C8 = -0x1.0d8768p-3f;
+    private static final float LOG_C9 = 0x1.0564acp-3f;
+    private static final float LOG_C10 = -0x1.38c194p-4f;
+    private static final float INV_LN10_HI_F = 0x1.bcb7b2p-2f;
+    private static final float INV_LN10_LO_F = -0x1.5b235ep-27f;
+
+    /** A part ({@code HI} or {@code LO}) of log(x) as a float-float, for finite x > 0; other lanes hold garbage. */
+    private static FloatVector logPartF(FloatVector x, int part) {
+        VectorMask<Float> sub = x.compare(LT, 0x1p-126f);
+        IntVector bits = x.blend(x.mul(0x1p23f), sub).reinterpretAsInts().sub(SQRT_HALF_BITS);
+        IntVector e = bits.lanewise(ASHR, 23).sub(bits.broadcast(0).blend(23, sub.cast(bits.species())));
+        FloatVector f = bits.and(0x007FFFFF).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
+        FloatVector ef = (FloatVector) e.convert(I2F, 0);
+        FloatVector f2 = f.mul(f);
+        FloatVector f4 = f2.mul(f2);
+        // P = C3 + f Q with Q by Estrin: the leading term rounds once, the rest carry a factor f
+        FloatVector q = f2.fma(f2.broadcast(LOG_C10), f.fma(LOG_C9, LOG_C8))
+                .fma(f4, f.fma(LOG_C7, LOG_C6).fma(f2, f.fma(LOG_C5, LOG_C4)));
+        FloatVector p = f.fma(q, f.broadcast(LOG_C3));
+        // -f^2 / 2 is exactly -(f2 + f2l) / 2: only the small f^3 P term and f2l round
+        FloatVector f2l = f.fma(f, f2.neg());
+        FloatVector tail = f2.mul(f).fma(p, f2l.mul(-0.5f));
+        FloatVector eh = ef.mul(LN2_HI_SHORT_F);
+        FloatVector h = eh.add(f);
+        FloatVector err = f.sub(h.sub(eh));
+        // h + -f2 / 2 two-summed too (|h| is the larger), so the result rounds only at the end
+        FloatVector half = f2.mul(-0.5f);
+        FloatVector h2 = h.add(half);
+        FloatVector err2 = half.sub(h2.sub(h));
+        FloatVector lo = ef.fma(ef.broadcast(LN2_LO_SHORT_F), tail).add(err.add(err2));
+        FloatVector hi = h2.add(lo);
+        return part == HI ? hi : lo.sub(hi.sub(h2));
+    }
+
+    /** NaN and negatives give NaN, ±0 gives -Inf, +Inf gives +Inf; other lanes keep {@code r}. */
+    private static FloatVector logSpecials(FloatVector x, FloatVector r) {
+        r = r.blend(Float.NaN, x.compare(LT, 0));
+        r = r.blend(Float.NEGATIVE_INFINITY, x.compare(EQ, 0));
+        return r.blend(x, x.compare(EQ, Float.POSITIVE_INFINITY).or(x.test(IS_NAN)));
+    }
+
     // ---- F32: each half of the lanes widened to F64, computed there and rounded once --------------
 
     /** The F64 species of half the lanes in the same number of bits. */
@@ -470,15 +528,27 @@ final class VectorExpLog {
     }
 
     static FloatVector log(FloatVector x) {
-        return join(x, log(low(x)), log(high(x)));
+        return logSpecials(x, logPartF(x, HI));
     }
 
     static FloatVector log10(FloatVector x) {
-        return join(x, log10(low(x)), log10(high(x)));
+        FloatVector lh = logPartF(x, HI);
+        FloatVector ll = logPartF(x, LO);
+        FloatVector ph = lh.mul(INV_LN10_HI_F);
+        FloatVector pl = lh.fma(ph.broadcast(INV_LN10_HI_F), ph.neg()).add(lh.fma(lh.broadcast(INV_LN10_LO_F), ll.mul(INV_LN10_HI_F)));
+        return logSpecials(x, ph.add(pl));
     }
 
     static FloatVector log1p(FloatVector x) {
-        return join(x, log1p(low(x)), log1p(high(x)));
+        // u = 1 + x rounded with its exact error d (two-sum): log1p(x) = log(u) + d / u to far below an ulp
+        FloatVector u = x.add(1f);
+        FloatVector bv = u.sub(1f);
+        FloatVector d = u.sub(bv).neg().add(1f).add(x.sub(bv));
+        FloatVector r = logPartF(u, HI).add(logPartF(u, LO).add(d.div(u)));
+        r = r.blend(Float.NaN, x.compare(LT, -1f));
+        r = r.blend(Float.NEGATIVE_INFINITY, x.compare(EQ, -1f));
+        // below 2^-25 log1p(x) rounds to x (this keeps -0 and subnormals too)
+        return r.blend(x, x.abs().compare(LT, 0x1p-25f).or(x.compare(EQ, Float.POSITIVE_INFINITY)).or(x.test(IS_NAN)));
     }
 
     static FloatVector cbrt(FloatVector x) {

@@ -28,7 +28,10 @@ class VectorFloatSweepTest {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
     enum Op {
-        EXP(VectorExpLog::exp, Math::exp, 88.72284f, -103.97208f, -87.33655f);
+        EXP(VectorExpLog::exp, Math::exp, 88.72284f, -103.97208f, -87.33655f),
+        LOG(VectorExpLog::log, Math::log, 1f, 0x1p-126f, Float.MIN_VALUE),
+        LOG10(VectorExpLog::log10, Math::log10, 1f, 10f, 0x1p-126f),
+        LOG1P(VectorExpLog::log1p, Math::log1p, -1f, 0x1p-25f, -0x1p-25f);
 
         final UnaryOperator<FloatVector> routine;
         final DoubleUnaryOperator reference;
