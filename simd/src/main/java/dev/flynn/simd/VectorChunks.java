@@ -144,10 +144,18 @@ final class VectorChunks {
      * {@link #THRESHOLD} plain operations is about 8000 bytes), from the kernels' sizes measured with
      * javap: each F64 routine and most F32 ones emit under 6000 bytes and fit one kernel method alone;
      * the F32 routines below, computed in F64 halves that each take a copy, emit 8000 to 14000 bytes.
+     * The F32 routines computed in float lanes are far smaller (a one-op F32 {@code exp} kernel is 815
+     * bytes, {@code log1p} 1973), so a few of them share a method rather than pay for chunk calls.
      */
     private static int weight(Node n, boolean fastMath, boolean inlined) {
         if (!inlined || !routine(n, fastMath)) {
             return 1;
+        }
+        if (n.type() == DType.F32 && n instanceof Node.Unary u && switch (u.op()) {
+            case EXP, LOG, LOG10, LOG1P -> true;
+            default -> false;
+        }) {
+            return 30;
         }
         boolean large = n.type() == DType.F32 && switch (n) {
             case Node.Unary u -> switch (u.op()) {
