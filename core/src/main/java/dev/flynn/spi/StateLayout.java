@@ -1,0 +1,204 @@
+package dev.flynn.spi;
+
+import dev.flynn.DType;
+import dev.flynn.ir.ReduceSpec;
+
+import java.util.List;
+
+/**
+ * Which fields a reduction's state holds, in which order: the one description from which every
+ * encoding of a state is derived. Field {@code k} is slot {@code k}: element {@code k} of the C
+ * kernel's {@code int64_t result[]}, the 8 bytes at offset {@code 8k} of a PTX partial record, and
+ * element {@code k} of the longs a Spark task ships. In a {@code long} slot a floating field is the
+ * raw bits of its value widened to double; in a PTX record it is stored in its own type.
+ */
+public sealed interface StateLayout {
+    /** Bytes per slot: every field fits 8 bytes, and 8-byte slots keep a record of them aligned. */
+    int SLOT_BYTES = 8;
+    /** The most slots a state has (moments). */
+    int MAX_SLOTS = 3;
+
+    /**
+     * The fields, slot by slot.
+     *
+     * @return the fields in slot order
+     */
+    List<Field> fields();
+
+    /**
+     * The slot of a field.
+     *
+     * @param f a field of this layout
+     * @return its slot
+     * @throws IllegalArgumentException if this layout has no such field
+     */
+    default int slot(Field f) {
+        int k = fields().indexOf(f);
+        if (k < 0) {
+            throw new IllegalArgumentException(this + " has no " + f + " field");
+        }
+        return k;
+    }
+
+    /**
+     * The byte offset of a field in a record of {@link #SLOT_BYTES}-byte slots.
+     *
+     * @param f a field of this layout
+     * @return its offset
+     */
+    default int offset(Field f) {
+        return slot(f) * SLOT_BYTES;
+    }
+
+    /** A plain value: sum, product, min, max and custom reductions. */
+    record Plain(DType type) implements StateLayout {
+        @Override
+        public List<Field> fields() {
+            return List.of(Field.VALUE);
+        }
+    }
+
+    /** A floating sum with its Neumaier compensation. */
+    record Compensated(DType type) implements StateLayout {
+        @Override
+        public List<Field> fields() {
+            return List.of(Field.VALUE, Field.COMPENSATION);
+        }
+    }
+
+    /** A value with the index of the element it came from: argmin and argmax. */
+    record Indexed(DType type) implements StateLayout {
+        @Override
+        public List<Field> fields() {
+            return List.of(Field.VALUE, Field.INDEX);
+        }
+    }
+
+    /** Count, mean and sum of squared deviations, all of F64 values. */
+    record Moments() implements StateLayout {
+        @Override
+        public List<Field> fields() {
+            return List.of(Field.COUNT, Field.MEAN, Field.M2);
+        }
+    }
+
+    /**
+     * The layout of a reduction's state.
+     *
+     * @param spec the reduction
+     * @param type the type of the reduced values
+     * @return its layout
+     */
+    static StateLayout of(ReduceSpec spec, DType type) {
+        return switch (spec.op()) {
+            case SUM -> spec.compensated() && type.isFloating() ? new Compensated(type) : new Plain(type);
+            case PROD, MIN, MAX, CUSTOM -> new Plain(type);
+            case ARGMIN, ARGMAX -> new Indexed(type);
+            case MOMENTS -> new Moments();
+        };
+    }
+
+    /**
+     * The type a field holds in a state of values of {@code type}.
+     *
+     * @param f a field
+     * @param type the type of the reduced values
+     * @return F32, F64, I32 or I64
+     */
+    static DType typeOf(Field f, DType type) {
+        return switch (f) {
+            case VALUE, COMPENSATION -> type;
+            case INDEX, COUNT -> DType.I64;
+            case MEAN, M2 -> DType.F64;
+        };
+    }
+
+    /**
+     * Writes the state's fields into {@code slots[0..fields().size())}, floating fields as the bits of
+     * their value widened to double.
+     *
+     * @param p the state
+     * @param type the type of the reduced values
+     * @param slots receives the fields
+     */
+    default void encode(Partial p, DType type, long[] slots) {
+        List<Field> fs = fields();
+        for (int k = 0; k < fs.size(); k++) {
+            slots[k] = fs.get(k).bits(p, type);
+        }
+    }
+
+    /**
+     * Sets {@code p} to the state in {@code slots}, as {@link #encode} wrote it; fields outside this
+     * layout become zero.
+     *
+     * @param slots the fields
+     * @param type the type of the reduced values
+     * @param p receives the state
+     */
+    default void decode(long[] slots, DType type, Partial p) {
+        p.clear();
+        List<Field> fs = fields();
+        for (int k = 0; k < fs.size(); k++) {
+            fs.get(k).setBits(p, type, slots[k]);
+        }
+    }
+
+    /** A field of a state, and where {@link Partial} holds it. */
+    enum Field {
+        /** The value: {@link Partial#d} for floating values, {@link Partial#l} for integers. */
+        VALUE,
+        /** A compensated sum's running compensation: {@link Partial#c}. */
+        COMPENSATION,
+        /** The absolute index of argmin's or argmax's value: {@link Partial#index}. */
+        INDEX,
+        /** The number of values: {@link Partial#n}. */
+        COUNT,
+        /** Their mean: {@link Partial#mean}. */
+        MEAN,
+        /** Their sum of squared deviations from the mean: {@link Partial#m2}. */
+        M2;
+
+        /**
+         * The field's value in {@code p} as a slot: a floating field as the bits of its double value.
+         *
+         * @param p the state
+         * @param type the type of the reduced values
+         * @return the slot
+         */
+        public long bits(Partial p, DType type) {
+            return switch (this) {
+                case VALUE -> type.isFloating() ? Double.doubleToRawLongBits(p.d) : p.l;
+                case COMPENSATION -> Double.doubleToRawLongBits(p.c);
+                case INDEX -> p.index;
+                case COUNT -> p.n;
+                case MEAN -> Double.doubleToRawLongBits(p.mean);
+                case M2 -> Double.doubleToRawLongBits(p.m2);
+            };
+        }
+
+        /**
+         * Sets the field in {@code p} from a slot written by {@link #bits}.
+         *
+         * @param p the state
+         * @param type the type of the reduced values
+         * @param bits the slot
+         */
+        public void setBits(Partial p, DType type, long bits) {
+            switch (this) {
+                case VALUE -> {
+                    if (type.isFloating()) {
+                        p.d = Double.longBitsToDouble(bits);
+                    } else {
+                        p.l = bits;
+                    }
+                }
+                case COMPENSATION -> p.c = Double.longBitsToDouble(bits);
+                case INDEX -> p.index = bits;
+                case COUNT -> p.n = bits;
+                case MEAN -> p.mean = Double.longBitsToDouble(bits);
+                case M2 -> p.m2 = Double.longBitsToDouble(bits);
+            }
+        }
+    }
+}

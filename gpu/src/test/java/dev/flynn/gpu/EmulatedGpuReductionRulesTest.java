@@ -1,0 +1,30 @@
+package dev.flynn.gpu;
+
+import dev.flynn.Backend;
+import dev.flynn.conformance.ReductionRulesSuite;
+import dev.flynn.gpu.cuda.CudaContext;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The reduction rules the PTX generator writes (identities, the argmin NaN-and-tie rule, Neumaier's
+ * step, the warp and block merges) against core's reference rules, run by the PTX emulator.
+ */
+class EmulatedGpuReductionRulesTest extends ReductionRulesSuite {
+    @BeforeAll
+    void requireEmulator() {
+        Assumptions.assumeTrue(CudaContext.emulatorSelected(),
+                "the PTX emulator is not selected: run with -Dflynn.gpu.device=emulator (the emulated-gpu execution)");
+    }
+
+    @Override
+    protected Backend backend() {
+        return Backend.GPU;
+    }
+
+    /** The emulator interprets every instruction: a warp, a block of warps, and several blocks. */
+    @Override
+    protected int[] lengths() {
+        return new int[] {2, 3, 33, 300};
+    }
+}
