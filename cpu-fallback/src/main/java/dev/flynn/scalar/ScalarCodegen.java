@@ -9,6 +9,7 @@ import dev.flynn.ir.Schedule;
 import dev.flynn.spi.Binding;
 import dev.flynn.spi.CpuKernel;
 import dev.flynn.spi.Partial;
+import dev.flynn.spi.Partials;
 
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
@@ -40,6 +41,8 @@ final class ScalarCodegen {
     static final ClassDesc CD_PARTIAL = ClassDesc.of(Partial.class.getName());
     static final ClassDesc CD_SEGMENT = ClassDesc.of(MemorySegment.class.getName());
     static final ClassDesc CD_OPS = ClassDesc.of(ScalarOps.class.getName());
+    /** Core's reduction rules: the generated loops call them, so the scalar backend is the reference itself. */
+    static final ClassDesc CD_RULES = ClassDesc.of(Partials.class.getName());
     static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
     private static final ClassDesc CD_FLOAT = ClassDesc.of("java.lang.Float");
     private static final ClassDesc CD_DOUBLE = ClassDesc.of("java.lang.Double");

@@ -7,6 +7,7 @@ import dev.flynn.ir.ReduceOp;
 import dev.flynn.ir.ReduceSpec;
 import dev.flynn.ir.Schedule;
 import dev.flynn.spi.Binding;
+import dev.flynn.spi.Partials;
 
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
@@ -18,6 +19,7 @@ import java.util.List;
 import static dev.flynn.scalar.ScalarCodegen.CD_MATH;
 import static dev.flynn.scalar.ScalarCodegen.CD_OPS;
 import static dev.flynn.scalar.ScalarCodegen.CD_PARTIAL;
+import static dev.flynn.scalar.ScalarCodegen.CD_RULES;
 import static dev.flynn.scalar.ScalarCodegen.CD_SEGMENT;
 import static dev.flynn.scalar.ScalarCodegen.CD_THIS;
 import static dev.flynn.scalar.ScalarCodegen.MTD_CHUNK;
@@ -303,7 +305,7 @@ final class ScalarLoop {
                         body.load(v);
                         cob.loadLocal(k, sum);
                         ClassDesc d = desc(t);
-                        cob.invokestatic(CD_OPS, "neumaier", MethodTypeDesc.of(d, d, d, d, d)).storeLocal(k, compSlot);
+                        cob.invokestatic(CD_RULES, "neumaier", MethodTypeDesc.of(d, d, d, d, d)).storeLocal(k, compSlot);
                         cob.loadLocal(k, sum).storeLocal(k, acc);
                     } else {
                         cob.loadLocal(k, acc);
@@ -340,12 +342,16 @@ final class ScalarLoop {
                 firstValue(best, k);
                 cob.lload(startSlot).lstore(index);
                 String takes = spec.op() == ReduceOp.ARGMIN ? "argminTakes" : "argmaxTakes";
+                // core declares the rule on widened values: F32 and I32 compare the same widened
+                ClassDesc wide = t.isFloating() ? CD_double : CD_long;
                 loop(() -> {
                     evaluateBody();
                     Label skip = cob.newLabel();
                     cob.loadLocal(k, best);
+                    widen(t);
                     body.load(v);
-                    cob.invokestatic(CD_OPS, takes, MethodTypeDesc.of(CD_boolean, desc(t), desc(t)));
+                    widen(t);
+                    cob.invokestatic(CD_RULES, takes, MethodTypeDesc.of(CD_boolean, wide, wide));
                     cob.ifeq(skip);
                     body.load(v);
                     cob.storeLocal(k, best);
@@ -435,13 +441,15 @@ final class ScalarLoop {
     }
 
     void pushIdentity(ReduceOp op, DType t) {
-        boolean one = op == ReduceOp.PROD;
+        cob.loadConstant((java.lang.constant.ConstantDesc) Partials.identity(op, t));
+    }
+
+    private void widen(DType t) {
         switch (t) {
-            case F32 -> cob.loadConstant(one ? 1f : 0f);
-            case F64 -> cob.loadConstant(one ? 1d : 0d);
-            case I32 -> cob.loadConstant(one ? 1 : 0);
-            case I64 -> cob.loadConstant(one ? 1L : 0L);
-            case BOOL -> throw new IllegalStateException("mask accumulator");
+            case F32 -> cob.f2d();
+            case I32 -> cob.i2l();
+            default -> {
+            }
         }
     }
 
