@@ -120,6 +120,60 @@ public final class Partials {
     }
 
     /**
+     * ARGMIN's rule for two states in no known order (a vector's lanes): whether {@code (v, index)}
+     * replaces {@code (best, bestIndex)}. It is {@link #argminTakes(double, double)} with the lower index
+     * first; the indices differ.
+     *
+     * @param best the value kept so far
+     * @param bestIndex its index
+     * @param v another value
+     * @param index its index
+     * @return whether {@code (v, index)} takes the place of {@code (best, bestIndex)}
+     */
+    public static boolean argminReplaces(double best, long bestIndex, double v, long index) {
+        return index < bestIndex ? !argminTakes(v, best) : argminTakes(best, v);
+    }
+
+    /**
+     * ARGMAX's rule for two states in no known order; see {@link #argminReplaces(double, long, double, long)}.
+     *
+     * @param best the value kept so far
+     * @param bestIndex its index
+     * @param v another value
+     * @param index its index
+     * @return whether {@code (v, index)} takes the place of {@code (best, bestIndex)}
+     */
+    public static boolean argmaxReplaces(double best, long bestIndex, double v, long index) {
+        return index < bestIndex ? !argmaxTakes(v, best) : argmaxTakes(best, v);
+    }
+
+    /**
+     * ARGMIN's rule for two integer states in no known order; see {@link #argminReplaces(double, long, double, long)}.
+     *
+     * @param best the value kept so far
+     * @param bestIndex its index
+     * @param v another value
+     * @param index its index
+     * @return whether {@code (v, index)} takes the place of {@code (best, bestIndex)}
+     */
+    public static boolean argminReplaces(long best, long bestIndex, long v, long index) {
+        return index < bestIndex ? !argminTakes(v, best) : argminTakes(best, v);
+    }
+
+    /**
+     * ARGMAX's rule for two integer states in no known order; see {@link #argminReplaces(double, long, double, long)}.
+     *
+     * @param best the value kept so far
+     * @param bestIndex its index
+     * @param v another value
+     * @param index its index
+     * @return whether {@code (v, index)} takes the place of {@code (best, bestIndex)}
+     */
+    public static boolean argmaxReplaces(long best, long bestIndex, long v, long index) {
+        return index < bestIndex ? !argmaxTakes(v, best) : argmaxTakes(best, v);
+    }
+
+    /**
      * Neumaier's compensation step in F32: the new compensation after {@code s + v} was rounded to {@code t}.
      *
      * @param c the compensation so far

@@ -42,6 +42,20 @@ class PartialsTest {
     }
 
     @Test
+    void unorderedArgRulesAreTheOrderedRuleWithTheLowerIndexFirst() {
+        for (double a : SPECIALS) {
+            for (double b : SPECIALS) {
+                assertEquals(Partials.argminTakes(a, b), Partials.argminReplaces(a, 3, b, 8), a + " then " + b);
+                assertEquals(!Partials.argminTakes(a, b), Partials.argminReplaces(b, 8, a, 3), b + " after " + a);
+                assertEquals(Partials.argmaxTakes(a, b), Partials.argmaxReplaces(a, 3, b, 8), a + " then " + b);
+                assertEquals(!Partials.argmaxTakes(a, b), Partials.argmaxReplaces(b, 8, a, 3), b + " after " + a);
+            }
+        }
+        assertEquals(true, Partials.argminReplaces(5L, 9, 5L, 2), "an integer tie goes to the lower index");
+        assertEquals(false, Partials.argmaxReplaces(5L, 2, 5L, 9), "an integer tie goes to the lower index");
+    }
+
+    @Test
     void integerArgTiesKeepTheLowerIndex() {
         long[] x = {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE};
         for (long a : x) {

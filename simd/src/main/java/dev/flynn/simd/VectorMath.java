@@ -1,6 +1,7 @@
 package dev.flynn.simd;
 
 import dev.flynn.spi.Partial;
+import dev.flynn.spi.Partials;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 
@@ -248,41 +249,31 @@ final class VectorMath {
         p.index = index;
     }
 
-    /**
-     * Takes lane {@code (v, index)} if it comes first in ARGMIN order: the NaN of lowest index, else the
-     * smallest value by {@code <}, ties (-0.0 and 0.0 included) to the lowest index.
-     */
+    /** Takes lane {@code (v, index)} if it comes first in ARGMIN order, by core's rule. */
     static void argMinD(Partial p, double v, long index) {
-        if (Double.isNaN(p.d)) {
-            if (Double.isNaN(v) && index < p.index) {
-                p.index = index;
-            }
-        } else if (Double.isNaN(v) || v < p.d || (v == p.d && index < p.index)) {
+        if (Partials.argminReplaces(p.d, p.index, v, index)) {
             p.d = v;
             p.index = index;
         }
     }
 
+    /** Takes lane {@code (v, index)} if it comes first in ARGMAX order, by core's rule. */
     static void argMaxD(Partial p, double v, long index) {
-        if (Double.isNaN(p.d)) {
-            if (Double.isNaN(v) && index < p.index) {
-                p.index = index;
-            }
-        } else if (Double.isNaN(v) || v > p.d || (v == p.d && index < p.index)) {
+        if (Partials.argmaxReplaces(p.d, p.index, v, index)) {
             p.d = v;
             p.index = index;
         }
     }
 
     static void argMinL(Partial p, long v, long index) {
-        if (v < p.l || (v == p.l && index < p.index)) {
+        if (Partials.argminReplaces(p.l, p.index, v, index)) {
             p.l = v;
             p.index = index;
         }
     }
 
     static void argMaxL(Partial p, long v, long index) {
-        if (v > p.l || (v == p.l && index < p.index)) {
+        if (Partials.argmaxReplaces(p.l, p.index, v, index)) {
             p.l = v;
             p.index = index;
         }

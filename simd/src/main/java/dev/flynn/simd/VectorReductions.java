@@ -8,6 +8,7 @@ import dev.flynn.ir.Schedule;
 import dev.flynn.simd.VectorCompiler.Plan;
 import dev.flynn.simd.VectorCompiler.Position;
 import dev.flynn.simd.VectorCompiler.Val;
+import dev.flynn.spi.Partials;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.Vector;
@@ -64,15 +65,15 @@ final class VectorReductions extends VectorLoops {
                 if (spec.compensated() && t.isFloating()) {
                     compensatedSum(t);
                 } else {
-                    Val acc = fold(t, broadcastLong(t, 0), this::valueAt, (x, y) -> lanewise("ADD", x, y, t, null));
+                    Val acc = fold(t, identity(ReduceOp.SUM, t), this::valueAt, (x, y) -> lanewise("ADD", x, y, t, null));
                     finishLanes(acc, t, "ADD");
                 }
             }
-            case PROD -> finishLanes(fold(t, broadcastLong(t, 1), this::valueAt,
+            case PROD -> finishLanes(fold(t, identity(ReduceOp.PROD, t), this::valueAt,
                     (x, y) -> lanewise("MUL", x, y, t, null)), t, "MUL");
-            case MIN -> finishLanes(fold(t, extreme(t, true), this::valueAt,
+            case MIN -> finishLanes(fold(t, identity(ReduceOp.MIN, t), this::valueAt,
                     (x, y) -> lanewise("MIN", x, y, t, null)), t, "MIN");
-            case MAX -> finishLanes(fold(t, extreme(t, false), this::valueAt,
+            case MAX -> finishLanes(fold(t, identity(ReduceOp.MAX, t), this::valueAt,
                     (x, y) -> lanewise("MAX", x, y, t, null)), t, "MAX");
             case ARGMIN, ARGMAX -> arg(t, spec.op() == ReduceOp.ARGMIN);
             case MOMENTS -> moments();
@@ -85,14 +86,10 @@ final class VectorReductions extends VectorLoops {
         return eval(ir.body(), pos, hoisted);
     }
 
-    /** The identity of MIN (largest value) or MAX (smallest value). */
-    Val extreme(DType t, boolean largest) {
-        return switch (t) {
-            case F32, F64 -> broadcastDouble(t, largest ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY);
-            case I32 -> broadcastLong(t, largest ? Integer.MAX_VALUE : Integer.MIN_VALUE);
-            case I64 -> broadcastLong(t, largest ? Long.MAX_VALUE : Long.MIN_VALUE);
-            case BOOL -> throw new IllegalStateException("no extreme of a mask");
-        };
+    /** Core's identity of SUM, PROD, MIN or MAX in every lane. */
+    Val identity(ReduceOp op, DType t) {
+        Number id = Partials.identity(op, t);
+        return t.isFloating() ? broadcastDouble(t, id.doubleValue()) : broadcastLong(t, id.longValue());
     }
 
     /** Pushes lane {@code j} of {@code v} widened to double (floating) or long (integral). */
@@ -196,7 +193,7 @@ final class VectorReductions extends VectorLoops {
     void compensatedSum(DType t) {
         int k = VectorLayout.compensatedPartials(t) / plan.lanes;
         Class<?> vc = vectorClass(t);
-        Val zero = broadcastLong(t, 0);
+        Val zero = identity(ReduceOp.SUM, t);
         List<Val> sums = new ArrayList<>();
         List<Val> comps = new ArrayList<>();
         for (int j = 0; j < k; j++) {
@@ -235,7 +232,8 @@ final class VectorReductions extends VectorLoops {
     }
 
     /**
-     * {@code t = s + x; c += |s| >= |x| ? (s - t) + x : (x - t) + s; s = t}, per lane; at a masked
+     * Core's Neumaier step ({@code Partials.neumaier}) per lane, checked against it by
+     * {@code VectorReductionRulesTest}: {@code t = s + x; c += |s| >= |x| ? (s - t) + x : (x - t) + s; s = t}; at a masked
      * position only in the live lanes (an extra step with x = 0 would turn an infinite sum's
      * compensation into NaN).
      */
@@ -267,7 +265,7 @@ final class VectorReductions extends VectorLoops {
         int startIndex = c.allocateLocal(indexKind());
         loadIndexSlot(indexSlot);
         storeIndex(startIndex);
-        Val sum = fold(t, broadcastLong(t, 0), this::valueAt, (x, y) -> lanewise("ADD", x, y, t, null));
+        Val sum = fold(t, identity(ReduceOp.SUM, t), this::valueAt, (x, y) -> lanewise("ADD", x, y, t, null));
         int total = c.allocateLocal(TypeKind.DOUBLE);
         sumLanes(sum);
         c.dstore(total);
@@ -280,7 +278,7 @@ final class VectorReductions extends VectorLoops {
         species(t);
         c.dload(mean);
         Val meanVec = callTo(t, t, DoubleVector.class, "broadcast", VectorSpecies.class, double.class);
-        Val m2 = fold(t, broadcastLong(t, 0), pos -> {
+        Val m2 = fold(t, identity(ReduceOp.SUM, t), pos -> {
             Val d = lanewise("SUB", valueAt(pos), meanVec, t, null);
             return lanewise("MUL", d, d, t, null);
         }, (x, y) -> lanewise("ADD", x, y, t, null));
@@ -380,7 +378,8 @@ final class VectorReductions extends VectorLoops {
     void arg(DType t, boolean min) {
         Class<?> vc = vectorClass(t);
         DType it = DType.I32;
-        Val worst = extreme(t, min);
+        // MIN's identity loses every argmin tie (and MAX's every argmax tie): dead lanes never win
+        Val worst = identity(min ? ReduceOp.MIN : ReduceOp.MAX, t);
         // seed: first vector, masked if the range is shorter than one vector
         Map<DType, Integer> firstMasks = tailMasks();
         Position first = at(0, firstMasks);
@@ -434,6 +433,11 @@ final class VectorReductions extends VectorLoops {
         }
     }
 
+    /**
+     * Core's argmin/argmax rule ({@code Partials.argminTakes}) per lane, as Vector API masks: the
+     * Vector API has no scalar call per lane, so the rule is written here again and checked against
+     * core's reference on every pair of special values by {@code VectorReductionRulesTest}.
+     */
     void argStep(DType t, boolean min, Val best, Val bestIndex, Position pos, int startInt) {
         Class<?> vc = vectorClass(t);
         DType it = DType.I32;
