@@ -6,6 +6,7 @@ import dev.flynn.spi.Availability;
 import dev.flynn.spi.Binding;
 import dev.flynn.spi.CpuBackend;
 import dev.flynn.spi.CpuKernel;
+import dev.flynn.spi.StateLayout;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -127,7 +128,8 @@ public final class CBackend extends CpuBackend {
         MethodHandle reduce = CDowncalls.reduce(find(symbols, "flynn_reduce", lib), inputs);
         MethodHandle combine = ir.reduce().orElseThrow().combine().isPresent()
                 ? CDowncalls.combine(find(symbols, "flynn_combine", lib)) : null;
-        return CKernel.ofReduce(arena, ir.body().type(), reduce, combine);
+        return CKernel.ofReduce(arena, ir.body().type(), StateLayout.of(ir.reduce().orElseThrow(), ir.body().type()),
+                reduce, combine);
     }
 
     private static MemorySegment find(SymbolLookup symbols, String name, Path lib) {

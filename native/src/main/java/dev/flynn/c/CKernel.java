@@ -3,19 +3,12 @@ package dev.flynn.c;
 import dev.flynn.DType;
 import dev.flynn.spi.CpuKernel;
 import dev.flynn.spi.Partial;
+import dev.flynn.spi.StateLayout;
 
 import java.lang.foreign.Arena;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Reference;
 
-import static dev.flynn.c.CSourceWriter.R_C;
-import static dev.flynn.c.CSourceWriter.R_D;
-import static dev.flynn.c.CSourceWriter.R_INDEX;
-import static dev.flynn.c.CSourceWriter.R_L;
-import static dev.flynn.c.CSourceWriter.R_M2;
-import static dev.flynn.c.CSourceWriter.R_MEAN;
-import static dev.flynn.c.CSourceWriter.R_N;
-import static dev.flynn.c.CSourceWriter.R_SIZE;
 
 /** A kernel compiled to a shared library, called through FFM downcall handles. */
 final class CKernel implements CpuKernel {
@@ -24,7 +17,7 @@ final class CKernel implements CpuKernel {
      * garbage collector, so long maps are cut into pieces of a fraction of a millisecond.
      */
     static final long MAP_PIECE = 1 << 16;
-    private static final ThreadLocal<long[]> RESULT = ThreadLocal.withInitial(() -> new long[R_SIZE]);
+    private static final ThreadLocal<long[]> RESULT = ThreadLocal.withInitial(() -> new long[StateLayout.MAX_SLOTS]);
     private static final ThreadLocal<long[]> PAIR = ThreadLocal.withInitial(() -> new long[2]);
 
     /**
@@ -34,24 +27,28 @@ final class CKernel implements CpuKernel {
      */
     private final Arena library;
     private final DType type;
+    /** The slots of {@code flynn_reduce}'s result; null for a map. */
+    private final StateLayout layout;
     private final MethodHandle map;
     private final MethodHandle reduce;
     private final MethodHandle combine;
 
-    private CKernel(Arena library, DType type, MethodHandle map, MethodHandle reduce, MethodHandle combine) {
+    private CKernel(Arena library, DType type, StateLayout layout, MethodHandle map, MethodHandle reduce,
+                    MethodHandle combine) {
         this.library = library;
         this.type = type;
+        this.layout = layout;
         this.map = map;
         this.reduce = reduce;
         this.combine = combine;
     }
 
     static CKernel ofMap(Arena library, DType type, MethodHandle map) {
-        return new CKernel(library, type, map, null, null);
+        return new CKernel(library, type, null, map, null, null);
     }
 
-    static CKernel ofReduce(Arena library, DType type, MethodHandle reduce, MethodHandle combine) {
-        return new CKernel(library, type, null, reduce, combine);
+    static CKernel ofReduce(Arena library, DType type, StateLayout layout, MethodHandle reduce, MethodHandle combine) {
+        return new CKernel(library, type, layout, null, reduce, combine);
     }
 
     @Override
@@ -81,13 +78,7 @@ final class CKernel implements CpuKernel {
             Reference.reachabilityFence(library);
         }
         check(rc);
-        result.d = Double.longBitsToDouble(r[R_D]);
-        result.c = Double.longBitsToDouble(r[R_C]);
-        result.l = r[R_L];
-        result.index = r[R_INDEX];
-        result.n = r[R_N];
-        result.mean = Double.longBitsToDouble(r[R_MEAN]);
-        result.m2 = Double.longBitsToDouble(r[R_M2]);
+        layout.decode(r, type, result);
     }
 
     @Override

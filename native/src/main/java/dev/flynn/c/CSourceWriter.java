@@ -7,6 +7,8 @@ import dev.flynn.ir.ReduceOp;
 import dev.flynn.ir.ReduceSpec;
 import dev.flynn.ir.Schedule;
 import dev.flynn.spi.Binding;
+import dev.flynn.spi.Partials;
+import dev.flynn.spi.StateLayout;
 
 import java.util.List;
 import java.util.TreeMap;
@@ -30,13 +32,13 @@ final class CSourceWriter {
      * compiler picks or the alignment of the data, so a result is bitwise reproducible.
      */
     static final int LANES = 16;
-    /** Layout of the reduction result, read back into {@code Partial} by {@link CKernel}. */
-    static final int R_D = 0, R_C = 1, R_L = 2, R_INDEX = 3, R_N = 4, R_MEAN = 5, R_M2 = 6, R_SIZE = 7;
 
     private final KernelIR ir;
     private final List<Binding> inputs;
     private final StringBuilder out = new StringBuilder();
     private int depth;
+    /** The layout of the state {@code flynn_reduce} writes; set for a reduction. */
+    private StateLayout layout;
 
     private CSourceWriter(KernelIR ir, List<Binding> inputs) {
         this.ir = ir;
@@ -85,34 +87,41 @@ final class CSourceWriter {
         close();
     }
 
+    /**
+     * Writes {@code flynn_reduce}, whose {@code int64_t result[]} holds the state's fields in the slots of
+     * core's {@link StateLayout}. The identities are core's ({@link Partials#identity}); the argmin NaN
+     * and tie rule and Neumaier's step are written in C below and checked against core's reference
+     * rules on every pair of special values by {@code CReductionRulesTest}.
+     */
     private void writeReduce(ReduceSpec spec) {
         CType t = CType.of(ir.body().type());
+        layout = StateLayout.of(spec, ir.body().type());
         open("int32_t flynn_reduce(" + params("restrict ") + "int64_t start, int64_t end, "
                 + "const int64_t* restrict args, int64_t* restrict result)");
         prologue("restrict ");
         line("int32_t err = 0;");
-        line("for (int k = 0; k < " + R_SIZE + "; k++) result[k] = 0;");
+        line("for (int k = 0; k < " + StateLayout.MAX_SLOTS + "; k++) result[k] = 0;");
         switch (spec.op()) {
             case SUM -> {
                 if (spec.compensated() && t.isFloating()) {
                     neumaier(t);
                 } else {
-                    lanes(t, "acc", "0", CSourceWriter::add);
+                    lanes(t, "acc", identity(ReduceOp.SUM, t), CSourceWriter::add);
                     value(t, "acc[0]");
                 }
             }
             case PROD -> {
-                lanes(t, "acc", "1", (a, b) -> "(" + a + " * " + b + ")");
+                lanes(t, "acc", identity(ReduceOp.PROD, t), (a, b) -> "(" + a + " * " + b + ")");
                 value(t, "acc[0]");
             }
             case MIN -> {
-                lanes(t, "acc", t.isFloating() ? "INFINITY" : t == CType.I32 ? "INT32_MAX" : "INT64_MAX",
+                lanes(t, "acc", identity(ReduceOp.MIN, t),
                         t.isFloating() ? (a, b) -> "flynn_min_" + t.suffix() + "(" + a + ", " + b + ")"
                                 : (a, b) -> "(" + a + " <= " + b + " ? " + a + " : " + b + ")");
                 value(t, "acc[0]");
             }
             case MAX -> {
-                lanes(t, "acc", t.isFloating() ? "-INFINITY" : t == CType.I32 ? "INT32_MIN" : "INT64_MIN",
+                lanes(t, "acc", identity(ReduceOp.MAX, t),
                         t.isFloating() ? (a, b) -> "flynn_max_" + t.suffix() + "(" + a + ", " + b + ")"
                                 : (a, b) -> "(" + a + " >= " + b + " ? " + a + " : " + b + ")");
                 value(t, "acc[0]");
@@ -178,7 +187,7 @@ final class CSourceWriter {
         close();
     }
 
-    /** Neumaier's compensated sum, element by element in order, as {@code Partials} merges blocks. */
+    /** Core's Neumaier step ({@code Partials.neumaier}) in C, element by element in order; checked against it by CReductionRulesTest. */
     private void neumaier(CType t) {
         String abs = t == CType.F32 ? "fabsf" : "fabs";
         line(t.c() + " s = 0, c = 0;");
@@ -188,11 +197,14 @@ final class CSourceWriter {
         line("if (" + abs + "(s) >= " + abs + "(" + v + ")) c += (s - t) + " + v + "; else c += (" + v + " - t) + s;");
         line("s = t;");
         close();
-        line("result[" + R_D + "] = flynn_f64_bits((double) s);");
-        line("result[" + R_C + "] = flynn_f64_bits((double) c);");
+        line("result[" + slot(StateLayout.Field.VALUE) + "] = flynn_f64_bits((double) s);");
+        line("result[" + slot(StateLayout.Field.COMPENSATION) + "] = flynn_f64_bits((double) c);");
     }
 
-    /** The lowest index of the extreme value by {@code cmp}; the first NaN wins and is kept. */
+    /**
+     * The lowest index of the extreme value by {@code cmp}; the first NaN wins and is kept: core's
+     * {@code Partials.argminTakes} in C, checked against it by CReductionRulesTest.
+     */
     private void arg(CType t, String cmp) {
         line(t.c() + " best = 0;");
         line("int64_t index = start;");
@@ -206,19 +218,19 @@ final class CSourceWriter {
         line("if (" + better + ") { best = " + v + "; index = i; }");
         close();
         value(t, "best");
-        line("result[" + R_INDEX + "] = index;");
+        line("result[" + slot(StateLayout.Field.INDEX) + "] = index;");
     }
 
     /** Count, mean and squared deviations from that mean, in two passes over the range. */
     private void moments(CType t) {
         open("");
-        lanes(t, "sum", "0", CSourceWriter::add, CSourceWriter::add);
+        lanes(t, "sum", identity(ReduceOp.SUM, t), CSourceWriter::add, CSourceWriter::add);
         line("const double mean = sum[0] / (double) (end - start);");
         open("");
-        lanes(t, "m2", "0", (a, b) -> "(" + a + " + (" + b + " - mean) * (" + b + " - mean))", CSourceWriter::add);
-        line("result[" + R_N + "] = end - start;");
-        line("result[" + R_MEAN + "] = flynn_f64_bits(mean);");
-        line("result[" + R_M2 + "] = flynn_f64_bits(m2[0]);");
+        lanes(t, "m2", identity(ReduceOp.SUM, t), (a, b) -> "(" + a + " + (" + b + " - mean) * (" + b + " - mean))", CSourceWriter::add);
+        line("result[" + slot(StateLayout.Field.COUNT) + "] = end - start;");
+        line("result[" + slot(StateLayout.Field.MEAN) + "] = flynn_f64_bits(mean);");
+        line("result[" + slot(StateLayout.Field.M2) + "] = flynn_f64_bits(m2[0]);");
         close();
         close();
     }
@@ -228,11 +240,27 @@ final class CSourceWriter {
     }
 
     private void value(CType t, String v) {
+        // a floating value travels as the bits of its double, as StateLayout's slots hold it
         if (t.isFloating()) {
-            line("result[" + R_D + "] = flynn_f64_bits((double) " + v + ");");
+            line("result[" + slot(StateLayout.Field.VALUE) + "] = flynn_f64_bits((double) " + v + ");");
         } else {
-            line("result[" + R_L + "] = (int64_t) " + v + ";");
+            line("result[" + slot(StateLayout.Field.VALUE) + "] = (int64_t) " + v + ";");
         }
+    }
+
+    private int slot(StateLayout.Field f) {
+        return layout.slot(f);
+    }
+
+    /** Core's identity of {@code op} as a C literal of type {@code t}. */
+    private static String identity(ReduceOp op, CType t) {
+        return t.literal(Partials.identity(op, switch (t) {
+            case F32 -> DType.F32;
+            case F64 -> DType.F64;
+            case I32 -> DType.I32;
+            case I64 -> DType.I64;
+            case BOOL -> throw new IllegalStateException("masks are not reduced directly");
+        }));
     }
 
     // ---- expressions ---------------------------------------------------------------------------

@@ -51,6 +51,33 @@ enum CType {
         return this == F32 || this == F64;
     }
 
+    /**
+     * A C literal of {@code v}, a value of this type: integral values as integers (as "0" and "1"),
+     * infinities as {@code INFINITY}, other floating values as exact hexadecimal literals, integer
+     * extremes as {@code <stdint.h>}'s names (C has no literal of the most negative value).
+     */
+    String literal(Number v) {
+        if (isFloating()) {
+            double d = v.doubleValue();
+            if (Double.isNaN(d)) {
+                throw new IllegalArgumentException("no C literal of NaN");
+            }
+            if (Double.isInfinite(d)) {
+                return d > 0 ? "INFINITY" : "-INFINITY";
+            }
+            if (d == Math.rint(d) && Math.abs(d) < 0x1p53 && Double.doubleToRawLongBits(d) != Long.MIN_VALUE) {
+                return Long.toString((long) d);
+            }
+            return Double.toHexString(d) + (this == F32 ? "f" : "");
+        }
+        long l = v.longValue();
+        return switch (this) {
+            case I32 -> l == Integer.MIN_VALUE ? "INT32_MIN" : l == Integer.MAX_VALUE ? "INT32_MAX" : Long.toString(l);
+            case I64 -> l == Long.MIN_VALUE ? "INT64_MIN" : l == Long.MAX_VALUE ? "INT64_MAX" : l + "LL";
+            default -> throw new IllegalStateException("no literal of a mask");
+        };
+    }
+
     /** A C expression that reads a value of this type from a raw 64-bit argument (see {@code Node.Const}). */
     String fromBits(String bits) {
         return switch (this) {
