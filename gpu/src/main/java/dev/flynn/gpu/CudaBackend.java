@@ -6,13 +6,13 @@ import dev.flynn.gpu.cuda.CudaContext;
 import dev.flynn.gpu.cuda.CudaProbe;
 import dev.flynn.gpu.ptx.PtxGenerator;
 import dev.flynn.ir.KernelIR;
-import dev.flynn.ir.ReduceOp;
 import dev.flynn.ir.ReduceSpec;
 import dev.flynn.spi.Availability;
 import dev.flynn.spi.BackendProvider;
 import dev.flynn.spi.Binding;
 import dev.flynn.spi.Call;
 import dev.flynn.spi.Partial;
+import dev.flynn.spi.StateLayout;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -152,28 +152,20 @@ public final class CudaBackend implements BackendProvider {
         decode(spec, call.ir().body().type(), rec, result);
     }
 
-    /** Reads a partial record as {@link PtxGenerator.State#store} wrote it. */
+    /** Reads a partial record as {@link PtxGenerator.State#store} wrote it: each field in its own type in its slot. */
     static void decode(ReduceSpec spec, DType type, MemorySegment rec, Partial p) {
-        p.clear();
-        if (spec.op() == ReduceOp.MOMENTS) {
-            p.n = rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-            p.mean = rec.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, 8);
-            p.m2 = rec.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, 16);
-            return;
+        StateLayout layout = StateLayout.of(spec, type);
+        long[] slots = new long[StateLayout.MAX_SLOTS];
+        for (StateLayout.Field f : layout.fields()) {
+            long at = layout.offset(f);
+            slots[layout.slot(f)] = switch (StateLayout.typeOf(f, type)) {
+                case F32 -> Double.doubleToRawLongBits(rec.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at));
+                case F64, I64 -> rec.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
+                case I32 -> rec.get(ValueLayout.JAVA_INT_UNALIGNED, at);
+                case BOOL -> throw new IllegalStateException("masks are not reduced directly");
+            };
         }
-        switch (type) {
-            case F32 -> p.d = rec.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 0);
-            case F64 -> p.d = rec.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, 0);
-            case I32 -> p.l = rec.get(ValueLayout.JAVA_INT_UNALIGNED, 0);
-            case I64 -> p.l = rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-            case BOOL -> throw new IllegalStateException("masks are not reduced directly");
-        }
-        if (spec.op() == ReduceOp.ARGMIN || spec.op() == ReduceOp.ARGMAX) {
-            p.index = rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 8);
-        } else if (spec.compensated()) {
-            p.c = type == DType.F32 ? rec.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 8)
-                    : rec.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, 8);
-        }
+        layout.decode(slots, type, p);
     }
 
     /** Device addresses of the memory inputs, uploading host arrays and segments into temporaries. */

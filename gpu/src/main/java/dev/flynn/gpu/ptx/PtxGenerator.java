@@ -7,6 +7,8 @@ import dev.flynn.ir.ReduceOp;
 import dev.flynn.ir.ReduceSpec;
 import dev.flynn.ir.Schedule;
 import dev.flynn.spi.Binding;
+import dev.flynn.spi.Partials;
+import dev.flynn.spi.StateLayout;
 
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -324,11 +326,18 @@ public final class PtxGenerator {
 
     }
 
-    /** The registers of one reduction state and how states fold, merge, shuffle, load and store. */
+    /**
+     * The registers of one reduction state and how states fold, merge, shuffle, load and store. The
+     * identities are core's ({@link Partials#identity}) and a stored record has the slots of core's
+     * {@link StateLayout}; the merge rules (argmin's NaN and tie rule, Neumaier's step, Chan's formula)
+     * are written in PTX below and checked against core's reference rules on every pair of special
+     * values by {@code EmulatedGpuReductionRulesTest}.
+     */
     static final class State {
         final ReduceSpec spec;
         final DType type;
         final PtxType t;
+        final StateLayout layout;
         /** value, or MOMENTS' count (as f64) */
         PtxReg v;
         /** compensation, or argmin/argmax's index (u64), or MOMENTS' mean */
@@ -340,6 +349,7 @@ public final class PtxGenerator {
             this.spec = spec;
             this.type = type;
             this.t = PtxType.of(type);
+            this.layout = StateLayout.of(spec, type);
         }
 
         static State identity(Body b, ReduceSpec spec, DType type) {
@@ -349,16 +359,15 @@ public final class PtxGenerator {
             boolean fl = type.isFloating();
             switch (spec.op()) {
                 case SUM -> {
-                    s.v = w.mov(t, fl ? PtxWriter.fimm(t, 0.0) : "0");
+                    s.v = w.mov(t, immediate(ReduceOp.SUM, type));
                     if (spec.compensated() && fl) {
-                        s.x = w.mov(t, PtxWriter.fimm(t, 0.0));
+                        s.x = w.mov(t, immediate(ReduceOp.SUM, type));
                     }
                 }
-                case PROD -> s.v = w.mov(t, fl ? PtxWriter.fimm(t, 1.0) : "1");
-                case MIN, ARGMIN -> s.v = w.mov(t, fl ? PtxWriter.fimm(t, Double.POSITIVE_INFINITY)
-                        : type == DType.I32 ? String.valueOf(Integer.MAX_VALUE) : String.valueOf(Long.MAX_VALUE));
-                case MAX, ARGMAX -> s.v = w.mov(t, fl ? PtxWriter.fimm(t, Double.NEGATIVE_INFINITY)
-                        : type == DType.I32 ? String.valueOf(Integer.MIN_VALUE) : String.valueOf(Long.MIN_VALUE));
+                case PROD -> s.v = w.mov(t, immediate(ReduceOp.PROD, type));
+                // argmin starts from MIN's identity, which loses every tie to a real element
+                case MIN, ARGMIN -> s.v = w.mov(t, immediate(ReduceOp.MIN, type));
+                case MAX, ARGMAX -> s.v = w.mov(t, immediate(ReduceOp.MAX, type));
                 case MOMENTS -> {
                     s.v = w.mov(F64, PtxWriter.f64(0.0));
                     s.x = w.mov(F64, PtxWriter.f64(0.0));
@@ -371,6 +380,12 @@ public final class PtxGenerator {
                 s.x = w.mov(U64, "-1");
             }
             return s;
+        }
+
+        /** Core's identity of {@code op} as a PTX immediate of {@code type}. */
+        private static String immediate(ReduceOp op, DType type) {
+            Number id = Partials.identity(op, type);
+            return type.isFloating() ? PtxWriter.fimm(PtxType.of(type), id.doubleValue()) : String.valueOf(id.longValue());
         }
 
         private State fresh() {
@@ -496,21 +511,19 @@ public final class PtxGenerator {
             return w.pack(r.type(), lo, hi);
         }
 
-        /** Stores the state as a partial record at {@code addr}. */
+        /** Stores the state as a partial record at {@code addr}, in {@link StateLayout}'s slots. */
         void store(Body b, PtxReg addr, boolean shared) {
             PtxOp st = shared ? PtxOp.ST_SHARED : PtxOp.ST_GLOBAL;
             PtxWriter w = b.w;
-            if (spec.op() == ReduceOp.MOMENTS) {
-                // the count as an integer, as Partial.n holds it
-                PtxReg n = w.cvt(PtxOp.CVT_RZI, U64, F64, v);
-                w.store(st, U64, addr, 0, n);
-                w.store(st, F64, addr, 8, x);
-                w.store(st, F64, addr, 16, m2);
-                return;
-            }
-            w.store(st, t, addr, 0, v);
-            if (x != null) {
-                w.store(st, x.type(), addr, 8, x);
+            for (StateLayout.Field f : layout.fields()) {
+                PtxReg r = switch (f) {
+                    // the count as an integer, as Partial.n holds it
+                    case COUNT -> w.cvt(PtxOp.CVT_RZI, U64, F64, v);
+                    case VALUE -> v;
+                    case COMPENSATION, INDEX, MEAN -> x;
+                    case M2 -> m2;
+                };
+                w.store(st, fieldType(f), addr, layout.offset(f), r);
             }
         }
 
@@ -519,20 +532,24 @@ public final class PtxGenerator {
             PtxOp ld = shared ? PtxOp.LD_SHARED : PtxOp.LD_GLOBAL;
             PtxWriter w = b.w;
             State s = new State(spec, type);
-            if (spec.op() == ReduceOp.MOMENTS) {
-                PtxReg n = w.load(ld, U64, addr, 0);
-                s.v = w.cvt(PtxOp.CVT_RN, F64, U64, n);
-                s.x = w.load(ld, F64, addr, 8);
-                s.m2 = w.load(ld, F64, addr, 16);
-                return s;
-            }
-            s.v = w.load(ld, s.t, addr, 0);
-            if (spec.op() == ReduceOp.ARGMIN || spec.op() == ReduceOp.ARGMAX) {
-                s.x = w.load(ld, U64, addr, 8);
-            } else if (spec.compensated() && type.isFloating()) {
-                s.x = w.load(ld, s.t, addr, 8);
+            for (StateLayout.Field f : s.layout.fields()) {
+                PtxReg r = w.load(ld, s.fieldType(f), addr, s.layout.offset(f));
+                switch (f) {
+                    case COUNT -> s.v = w.cvt(PtxOp.CVT_RN, F64, U64, r);
+                    case VALUE -> s.v = r;
+                    case COMPENSATION, INDEX, MEAN -> s.x = r;
+                    case M2 -> s.m2 = r;
+                }
             }
             return s;
+        }
+
+        /** The PTX type a field has in a record: an index and a count are unsigned. */
+        private PtxType fieldType(StateLayout.Field f) {
+            return switch (f) {
+                case INDEX, COUNT -> U64;
+                default -> PtxType.of(StateLayout.typeOf(f, type));
+            };
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.flynn.gpu.ptx;
 
+import dev.flynn.spi.StateLayout;
+
 /**
  * One generated PTX module: a map kernel ({@value PtxGenerator#MAP}) or the two passes of a reduction
  * ({@value PtxGenerator#REDUCE_BLOCKS}, {@value PtxGenerator#REDUCE_FINAL}).
@@ -11,6 +13,6 @@ package dev.flynn.gpu.ptx;
  * @param checksErrors whether the kernel may set the device error flag (integer division by zero)
  */
 public record PtxModule(String ptx, boolean reduction, boolean[] memoryInputs, int argCount, boolean checksErrors) {
-    /** Bytes of one partial result record of a reduction (value, compensation or index or mean, m2). */
-    public static final int PARTIAL_BYTES = 32;
+    /** Bytes of one partial result record of a reduction: the most slots of core's {@code StateLayout}. */
+    public static final int PARTIAL_BYTES = StateLayout.MAX_SLOTS * StateLayout.SLOT_BYTES;
 }
