@@ -290,58 +290,46 @@ public final class Kernel {
         DType t = body.type();
         Optional<Node> combine = Optional.empty();
         Optional<Node.Const> identity = Optional.empty();
-        ReduceSpec spec;
+        // the body that turns this reduction into its ReduceOp (r.op()): moments of F64 values, sums of |x|, ...
         switch (r.kind()) {
-            case SUM -> spec = new ReduceSpec(ReduceOp.SUM, r.summation() == Reduction.Summation.COMPENSATED,
-                    Optional.empty(), Optional.empty());
-            case PROD -> spec = ReduceSpec.of(ReduceOp.PROD);
-            case MIN -> spec = ReduceSpec.of(ReduceOp.MIN);
-            case MAX -> spec = ReduceSpec.of(ReduceOp.MAX);
-            case ARGMIN -> spec = ReduceSpec.of(ReduceOp.ARGMIN);
-            case ARGMAX -> spec = ReduceSpec.of(ReduceOp.ARGMAX);
+            case SUM, PROD, MIN, MAX, ARGMIN, ARGMAX -> {
+            }
             case MEAN, VARIANCE, STD -> {
                 requireNumber(r, body);
                 body = body.toF64();
-                spec = ReduceSpec.of(ReduceOp.MOMENTS);
             }
-            case NORM1 -> {
+            case NORM1, NORM_INF -> {
                 requireNumber(r, body);
                 body = floating(body).abs();
-                spec = ReduceSpec.of(ReduceOp.SUM);
             }
             case NORM2 -> {
                 requireNumber(r, body);
                 Expr f = floating(body);
                 body = f.mul(f);
-                spec = ReduceSpec.of(ReduceOp.SUM);
-            }
-            case NORM_INF -> {
-                requireNumber(r, body);
-                body = floating(body).abs();
-                spec = ReduceSpec.of(ReduceOp.MAX);
             }
             case COUNT, ANY, ALL -> {
                 if (t != DType.BOOL) {
                     throw new IllegalArgumentException(r + " needs a mask (a comparison), but " + body + " is " + t);
                 }
                 body = body.toI64();
-                spec = ReduceSpec.of(ReduceOp.SUM);
             }
             case CUSTOM -> {
                 requireNumber(r, body);
-                Expr id = r.identity(t);
+                Reduction.Custom custom = (Reduction.Custom) r;
+                Expr id = new Expr(custom.identity() instanceof Long l ? Node.Const.ofLong(t, l)
+                        : Node.Const.of(t, custom.identity().doubleValue()), false, List.of());
                 List<String> accNames = List.of("acc", "value");
-                Expr c = r.combine().apply(Expr.input(0, t, accNames), Expr.input(1, t, accNames));
+                Expr c = custom.combine().apply(Expr.input(0, t, accNames), Expr.input(1, t, accNames));
                 if (c == null || c.type() != t) {
                     throw new IllegalArgumentException("the combine expression must return " + t + ", got "
                             + (c == null ? "null" : c + " : " + c.type()));
                 }
                 combine = Optional.of(c.node());
                 identity = Optional.of((Node.Const) id.node());
-                spec = null;
             }
-            default -> throw new IllegalStateException(r.kind().name());
         }
+        ReduceSpec spec = r.op() == ReduceOp.CUSTOM ? null : new ReduceSpec(r.op(),
+                r.summation() == Reduction.Summation.COMPENSATED, Optional.empty(), Optional.empty());
         if (r.kind() != Reduction.Kind.CUSTOM && r.kind() != Reduction.Kind.COUNT && r.kind() != Reduction.Kind.ANY
                 && r.kind() != Reduction.Kind.ALL) {
             requireNumber(r, body);

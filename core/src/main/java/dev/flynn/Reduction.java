@@ -1,13 +1,17 @@
 package dev.flynn;
 
+import dev.flynn.ir.ReduceOp;
+
 import java.util.Objects;
 import java.util.function.BinaryOperator;
 
 /**
  * How a reduction kernel folds its values: {@code Kernel.map(F32, x -> x.mul(x)).reduce(Reduction.sum())}
- * is a sum of squares in one pass, with no temporary array.
+ * is a sum of squares in one pass, with no temporary array. Each reduction names the {@link ReduceOp}
+ * every backend implements that it is lowered to ({@link #op()}); {@code Kernel.reduce} adds the body
+ * that turns one into the other (mean reduces F64 moments, norm1 sums absolute values).
  */
-public final class Reduction {
+public sealed interface Reduction permits Reduction.Sum, Reduction.Moments, Reduction.Custom, Reduction.Plain {
 
     /** The user-level reductions. */
     public enum Kind {
@@ -53,27 +57,159 @@ public final class Reduction {
         COMPENSATED
     }
 
-    private final Kind kind;
-    private final Summation summation;
-    private final int ddof;
-    private final BinaryOperator<Expr> combine;
-    private final double identity;
-    private final long identityLong;
-    private final boolean identityIsLong;
+    /**
+     * Which reduction this is.
+     *
+     * @return the kind
+     */
+    Kind kind();
 
-    private Reduction(Kind kind, Summation summation, int ddof, BinaryOperator<Expr> combine, double identity,
-                      long identityLong, boolean identityIsLong) {
-        this.kind = kind;
-        this.summation = summation;
-        this.ddof = ddof;
-        this.combine = combine;
-        this.identity = identity;
-        this.identityLong = identityLong;
-        this.identityIsLong = identityIsLong;
+    /**
+     * The reduction every backend implements that this one is lowered to.
+     *
+     * @return the reduce op
+     */
+    ReduceOp op();
+
+    /**
+     * The summation mode of a sum.
+     *
+     * @return the mode; {@link Summation#DEFAULT} for other kinds
+     */
+    default Summation summation() {
+        return Summation.DEFAULT;
     }
 
-    private static Reduction of(Kind kind) {
-        return new Reduction(kind, Summation.DEFAULT, 0, null, 0, 0, false);
+    /**
+     * Delta degrees of freedom of VARIANCE and STD.
+     *
+     * @return the delta degrees of freedom; 0 for other kinds
+     */
+    default int ddof() {
+        return 0;
+    }
+
+    /**
+     * A sum with its summation mode.
+     *
+     * @param summation plain or compensated
+     */
+    record Sum(Summation summation) implements Reduction {
+        /** Checks the mode. */
+        public Sum {
+            Objects.requireNonNull(summation, "mode");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.SUM;
+        }
+
+        @Override
+        public ReduceOp op() {
+            return ReduceOp.SUM;
+        }
+
+        @Override
+        public String toString() {
+            return summation == Summation.COMPENSATED ? "sum(compensated)" : "sum";
+        }
+    }
+
+    /**
+     * Mean, variance or standard deviation: F64 moments finished with the divisor {@code n - ddof}.
+     *
+     * @param kind MEAN, VARIANCE or STD
+     * @param ddof delta degrees of freedom, at least 0 (0 for MEAN)
+     */
+    record Moments(Kind kind, int ddof) implements Reduction {
+        /** Checks the kind and ddof. */
+        public Moments {
+            if (kind != Kind.MEAN && kind != Kind.VARIANCE && kind != Kind.STD) {
+                throw new IllegalArgumentException("moments finish as MEAN, VARIANCE or STD, not " + kind);
+            }
+            if (ddof < 0) {
+                throw new IllegalArgumentException("ddof must be >= 0, got " + ddof);
+            }
+        }
+
+        @Override
+        public ReduceOp op() {
+            return ReduceOp.MOMENTS;
+        }
+
+        @Override
+        public String toString() {
+            String base = kind.name().toLowerCase(java.util.Locale.ROOT);
+            return ddof != 0 ? base + "(ddof=" + ddof + ")" : base;
+        }
+    }
+
+    /**
+     * A user's reduction: {@code acc = combine(acc, value)} starting from {@code identity}.
+     *
+     * @param identity the neutral element of {@code combine}: a Double, or a Long for integer values
+     * @param combine folds a value into the accumulator; associative and commutative
+     */
+    record Custom(Number identity, BinaryOperator<Expr> combine) implements Reduction {
+        /** Checks that both are given, the identity as a Double or a Long. */
+        public Custom {
+            Objects.requireNonNull(combine, "combine");
+            if (!(identity instanceof Double) && !(identity instanceof Long)) {
+                throw new IllegalArgumentException("the identity is a Double or a Long, got " + identity);
+            }
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.CUSTOM;
+        }
+
+        @Override
+        public ReduceOp op() {
+            return ReduceOp.CUSTOM;
+        }
+
+        @Override
+        public String toString() {
+            return "custom";
+        }
+    }
+
+    /**
+     * A reduction with no parameter: PROD, MIN, MAX, ARGMIN, ARGMAX, NORM1, NORM2, NORM_INF, COUNT, ANY
+     * or ALL.
+     *
+     * @param kind which
+     */
+    record Plain(Kind kind) implements Reduction {
+        /** Checks that the kind takes no parameter. */
+        public Plain {
+            switch (kind) {
+                case SUM, MEAN, VARIANCE, STD, CUSTOM ->
+                        throw new IllegalArgumentException(kind + " has its own record: use Reduction's factories");
+                default -> {
+                }
+            }
+        }
+
+        @Override
+        public ReduceOp op() {
+            return switch (kind) {
+                case PROD -> ReduceOp.PROD;
+                case MIN -> ReduceOp.MIN;
+                case MAX, NORM_INF -> ReduceOp.MAX;
+                case ARGMIN -> ReduceOp.ARGMIN;
+                case ARGMAX -> ReduceOp.ARGMAX;
+                case NORM1, NORM2, COUNT, ANY, ALL -> ReduceOp.SUM;
+                case SUM, MEAN, VARIANCE, STD, CUSTOM -> throw new IllegalStateException(kind.name());
+            };
+        }
+
+        @Override
+        public String toString() {
+            return kind.name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /**
@@ -81,8 +217,8 @@ public final class Reduction {
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      */
-    public static Reduction sum() {
-        return of(Kind.SUM);
+    static Reduction sum() {
+        return new Sum(Summation.DEFAULT);
     }
 
     /**
@@ -91,8 +227,8 @@ public final class Reduction {
      * @param mode {@link Summation#COMPENSATED} for an error of about one rounding whatever the length
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      */
-    public static Reduction sum(Summation mode) {
-        return new Reduction(Kind.SUM, Objects.requireNonNull(mode, "mode"), 0, null, 0, 0, false);
+    static Reduction sum(Summation mode) {
+        return new Sum(mode);
     }
 
     /**
@@ -100,8 +236,8 @@ public final class Reduction {
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      */
-    public static Reduction prod() {
-        return of(Kind.PROD);
+    static Reduction prod() {
+        return new Plain(Kind.PROD);
     }
 
     /**
@@ -109,8 +245,8 @@ public final class Reduction {
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      */
-    public static Reduction min() {
-        return of(Kind.MIN);
+    static Reduction min() {
+        return new Plain(Kind.MIN);
     }
 
     /**
@@ -118,8 +254,8 @@ public final class Reduction {
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      */
-    public static Reduction max() {
-        return of(Kind.MAX);
+    static Reduction max() {
+        return new Plain(Kind.MAX);
     }
 
     /**
@@ -127,8 +263,8 @@ public final class Reduction {
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}; its value is an I64 index
      */
-    public static Reduction argmin() {
-        return of(Kind.ARGMIN);
+    static Reduction argmin() {
+        return new Plain(Kind.ARGMIN);
     }
 
     /**
@@ -136,8 +272,8 @@ public final class Reduction {
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}; its value is an I64 index
      */
-    public static Reduction argmax() {
-        return of(Kind.ARGMAX);
+    static Reduction argmax() {
+        return new Plain(Kind.ARGMAX);
     }
 
     /**
@@ -145,8 +281,8 @@ public final class Reduction {
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      */
-    public static Reduction mean() {
-        return of(Kind.MEAN);
+    static Reduction mean() {
+        return new Moments(Kind.MEAN, 0);
     }
 
     /**
@@ -154,7 +290,7 @@ public final class Reduction {
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      */
-    public static Reduction variance() {
+    static Reduction variance() {
         return variance(0);
     }
 
@@ -165,11 +301,8 @@ public final class Reduction {
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      * @throws IllegalArgumentException if {@code ddof} is negative
      */
-    public static Reduction variance(int ddof) {
-        if (ddof < 0) {
-            throw new IllegalArgumentException("ddof must be >= 0, got " + ddof);
-        }
-        return new Reduction(Kind.VARIANCE, Summation.DEFAULT, ddof, null, 0, 0, false);
+    static Reduction variance(int ddof) {
+        return new Moments(Kind.VARIANCE, ddof);
     }
 
     /**
@@ -177,7 +310,7 @@ public final class Reduction {
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      */
-    public static Reduction std() {
+    static Reduction std() {
         return std(0);
     }
 
@@ -188,11 +321,8 @@ public final class Reduction {
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      * @throws IllegalArgumentException if {@code ddof} is negative
      */
-    public static Reduction std(int ddof) {
-        if (ddof < 0) {
-            throw new IllegalArgumentException("ddof must be >= 0, got " + ddof);
-        }
-        return new Reduction(Kind.STD, Summation.DEFAULT, ddof, null, 0, 0, false);
+    static Reduction std(int ddof) {
+        return new Moments(Kind.STD, ddof);
     }
 
     /**
@@ -200,8 +330,8 @@ public final class Reduction {
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      */
-    public static Reduction norm1() {
-        return of(Kind.NORM1);
+    static Reduction norm1() {
+        return new Plain(Kind.NORM1);
     }
 
     /**
@@ -210,8 +340,8 @@ public final class Reduction {
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      */
-    public static Reduction norm2() {
-        return of(Kind.NORM2);
+    static Reduction norm2() {
+        return new Plain(Kind.NORM2);
     }
 
     /**
@@ -219,8 +349,8 @@ public final class Reduction {
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      */
-    public static Reduction normInf() {
-        return of(Kind.NORM_INF);
+    static Reduction normInf() {
+        return new Plain(Kind.NORM_INF);
     }
 
     /**
@@ -228,8 +358,8 @@ public final class Reduction {
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}; its value is an I64 count
      */
-    public static Reduction count() {
-        return of(Kind.COUNT);
+    static Reduction count() {
+        return new Plain(Kind.COUNT);
     }
 
     /**
@@ -237,8 +367,8 @@ public final class Reduction {
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}; its value is a boolean
      */
-    public static Reduction any() {
-        return of(Kind.ANY);
+    static Reduction any() {
+        return new Plain(Kind.ANY);
     }
 
     /**
@@ -246,8 +376,8 @@ public final class Reduction {
      *
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}; its value is a boolean
      */
-    public static Reduction all() {
-        return of(Kind.ALL);
+    static Reduction all() {
+        return new Plain(Kind.ALL);
     }
 
     /**
@@ -259,9 +389,8 @@ public final class Reduction {
      * @param combine folds a value into the accumulator; associative and commutative
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      */
-    public static Reduction custom(double identity, BinaryOperator<Expr> combine) {
-        return new Reduction(Kind.CUSTOM, Summation.DEFAULT, 0, Objects.requireNonNull(combine, "combine"), identity, 0,
-                false);
+    static Reduction custom(double identity, BinaryOperator<Expr> combine) {
+        return new Custom(identity, combine);
     }
 
     /**
@@ -271,55 +400,7 @@ public final class Reduction {
      * @param combine folds a value into the accumulator; associative and commutative
      * @return a reduction to pass to {@link Kernel#reduce(Reduction)}
      */
-    public static Reduction custom(long identity, BinaryOperator<Expr> combine) {
-        return new Reduction(Kind.CUSTOM, Summation.DEFAULT, 0, Objects.requireNonNull(combine, "combine"), 0, identity,
-                true);
-    }
-
-    /**
-     * Which reduction this is.
-     *
-     * @return the kind
-     */
-    public Kind kind() {
-        return kind;
-    }
-
-    /**
-     * The summation mode of a sum.
-     *
-     * @return the mode; {@link Summation#DEFAULT} for other kinds
-     */
-    public Summation summation() {
-        return summation;
-    }
-
-    /**
-     * Delta degrees of freedom of VARIANCE and STD.
-     *
-     * @return the delta degrees of freedom; 0 for other kinds
-     */
-    public int ddof() {
-        return ddof;
-    }
-
-    BinaryOperator<Expr> combine() {
-        return combine;
-    }
-
-    Expr identity(DType type) {
-        if (identityIsLong) {
-            return new Expr(dev.flynn.ir.Node.Const.ofLong(type, identityLong), false, java.util.List.of());
-        }
-        return new Expr(dev.flynn.ir.Node.Const.of(type, identity), false, java.util.List.of());
-    }
-
-    @Override
-    public String toString() {
-        String base = kind.name().toLowerCase(java.util.Locale.ROOT);
-        if (summation == Summation.COMPENSATED) {
-            return base + "(compensated)";
-        }
-        return ddof != 0 ? base + "(ddof=" + ddof + ")" : base;
+    static Reduction custom(long identity, BinaryOperator<Expr> combine) {
+        return new Custom(identity, combine);
     }
 }

@@ -1,6 +1,8 @@
 package dev.flynn;
 
+import dev.flynn.ir.ReduceOp;
 import dev.flynn.spi.Partial;
+import dev.flynn.spi.Partials;
 
 import java.util.Objects;
 
@@ -50,8 +52,9 @@ final class ReductionFinish {
             case SUM, NORM1, NORM2, NORM_INF, COUNT, ANY, ALL -> {
             }
             case PROD -> {
-                p.d = 1;
-                p.l = 1;
+                Number one = Partials.identity(ReduceOp.PROD, t);
+                p.d = one.doubleValue();
+                p.l = one.longValue();
             }
             case MEAN, VARIANCE, STD -> p.n = 0;
             case CUSTOM -> {

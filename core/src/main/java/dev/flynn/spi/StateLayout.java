@@ -50,7 +50,11 @@ public sealed interface StateLayout {
         return slot(f) * SLOT_BYTES;
     }
 
-    /** A plain value: sum, product, min, max and custom reductions. */
+    /**
+     * A plain value: sum, product, min, max and custom reductions.
+     *
+     * @param type the type of the reduced values
+     */
     record Plain(DType type) implements StateLayout {
         @Override
         public List<Field> fields() {
@@ -58,7 +62,11 @@ public sealed interface StateLayout {
         }
     }
 
-    /** A floating sum with its Neumaier compensation. */
+    /**
+     * A floating sum with its Neumaier compensation.
+     *
+     * @param type F32 or F64
+     */
     record Compensated(DType type) implements StateLayout {
         @Override
         public List<Field> fields() {
@@ -66,7 +74,11 @@ public sealed interface StateLayout {
         }
     }
 
-    /** A value with the index of the element it came from: argmin and argmax. */
+    /**
+     * A value with the index of the element it came from: argmin and argmax.
+     *
+     * @param type the type of the reduced values
+     */
     record Indexed(DType type) implements StateLayout {
         @Override
         public List<Field> fields() {
