@@ -9,6 +9,7 @@ import dev.flynn.ir.KernelIR;
 import dev.flynn.ir.ReduceSpec;
 import dev.flynn.spi.Partial;
 import dev.flynn.spi.Partials;
+import dev.flynn.spi.StateLayout;
 
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,8 @@ final class SparkKernel {
     final Kernel kernel;
     private final ReduceSpec spec;
     private final DType bodyType;
+    /** The slots a reduction's state travels in; null for a map. */
+    private final StateLayout layout;
     /** ARGMIN, ARGMAX: the state carries an index, counted from the start of its range. */
     private final boolean indexed;
     /**
@@ -39,12 +42,14 @@ final class SparkKernel {
         this.bodyType = ir.body().type();
         if (!kernel.isReduction()) {
             spec = null;
+            layout = null;
             indexed = false;
             combine = null;
             return;
         }
         Reduction.Kind kind = kernel.reduction().orElseThrow().kind();
         spec = ir.reduce().orElseThrow();
+        layout = StateLayout.of(spec, bodyType);
         indexed = kind == Reduction.Kind.ARGMIN || kind == Reduction.Kind.ARGMAX;
         combine = spec.combine().isPresent()
                 ? Kernel.fromIR(new KernelIR(List.of(bodyType, bodyType), spec.combine().get(), Optional.empty(),
@@ -73,7 +78,7 @@ final class SparkKernel {
         if (indexed && rowOf != null) {
             q.index = rowOf[(int) q.index];
         }
-        return SparkPartial.of(q, rows, n);
+        return SparkPartial.of(layout, bodyType, q, rows, n);
     }
 
     /** {@code left} followed by {@code right}: a new state covering both ranges. */
@@ -81,20 +86,20 @@ final class SparkKernel {
         long rows = left.rows + right.rows;
         long count = left.count + right.count;
         if (right.count == 0) {
-            return SparkPartial.of(left.toPartial(), rows, count);
+            return SparkPartial.of(layout, bodyType, left.toPartial(layout, bodyType), rows, count);
         }
-        Partial b = right.toPartial();
+        Partial b = right.toPartial(layout, bodyType);
         b.index += left.rows;
         if (left.count == 0) {
-            return SparkPartial.of(b, rows, count);
+            return SparkPartial.of(layout, bodyType, b, rows, count);
         }
-        Partial a = left.toPartial();
+        Partial a = left.toPartial(layout, bodyType);
         if (combine != null) {
             combine(flynn, a, b);
         } else {
             Partials.merge(spec, bodyType, a, b, null, null);
         }
-        return SparkPartial.of(a, rows, count);
+        return SparkPartial.of(layout, bodyType, a, rows, count);
     }
 
     /** The reduction's value from the state of all rows, boxed in its own type as {@code Kernel.reduce} does. */
@@ -107,7 +112,12 @@ final class SparkKernel {
             }
             return flynn.reduce(kernel, none);
         }
-        return Flynn.finish(kernel, p.toPartial(), p.count);
+        return Flynn.finish(kernel, state(p), p.count);
+    }
+
+    /** The core state a Spark state carries. */
+    Partial state(SparkPartial p) {
+        return p.toPartial(layout, bodyType);
     }
 
     private void combine(Flynn flynn, Partial a, Partial b) {

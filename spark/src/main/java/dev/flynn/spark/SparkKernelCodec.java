@@ -320,20 +320,6 @@ public final class SparkKernelCodec {
         };
     }
 
-    /** The reduce op each reduction kind is lowered to (see {@code Kernel.reduce}). */
-    static ReduceOp lowering(Reduction.Kind kind) {
-        return switch (kind) {
-            case SUM, NORM1, NORM2, COUNT, ANY, ALL -> ReduceOp.SUM;
-            case PROD -> ReduceOp.PROD;
-            case MIN, NORM_INF -> kind == Reduction.Kind.MIN ? ReduceOp.MIN : ReduceOp.MAX;
-            case MAX -> ReduceOp.MAX;
-            case ARGMIN -> ReduceOp.ARGMIN;
-            case ARGMAX -> ReduceOp.ARGMAX;
-            case MEAN, VARIANCE, STD -> ReduceOp.MOMENTS;
-            case CUSTOM -> ReduceOp.CUSTOM;
-        };
-    }
-
     // Kernel.fromIR trusts the Reduction to describe the spec; bytes from elsewhere must agree with it
     private static void checkReduction(Optional<Reduction> reduction, Optional<ReduceSpec> spec) {
         if (reduction.isPresent() != spec.isPresent()) {
@@ -344,7 +330,7 @@ public final class SparkKernelCodec {
             Reduction r = reduction.get();
             ReduceSpec s = spec.get();
             boolean compensated = r.summation() == Reduction.Summation.COMPENSATED;
-            if (lowering(r.kind()) != s.op() || compensated != s.compensated()) {
+            if (r.op() != s.op() || compensated != s.compensated()) {
                 throw new IllegalArgumentException("serialized kernel: reduction " + r + " does not match reduce spec "
                         + s.op() + (s.compensated() ? " (compensated)" : ""));
             }

@@ -405,7 +405,7 @@ public final class SparkKernels {
         for (int r = 0; r < kernels.length; r++) {
             SparkKernel k = SparkKernelCache.get(kernels[r]);
             long count = all[r].count;
-            if (rerun != null && count > 0 && RangeRescue.needed(k.kernel, all[r].toPartial(), count)) {
+            if (rerun != null && count > 0 && RangeRescue.needed(k.kernel, k.state(all[r]), count)) {
                 // the merged state left the exponent range: the value comes from more passes over the data
                 int at = r;
                 double v = RangeRescue.value(k.kernel, count, kernel -> rerun.reduce(at, kernel));

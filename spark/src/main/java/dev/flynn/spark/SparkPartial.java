@@ -1,25 +1,22 @@
 package dev.flynn.spark;
 
+import dev.flynn.DType;
 import dev.flynn.spi.Partial;
+import dev.flynn.spi.StateLayout;
 
 import java.io.Serializable;
 
 /**
  * The unfinished state of one reduction over a range of rows, as it travels between Spark tasks:
- * core's {@link Partial} fields (a compensated sum's compensation {@code c} included) plus what a
- * range needs to be merged with its neighbours. {@code index} (argmin, argmax) counts rows from the
- * start of this range, nulls included.
+ * core's {@link Partial} in the slots of its {@link StateLayout} (a compensated sum's compensation
+ * included) plus what a range needs to be merged with its neighbours. The index of argmin and argmax
+ * counts rows from the start of this range, nulls included.
  */
 final class SparkPartial implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    double d;
-    double c;
-    long l;
-    long index;
-    long n;
-    double mean;
-    double m2;
+    /** The state's fields, slot by slot as {@link StateLayout#encode} writes them. */
+    final long[] slots = new long[StateLayout.MAX_SLOTS];
     /** Rows in the range, nulls included: the offset of the next range's indices. */
     long rows;
     /** Values reduced (rows without nulls in the kernel's columns). */
@@ -32,34 +29,18 @@ final class SparkPartial implements Serializable {
         return p;
     }
 
-    /** {@code state} over a range of {@code rows} rows, {@code count} of them with values. */
-    static SparkPartial of(Partial state, long rows, long count) {
+    /** {@code state}, laid out by {@code layout}, over a range of {@code rows} rows, {@code count} of them with values. */
+    static SparkPartial of(StateLayout layout, DType type, Partial state, long rows, long count) {
         SparkPartial p = new SparkPartial();
-        p.set(state);
+        layout.encode(state, type, p.slots);
         p.rows = rows;
         p.count = count;
         return p;
     }
 
-    Partial toPartial() {
+    Partial toPartial(StateLayout layout, DType type) {
         Partial p = new Partial();
-        p.d = d;
-        p.c = c;
-        p.l = l;
-        p.index = index;
-        p.n = n;
-        p.mean = mean;
-        p.m2 = m2;
+        layout.decode(slots, type, p);
         return p;
-    }
-
-    private void set(Partial p) {
-        d = p.d;
-        c = p.c;
-        l = p.l;
-        index = p.index;
-        n = p.n;
-        mean = p.mean;
-        m2 = p.m2;
     }
 }

@@ -12,20 +12,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SparkPartialTreeTest {
 
-    // a merge that records its shape: rows hold the partition, count the depth, d the tree as a number code
+    // a merge that records its shape: rows count the partitions, count names the first partition of a range
     private static String shape(int partitions, List<Integer> order, int split) {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         SparkPartialTree.Merge merge = (l, r) -> {
             SparkPartial p = SparkPartial.empty(l[0].rows + r[0].rows);
-            p.index = l[0].index; // first partition of the range
-            log.add("(" + l[0].index + "+" + r[0].index + ")");
+            p.count = l[0].count; // first partition of the range
+            log.add("(" + l[0].count + "+" + r[0].count + ")");
             return new SparkPartial[] {p};
         };
         SparkPartialTree a = new SparkPartialTree(partitions);
         SparkPartialTree b = new SparkPartialTree(partitions);
         for (int k = 0; k < order.size(); k++) {
             SparkPartial p = SparkPartial.empty(1);
-            p.index = order.get(k);
+            p.count = order.get(k);
             (k < split ? a : b).add(order.get(k), new SparkPartial[] {p}, merge);
         }
         SparkPartial[] r = a.addAll(b, merge).result();
