@@ -28,6 +28,8 @@ final class BackendRegistry {
     static final class Provider {
         final BackendProvider impl;
         private volatile Availability availability;
+        /** Whether AUTO's choice of this backend was logged: read on every AUTO call, set once. */
+        private volatile boolean logged;
 
         Provider(BackendProvider impl) {
             this.impl = impl;
@@ -80,19 +82,27 @@ final class BackendRegistry {
             if (p.impl.declines(call).isPresent()) {
                 continue;
             }
-            if (LOGGED.add(p.impl.name())) {
-                if (skipped != null) {
-                    Availability why = skipped.availability();
-                    LOG.log(System.Logger.Level.WARNING, "Flynn AUTO runs kernels on {0} because {1} is unavailable: {2}{3}",
-                            p.impl.name(), skipped.impl.name(), why.reason(), why.fix().isEmpty() ? "" : ". Fix: " + why.fix());
-                } else {
-                    LOG.log(System.Logger.Level.INFO, "Flynn AUTO runs kernels on {0} ({1})", p.impl.name(), a.reason());
+            if (!p.logged) {
+                p.logged = true;
+                if (LOGGED.add(p.impl.name())) {
+                    log(p, a, skipped);
                 }
             }
             return p.impl;
         }
         throw new BackendUnavailableException("no backend is available: add dev.flynn:flynn-cpu-fallback (the scalar"
                 + " backend) to the class path" + (skipped == null ? "" : "; " + skipped.impl.name() + ": " + skipped.availability()));
+    }
+
+    /** The one line that says which backend AUTO runs on, and why not a preferred one. */
+    private static void log(Provider p, Availability a, Provider skipped) {
+        if (skipped != null) {
+            Availability why = skipped.availability();
+            LOG.log(System.Logger.Level.WARNING, "Flynn AUTO runs kernels on {0} because {1} is unavailable: {2}{3}",
+                    p.impl.name(), skipped.impl.name(), why.reason(), why.fix().isEmpty() ? "" : ". Fix: " + why.fix());
+        } else {
+            LOG.log(System.Logger.Level.INFO, "Flynn AUTO runs kernels on {0} ({1})", p.impl.name(), a.reason());
+        }
     }
 
     /** The provider of a forced backend; throws if it is absent or cannot run here. */

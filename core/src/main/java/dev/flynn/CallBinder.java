@@ -19,6 +19,8 @@ import java.util.List;
  */
 final class CallBinder {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** The array class of each element type, by ordinal ({@code null} for BOOL, which has no arrays). */
+    private static final Class<?>[] ARRAY_CLASS = {float[].class, double[].class, int[].class, long[].class, null};
     /** A thread that is not the caller, to ask whether a segment may be used by pool workers. */
     private static final Thread OTHER_THREAD = Thread.ofPlatform().unstarted(() -> { });
 
@@ -36,6 +38,8 @@ final class CallBinder {
         final Scratch owner;
         String last;
         boolean busy;
+        /** Whether the call being bound has a scalar input, whose value goes into {@link #args}. */
+        boolean scalarsBound;
 
         Scratch() {
             owner = this;
@@ -166,17 +170,23 @@ final class CallBinder {
                     + kernel.inputNames() + ", got " + count);
         }
         call.set(ir, null, null, 0, 0, null, 1, null);
+        s.scalarsBound = false;
+        List<DType> types = ir.inputs();
         long n = -1;
         int first = -1;
         for (int i = 0; i < count; i++) {
             Object in = inputs[i];
-            DType want = ir.inputs().get(i);
+            DType want = types.get(i);
             if (in == null) {
                 throw new NullPointerException(what(kernel, i) + " is null");
             }
             long len;
-            DType at = DType.ofArray(in).orElse(null);
-            if (at != null) {
+            DType at;
+            if (in.getClass() == ARRAY_CLASS[want.ordinal()]) {
+                // the common case first: an array of exactly the kernel's type
+                call.input(i, in, 0);
+                len = java.lang.reflect.Array.getLength(in);
+            } else if ((at = DType.ofArray(in).orElse(null)) != null) {
                 if (at != want) {
                     checkType(what(kernel, i), want, at);
                 }
@@ -198,6 +208,7 @@ final class CallBinder {
             } else if (in instanceof Number num) {
                 call.input(i, null, 0);
                 s.scalarBits(i, scalarBits(kernel, i, want, num));
+                s.scalarsBound = true;
                 continue;
             } else {
                 throw new IllegalArgumentException(what(kernel, i)
@@ -296,15 +307,11 @@ final class CallBinder {
     }
 
     static long[] args(Kernel kernel, Call call, Scratch s) {
-        KernelIR ir = kernel.ir();
-        boolean scalars = false;
-        for (int i = 0; i < ir.arity(); i++) {
-            scalars |= call.data()[i] == null;
-        }
         long[] consts = kernel.constantsShared();
-        if (!scalars) {
+        if (!s.scalarsBound) {
             return consts;
         }
+        KernelIR ir = kernel.ir();
         if (s.args.length < ir.argCount()) {
             s.args = new long[Math.max(ir.argCount(), s.args.length * 2)];
         }
@@ -346,22 +353,24 @@ final class CallBinder {
             // a device array is never a view of another or of host memory: sharing one is exact in-place use
             return false;
         }
-        int outSize = kernel.resultType().byteSize();
+        boolean outSegment = out instanceof MemorySegment;
         for (int i = 0; i < kernel.arity(); i++) {
             Object in = call.data()[i];
             if (in == null || in instanceof DeviceArray) {
                 continue;
             }
             long inOff = call.offsets()[i];
-            int inSize = kernel.ir().inputs().get(i).byteSize();
             if (in == out) {
                 // one Java array: one element type, so only the offsets can differ
                 if (inOff != outOff && inOff < outOff + n && outOff < inOff + n) {
                     return true;
                 }
-            } else if ((in instanceof MemorySegment || out instanceof MemorySegment)
-                    && sharesBytes(bytes(in, inOff, n, inSize), bytes(out, outOff, n, outSize), inSize, outSize)) {
-                return true;
+            } else if (outSegment || in instanceof MemorySegment) {
+                int inSize = kernel.ir().inputs().get(i).byteSize();
+                int outSize = kernel.resultType().byteSize();
+                if (sharesBytes(bytes(in, inOff, n, inSize), bytes(out, outOff, n, outSize), inSize, outSize)) {
+                    return true;
+                }
             }
         }
         return false;
@@ -407,7 +416,10 @@ final class CallBinder {
 
     static void release(Scratch s) {
         s.call.clear();
-        java.util.Arrays.fill(s.fixed, null);
+        Object[] fixed = s.fixed;
+        fixed[0] = null;
+        fixed[1] = null;
+        fixed[2] = null;
         s.busy = false;
     }
 }

@@ -106,6 +106,8 @@ public final class Kernel {
     private final String shapeKey;
     private final long[] constants;
     private final boolean mayThrow;
+    /** Asked on every call: computed once. */
+    private final DType resultType;
     /** The printed kernel, made on first use: printing a kernel of a million nodes takes a while. */
     private volatile String text;
     private volatile Plan[] plans = new Plan[0];
@@ -122,6 +124,7 @@ public final class Kernel {
         this.constants = constants;
         this.mayThrow = Schedule.of(ir.body()).nodes().stream().anyMatch(n -> n instanceof Node.Binary b
                 && (b.op() == BinaryOp.DIV || b.op() == BinaryOp.REM) && b.type().isIntegral());
+        this.resultType = resultTypeOf(ir, reduction);
     }
 
     // ---- building ---------------------------------------------------------------------------
@@ -487,6 +490,10 @@ public final class Kernel {
      * @return the result type
      */
     public DType resultType() {
+        return resultType;
+    }
+
+    private static DType resultTypeOf(KernelIR ir, Optional<Reduction> reduction) {
         if (reduction.isEmpty()) {
             return ir.body().type();
         }

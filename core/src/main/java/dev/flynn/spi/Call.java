@@ -162,7 +162,11 @@ public final class Call {
 
     /** Drops references to the caller's data so a reused instance keeps nothing alive. */
     public void clear() {
-        java.util.Arrays.fill(data, null);
+        // only the slots a call can have set: the kernel's arity, or all of them after a failed bind
+        int used = ir == null ? data.length : ir.arity();
+        for (int i = 0; i < used; i++) {
+            data[i] = null;
+        }
         out = null;
         args = null;
         compiled = null;
