@@ -94,6 +94,23 @@ final class BackendRegistry {
                 + " backend) to the class path" + (skipped == null ? "" : "; " + skipped.impl.name() + ": " + skipped.availability()));
     }
 
+    /**
+     * AUTO's choice for a handle, made once at binding: the GPU for device-resident operands, else the
+     * preferred available CPU backend (a handle serves small calls, which never pay for a transfer).
+     */
+    static BackendProvider autoForHandle(boolean device) {
+        if (device) {
+            return forced(Backend.GPU);
+        }
+        for (Provider p : PROVIDERS) {
+            if (p.impl instanceof dev.flynn.spi.CpuBackend && p.availability().available()) {
+                return p.impl;
+            }
+        }
+        throw new BackendUnavailableException("no CPU backend is available: add dev.flynn:flynn-cpu-fallback (the"
+                + " scalar backend) to the class path");
+    }
+
     /** The one line that says which backend AUTO runs on, and why not a preferred one. */
     private static void log(Provider p, Availability a, Provider skipped) {
         if (skipped != null) {

@@ -164,6 +164,37 @@ public final class Flynn implements AutoCloseable {
         }
     }
 
+    /**
+     * Binds a kernel, once, to the one method of an interface, for calls in a hot loop: the types are
+     * checked now, and a call checks only lengths, bounds and overlap before entering the compiled loop.
+     * A map's method takes the output first and returns {@code void}; a reduction's returns the
+     * primitive of its result type. Operands are arrays of the element type, slices as
+     * {@code (array, int offset)} pairs ending with an {@code int length}, {@code MemorySegment}s,
+     * {@link DeviceArray}s, or primitives that broadcast. {@link Handles} has the common shapes.
+     * <pre>{@code
+     * public interface Dot { float apply(float[] a, float[] b); }
+     * Dot dot = flynn.bind(Kernel.dot(DType.F32), Dot.class);
+     * float d = dot.apply(a, b);
+     * }</pre>
+     *
+     * @param kernel the kernel
+     * @param shape a public interface with one abstract method
+     * @param <T> the interface
+     * @return an implementation of {@code shape} that runs {@code kernel} on this runtime
+     * @throws IllegalArgumentException if the method's parameters or result do not fit the kernel, naming the mismatch
+     * @throws BackendUnavailableException if this runtime's forced backend cannot run
+     */
+    public <T> T bind(Kernel kernel, Class<T> shape) {
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(shape, "shape");
+        return HandleCompiler.implement(shape, new BoundKernel(this, kernel, HandleSignature.of(shape, kernel)));
+    }
+
+    /** The backend a handle runs on: the forced one, or AUTO's choice for host or device memory. */
+    BackendProvider handleBackend(boolean device) {
+        return backend != Backend.AUTO ? BackendRegistry.forced(backend) : BackendRegistry.autoForHandle(device);
+    }
+
     // ---- maps --------------------------------------------------------------------------------
 
     /**

@@ -569,6 +569,18 @@ public final class Kernel {
     // ---- running on the global runtime ------------------------------------------------------
 
     /**
+     * Binds this kernel to the one method of {@code shape} on the global runtime: see {@link Flynn#bind}.
+     *
+     * @param shape a public interface with one abstract method, such as {@link Handles.FloatReduce2}
+     * @param <T> the interface
+     * @return an implementation that runs this kernel
+     * @throws IllegalArgumentException if the method's parameters or result do not fit this kernel
+     */
+    public <T> T bind(Class<T> shape) {
+        return Flynn.global().bind(this, shape);
+    }
+
+    /**
      * Runs this map into {@code out} (an array, {@link Slice} or {@code MemorySegment}; may be an input).
      *
      * @param out the output: an array, {@link Slice} or {@code MemorySegment} of the result type; may be an input

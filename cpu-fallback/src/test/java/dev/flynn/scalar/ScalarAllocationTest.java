@@ -46,4 +46,33 @@ class ScalarAllocationTest {
             assertEquals(2_100 * 65_536 * 2.25, sink);
         }
     }
+
+    @Test
+    void handlesAllocateNothing() {
+        try (Flynn flynn = Flynn.builder().backend(Backend.SCALAR).threads(1).build()) {
+            dev.flynn.Handles.FloatMap2 saxpy = flynn.bind(Kernel.parse("2*x + y", DType.F32), dev.flynn.Handles.FloatMap2.class);
+            dev.flynn.Handles.FloatReduce2 dot = flynn.bind(Kernel.dot(DType.F32), dev.flynn.Handles.FloatReduce2.class);
+            dev.flynn.Handles.FloatSliceReduce2 rows = flynn.bind(Kernel.dot(DType.F32),
+                    dev.flynn.Handles.FloatSliceReduce2.class);
+            float[] x = new float[768];
+            float[] y = new float[768];
+            float[] out = new float[768];
+            java.util.Arrays.fill(x, 1.5f);
+            java.util.Arrays.fill(y, 2f);
+            double sink = 0;
+            for (int i = 0; i < 2_000; i++) {
+                saxpy.apply(out, x, y);
+                sink += dot.apply(x, y) + rows.apply(x, 0, y, 384, 384);
+            }
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100; i++) {
+                saxpy.apply(out, x, y);
+                sink += dot.apply(x, y) + rows.apply(x, 0, y, 384, 384);
+            }
+            long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+            assertEquals(0, allocated, "bytes allocated by 300 warm handle calls");
+            assertEquals(2_100 * (768 * 3.0 + 384 * 3.0), sink);
+            assertEquals(5f, out[767]);
+        }
+    }
 }

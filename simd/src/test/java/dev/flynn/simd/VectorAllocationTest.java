@@ -130,4 +130,21 @@ class VectorAllocationTest {
             assertNoAllocation("dot", dot, () -> sink[0] += simd.reduceDouble(dot, x, y));
         }
     }
+
+    /** The typed handles' path: the same compiled loops behind a generated class and a per-thread invocation. */
+    @Test
+    void handlesAllocateNothing() {
+        Kernel saxpy = Kernel.parse("2*x + y + 0", DType.F32);
+        Kernel dot = Kernel.parse("y * x + 0", DType.F32).reduce(Reduction.sum());
+        float[] x = data(5);
+        float[] y = data(6);
+        float[] out = new float[N];
+        double[] sink = new double[1];
+        try (Flynn simd = Flynn.builder().backend(Backend.SIMD).threads(1).build()) {
+            dev.flynn.Handles.FloatMap2 map = simd.bind(saxpy, dev.flynn.Handles.FloatMap2.class);
+            dev.flynn.Handles.FloatReduce2 red = simd.bind(dot, dev.flynn.Handles.FloatReduce2.class);
+            assertNoAllocation("saxpy handle", saxpy, () -> map.apply(out, x, y));
+            assertNoAllocation("dot handle", dot, () -> sink[0] += red.apply(x, y));
+        }
+    }
 }
