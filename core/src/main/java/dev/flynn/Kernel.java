@@ -466,6 +466,35 @@ public final class Kernel {
     }
 
     /**
+     * The inputs in this kernel's order, given by name, for any run method:
+     * {@code k.floats(k.inputsByName(Map.of("x", xs, "y", ys)))} runs {@code Kernel.parse("y - x", F32)}
+     * as {@code ys - xs} whatever the order of first appearance.
+     *
+     * @param values each input's array, slice, segment, device array or number, by input name
+     * @return the values in input order
+     * @throws IllegalArgumentException if a name is not an input of this kernel, or an input has no value
+     */
+    public Object[] inputsByName(Map<String, ?> values) {
+        Objects.requireNonNull(values, "values");
+        for (String name : values.keySet()) {
+            if (!names.contains(name)) {
+                throw new IllegalArgumentException("kernel " + this + " has no input named '" + name + "'; its inputs are "
+                        + names);
+            }
+        }
+        Object[] out = new Object[names.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object v = values.get(names.get(i));
+            if (v == null) {
+                throw new IllegalArgumentException("kernel " + this + " needs input '" + names.get(i) + "', which was not"
+                        + " given; its inputs are " + names);
+            }
+            out[i] = v;
+        }
+        return out;
+    }
+
+    /**
      * The reduction, for reduction kernels.
      *
      * @return the reduction, or empty for a map
