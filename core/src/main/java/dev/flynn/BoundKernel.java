@@ -24,7 +24,17 @@ final class BoundKernel {
     private final HandleSignature signature;
     private final BackendProvider backend;
     private final Object compiled;
-    private final ThreadLocal<Invocation> local = ThreadLocal.withInitial(() -> new Invocation(this));
+    private final ThreadLocal<Invocation> local = ThreadLocal.withInitial(() -> new Invocation(this, Thread.currentThread()));
+    /**
+     * The invocation of the thread that called last: most handles are called from one thread, which then
+     * skips the thread-local lookup. Read racily, which is safe: an invocation's owner is final, and only
+     * its owner touches the rest of it.
+     */
+    private Invocation recent;
+    /** Per operand, as arrays: read on every call. */
+    private final Form[] forms;
+    private final int[] inputs;
+    private final DType[] types;
 
     BoundKernel(Flynn runtime, Kernel kernel, HandleSignature signature) {
         this.runtime = runtime;
@@ -44,6 +54,16 @@ final class BoundKernel {
                 inputs.set(o.input(), o.form().binding);
             }
         }
+        int count = signature.operands().size();
+        this.forms = new Form[count];
+        this.inputs = new int[count];
+        this.types = new DType[count];
+        for (int i = 0; i < count; i++) {
+            Operand o = signature.operands().get(i);
+            forms[i] = o.form();
+            this.inputs[i] = o.input();
+            types[i] = o.input() < 0 ? kernel.resultType() : kernel.ir().inputs().get(o.input());
+        }
         this.backend = runtime.handleBackend(device);
         this.compiled = backend.prepare(kernel.ir(), kernel.shapeKey(), List.copyOf(inputs), out);
     }
@@ -58,9 +78,14 @@ final class BoundKernel {
 
     /** This thread's invocation, or a fresh one when a call re-enters from inside another. */
     Invocation begin() {
-        Invocation c = local.get();
+        Thread t = Thread.currentThread();
+        Invocation c = recent;
+        if (c == null || c.owner != t) {
+            c = local.get();
+            recent = c;
+        }
         if (c.busy) {
-            c = new Invocation(this);
+            c = new Invocation(this, t);
         }
         c.busy = true;
         return c;
@@ -72,6 +97,7 @@ final class BoundKernel {
      */
     static final class Invocation {
         private final BoundKernel bound;
+        private final Thread owner;
         private final Call call = new Call();
         private final Partial partial = new Partial();
         private final Object[] store;
@@ -80,8 +106,9 @@ final class BoundKernel {
         private int length = -1;
         boolean busy;
 
-        Invocation(BoundKernel bound) {
+        Invocation(BoundKernel bound, Thread owner) {
             this.bound = bound;
+            this.owner = owner;
             int operands = bound.signature.operands().size();
             this.store = new Object[operands];
             this.offsets = new long[operands];
@@ -176,51 +203,55 @@ final class BoundKernel {
 
         /** Checks every operand and puts the inputs into the call; the common length. */
         private long bind() {
-            List<Operand> ops = bound.signature.operands();
-            call.set(bound.kernel.ir(), null, null, 0, 0, null, 1, null);
+            BoundKernel b = bound;
+            Form[] forms = b.forms;
+            int[] inputs = b.inputs;
+            call.set(b.kernel.ir(), null, null, 0, 0, null, 1, null);
             long n = length;
-            if (bound.signature.slices() && n < 0) {
+            if (b.signature.slices() && n < 0) {
                 throw new IllegalArgumentException("length " + n + " is negative");
             }
             int first = -1;
-            for (int i = 0; i < ops.size(); i++) {
-                Operand o = ops.get(i);
-                if (o.form() == Form.SCALAR) {
-                    if (o.input() >= 0) {
-                        call.input(o.input(), null, 0);
-                    }
+            for (int i = 0; i < forms.length; i++) {
+                Form form = forms[i];
+                if (form == Form.SCALAR) {
+                    call.input(inputs[i], null, 0);
                     continue;
                 }
                 Object v = store[i];
                 if (v == null) {
-                    throw new NullPointerException("parameter " + o.name() + " of " + bound.signature.method().getName()
+                    throw new NullPointerException("parameter " + name(i) + " of " + b.signature.method().getName()
                             + " is null");
                 }
-                long len = lengthOf(o, v);
-                if (o.form() == Form.SLICE) {
+                long len = lengthOf(i, form, v);
+                if (form == Form.SLICE) {
                     java.util.Objects.checkFromIndexSize(offsets[i], n, len);
                 } else if (first < 0) {
                     n = len;
                     first = i;
                 } else if (len != n) {
-                    throw new IllegalArgumentException("lengths differ: " + ops.get(first).name() + " has " + n
-                            + " elements, " + o.name() + " has " + len);
+                    throw new IllegalArgumentException("lengths differ: " + name(first) + " has " + n
+                            + " elements, " + name(i) + " has " + len);
                 }
-                if (o.input() >= 0) {
-                    call.input(o.input(), v, offsets[i]);
+                if (inputs[i] >= 0) {
+                    call.input(inputs[i], v, offsets[i]);
                 }
             }
             return n;
         }
 
-        private long lengthOf(Operand o, Object v) {
-            DType t = o.input() < 0 ? bound.kernel.resultType() : bound.kernel.ir().inputs().get(o.input());
-            return switch (o.form()) {
+        private String name(int i) {
+            return bound.signature.operands().get(i).name();
+        }
+
+        private long lengthOf(int i, Form form, Object v) {
+            DType t = bound.types[i];
+            return switch (form) {
                 case ARRAY, SLICE -> java.lang.reflect.Array.getLength(v);
-                case SEGMENT -> CallBinder.segmentLength("parameter " + o.name(), (MemorySegment) v, t);
+                case SEGMENT -> CallBinder.segmentLength("parameter " + name(i), (MemorySegment) v, t);
                 case DEVICE -> {
                     DeviceArray d = (DeviceArray) v;
-                    CallBinder.checkType("parameter " + o.name(), t, d.type());
+                    CallBinder.checkType("parameter " + name(i), t, d.type());
                     yield d.length();
                 }
                 case SCALAR -> throw new IllegalStateException("a scalar has no length");
