@@ -1,51 +1,56 @@
 package dev.flynn.ir;
 
 /** Binary operations, each with the Java expression that defines it. */
-public enum BinaryOp {
+public enum BinaryOp implements Op {
     /** {@code a + b}. */
-    ADD("add", "+", OpKind.ARITH, false, "a + b"),
+    ADD("add", "+", OpKind.ARITH, "a + b", Accuracy.EXACT),
     /** {@code a - b}. */
-    SUB("sub", "-", OpKind.ARITH, false, "a - b"),
+    SUB("sub", "-", OpKind.ARITH, "a - b", Accuracy.EXACT),
     /** {@code a * b}. */
-    MUL("mul", "*", OpKind.ARITH, false, "a * b"),
+    MUL("mul", "*", OpKind.ARITH, "a * b", Accuracy.EXACT),
     /** {@code a / b (integer: ArithmeticException when b == 0)}. */
-    DIV("div", "/", OpKind.ARITH, false, "a / b (integer: ArithmeticException when b == 0)"),
+    DIV("div", "/", OpKind.ARITH, "a / b (integer: ArithmeticException when b == 0)", Accuracy.EXACT),
     /** {@code a % b (integer: ArithmeticException when b == 0)}. */
-    REM("rem", "%", OpKind.ARITH, false, "a % b (integer: ArithmeticException when b == 0)"),
+    REM("rem", "%", OpKind.ARITH, "a % b (integer: ArithmeticException when b == 0)", Accuracy.EXACT),
     /** {@code Math.min(a, b)}. */
-    MIN("min", null, OpKind.ARITH, false, "Math.min(a, b)"),
+    MIN("min", null, OpKind.ARITH, "Math.min(a, b)", Accuracy.EXACT),
     /** {@code Math.max(a, b)}. */
-    MAX("max", null, OpKind.ARITH, false, "Math.max(a, b)"),
+    MAX("max", null, OpKind.ARITH, "Math.max(a, b)", Accuracy.EXACT),
     /** {@code Math.atan2(a, b)}. */
-    ATAN2("atan2", null, OpKind.MATH, true, "Math.atan2(a, b)"),
+    ATAN2("atan2", null, OpKind.MATH, "Math.atan2(a, b)",
+            Accuracy.math(2).on(Accuracy.Target.SIMD_FAST_MATH, 1, 2)),
     /** {@code Math.pow(a, b)}. */
-    POW("pow", "**", OpKind.MATH, true, "Math.pow(a, b)"),
+    POW("pow", "**", OpKind.MATH, "Math.pow(a, b)",
+            Accuracy.math(1).on(Accuracy.Target.GPU, 2, 2)),
     /** {@code Math.hypot(a, b)}. */
-    HYPOT("hypot", null, OpKind.MATH, true, "Math.hypot(a, b)"),
+    HYPOT("hypot", null, OpKind.MATH, "Math.hypot(a, b)",
+            Accuracy.math(1)),
     /** {@code a & b}. */
-    AND("and", "&", OpKind.LOGIC, false, "a & b"),
+    AND("and", "&", OpKind.LOGIC, "a & b", Accuracy.EXACT),
     /** {@code a | b}. */
-    OR("or", "|", OpKind.LOGIC, false, "a | b"),
+    OR("or", "|", OpKind.LOGIC, "a | b", Accuracy.EXACT),
     /** {@code a ^ b}. */
-    XOR("xor", "^", OpKind.LOGIC, false, "a ^ b"),
+    XOR("xor", "^", OpKind.LOGIC, "a ^ b", Accuracy.EXACT),
     /** {@code a << b}. */
-    SHL("shl", "<<", OpKind.SHIFT, false, "a << b"),
+    SHL("shl", "<<", OpKind.SHIFT, "a << b", Accuracy.EXACT),
     /** {@code a >> b}. */
-    SHR("shr", ">>", OpKind.SHIFT, false, "a >> b"),
+    SHR("shr", ">>", OpKind.SHIFT, "a >> b", Accuracy.EXACT),
     /** {@code a >>> b}. */
-    USHR("ushr", ">>>", OpKind.SHIFT, false, "a >>> b");
+    USHR("ushr", ">>>", OpKind.SHIFT, "a >>> b", Accuracy.EXACT);
+
+    private static final int ARITY = 2;
 
     private final String symbol;
     private final String infix;
     private final OpKind kind;
-    private final boolean transcendental;
+    private final Accuracy accuracy;
     private final String javaSpec;
 
-    BinaryOp(String symbol, String infix, OpKind kind, boolean transcendental, String javaSpec) {
+    BinaryOp(String symbol, String infix, OpKind kind, String javaSpec, Accuracy accuracy) {
         this.symbol = symbol;
         this.infix = infix;
         this.kind = kind;
-        this.transcendental = transcendental;
+        this.accuracy = accuracy;
         this.javaSpec = javaSpec;
     }
 
@@ -54,6 +59,7 @@ public enum BinaryOp {
      *
      * @return the name
      */
+    @Override
     public String symbol() {
         return symbol;
     }
@@ -77,12 +83,23 @@ public enum BinaryOp {
     }
 
     /**
-     * Whether backends may differ from Java within a documented ulp bound (the others are exact).
+     * The bound each backend promises, in ulps of the correctly rounded result.
      *
-     * @return true for the transcendental functions
+     * @return the accuracy; {@link Accuracy#EXACT} for an exact op
      */
-    public boolean transcendental() {
-        return transcendental;
+    @Override
+    public Accuracy accuracy() {
+        return accuracy;
+    }
+
+    /**
+     * The number of operands.
+     *
+     * @return {@value #ARITY}
+     */
+    @Override
+    public int arity() {
+        return ARITY;
     }
 
     /**
@@ -90,6 +107,7 @@ public enum BinaryOp {
      *
      * @return the Java expression, such as {@code Math.pow(a, b)}
      */
+    @Override
     public String javaSpec() {
         return javaSpec;
     }

@@ -1,7 +1,7 @@
 package dev.flynn.ir;
 
 /** Comparisons; operands are promoted to a common type, the result is a mask. NaN compares false except {@code ne}. */
-public enum CompareOp {
+public enum CompareOp implements Op {
     /** {@code a < b}. */
     LT("lt", "<"),
     /** {@code a <= b}. */
@@ -28,6 +28,7 @@ public enum CompareOp {
      *
      * @return the name
      */
+    @Override
     public String symbol() {
         return symbol;
     }
@@ -39,5 +40,35 @@ public enum CompareOp {
      */
     public String infix() {
         return infix;
+    }
+
+    /**
+     * Two operands.
+     *
+     * @return 2
+     */
+    @Override
+    public int arity() {
+        return 2;
+    }
+
+    /**
+     * The Java expression whose result this op must give.
+     *
+     * @return the Java expression, such as {@code a < b}
+     */
+    @Override
+    public String javaSpec() {
+        return "a " + infix + " b";
+    }
+
+    /**
+     * Exact on every backend.
+     *
+     * @return {@link Accuracy#EXACT}
+     */
+    @Override
+    public Accuracy accuracy() {
+        return Accuracy.EXACT;
     }
 }

@@ -7,8 +7,10 @@ import dev.flynn.Flynn;
 import dev.flynn.Kernel;
 import dev.flynn.Reduction;
 import dev.flynn.Slice;
+import dev.flynn.ir.Accuracy;
 import dev.flynn.ir.BinaryOp;
 import dev.flynn.ir.CompareOp;
+import dev.flynn.ir.Op;
 import dev.flynn.ir.TernaryOp;
 import dev.flynn.ir.Types;
 import dev.flynn.ir.UnaryOp;
@@ -80,23 +82,26 @@ public abstract class ConformanceSuite {
     protected abstract Backend backend();
 
     /**
-     * The largest error, in ulps of the correctly rounded result, allowed for a transcendental op
-     * ({@link UnaryOp#transcendental()}, {@link BinaryOp#transcendental()}) computed in {@code type}
-     * (F32 or F64). The default is what {@code java.lang.Math} documents. Every other op is exact on
-     * every backend and must match Java bit for bit, whatever this returns.
+     * Which bounds of the op table ({@link Op#accuracy()}) hold on this backend; by default the
+     * backend's own. A backend with a second math mode names the one it runs in.
      */
-    protected double ulpBound(Enum<?> op, DType type) {
-        return switch (op) {
-            case UnaryOp u -> switch (u) {
-                case SINH, COSH, TANH -> 2.5;
-                default -> u.transcendental() ? 1 : 0;
-            };
-            case BinaryOp b -> switch (b) {
-                case ATAN2 -> 2;
-                default -> b.transcendental() ? 1 : 0;
-            };
-            default -> 0;
+    protected Accuracy.Target accuracyTarget() {
+        return switch (backend()) {
+            case SCALAR -> Accuracy.Target.SCALAR;
+            case SIMD -> Accuracy.Target.SIMD;
+            case C -> Accuracy.Target.C;
+            case GPU -> Accuracy.Target.GPU;
+            case AUTO -> throw new IllegalStateException("the suite runs on one named backend, not AUTO");
         };
+    }
+
+    /**
+     * The largest error, in ulps of the correctly rounded result, allowed for {@code op} computed in
+     * {@code type}: the op table's bound for this backend, 0 for an exact op, which must match Java
+     * bit for bit.
+     */
+    final double ulpBound(Op op, DType type) {
+        return op.accuracy().ulps(accuracyTarget(), type);
     }
 
     @BeforeAll

@@ -1,11 +1,8 @@
 package dev.flynn.gpu;
 
 import dev.flynn.Backend;
-import dev.flynn.DType;
 import dev.flynn.conformance.ConformanceSuite;
 import dev.flynn.gpu.cuda.CudaContext;
-import dev.flynn.ir.BinaryOp;
-import dev.flynn.ir.UnaryOp;
 import dev.flynn.spi.Availability;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,15 +40,5 @@ class GpuConformanceTest extends ConformanceSuite {
     @Override
     protected int kernelsToDrop() {
         return CudaContext.emulatorSelected() ? 200 : 1_000;
-    }
-
-    /** The bounds docs/GPU.md gives; composed functions (tan, inverse trig, pow) round a little more. */
-    @Override
-    protected double ulpBound(Enum<?> op, DType type) {
-        return switch (op) {
-            case UnaryOp u when u == UnaryOp.TAN || u == UnaryOp.ASIN || u == UnaryOp.ACOS -> 2;
-            case BinaryOp b when b == BinaryOp.POW -> 2;
-            default -> super.ulpBound(op, type);
-        };
     }
 }

@@ -1,7 +1,6 @@
 package dev.flynn.c;
 
 import dev.flynn.Backend;
-import dev.flynn.DType;
 import dev.flynn.conformance.ConformanceSuite;
 
 /** The whole conformance suite on the C backend in strict mode. */
@@ -9,11 +8,6 @@ class CConformanceTest extends ConformanceSuite {
     @Override
     protected Backend backend() {
         return Backend.C;
-    }
-
-    @Override
-    protected double ulpBound(Enum<?> op, DType type) {
-        return CUlpBounds.againstExact(op, type);
     }
 
     /** Each distinct shape is a run of the C compiler (libraries on disk are reused by later runs). */

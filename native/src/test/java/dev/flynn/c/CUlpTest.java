@@ -4,7 +4,9 @@ import dev.flynn.Backend;
 import dev.flynn.DType;
 import dev.flynn.Flynn;
 import dev.flynn.Kernel;
+import dev.flynn.ir.Accuracy;
 import dev.flynn.ir.BinaryOp;
+import dev.flynn.ir.Op;
 import dev.flynn.ir.UnaryOp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CUlpTest {
     static final Flynn C = Flynn.builder().backend(Backend.C).threads(1).build();
     static final int N = 20000;
+    /**
+     * {@code StrictMath}'s own error: the op table's C bounds are against the correctly rounded
+     * result, and fdlibm is within 1 ulp of it, so against StrictMath the bound is 1 ulp less
+     * (measured: F32 0 for every function, F64 1, except glibc's cbrt and sinh, 3).
+     */
+    static final double STRICT_MATH_ULPS = 1;
 
     @AfterAll
     static void close() {
@@ -37,7 +45,7 @@ class CUlpTest {
 
     @Test
     void transcendentalsAreWithinTheirBounds() throws IOException {
-        Map<Enum<?>, double[]> measured = new TreeMap<>(java.util.Comparator.comparing(Enum::name));
+        Map<Op, double[]> measured = new TreeMap<>(java.util.Comparator.comparing(Op::name));
         for (UnaryOp op : UnaryOp.values()) {
             if (!op.transcendental()) {
                 continue;
@@ -84,9 +92,13 @@ class CUlpTest {
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "c-ulp.txt"), table);
         measured.forEach((op, m) -> {
-            assertTrue(m[0] <= CUlpBounds.againstStrictMath(op, DType.F32), op + " F32: " + m[0] + " ulps\n" + table);
-            assertTrue(m[1] <= CUlpBounds.againstStrictMath(op, DType.F64), op + " F64: " + m[1] + " ulps\n" + table);
+            assertTrue(m[0] <= againstStrictMath(op, DType.F32), op + " F32: " + m[0] + " ulps\n" + table);
+            assertTrue(m[1] <= againstStrictMath(op, DType.F64), op + " F64: " + m[1] + " ulps\n" + table);
         });
+    }
+
+    private static double againstStrictMath(Op op, DType type) {
+        return op.accuracy().ulps(Accuracy.Target.C, type) - STRICT_MATH_ULPS;
     }
 
     private static DoubleUnaryOperator unary(UnaryOp op) {
