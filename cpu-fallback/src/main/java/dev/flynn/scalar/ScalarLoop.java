@@ -1,6 +1,7 @@
 package dev.flynn.scalar;
 
 import dev.flynn.DType;
+import dev.flynn.ir.BinaryOp;
 import dev.flynn.ir.KernelIR;
 import dev.flynn.ir.Node;
 import dev.flynn.ir.ReduceOp;
@@ -299,7 +300,7 @@ final class ScalarLoop {
                         int sum = cob.allocateLocal(k);
                         cob.loadLocal(k, acc);
                         body.load(v);
-                        arith(cob, "add", k);
+                        arith(cob, BinaryOp.ADD, k);
                         cob.storeLocal(k, sum);
                         cob.loadLocal(k, compSlot).loadLocal(k, acc);
                         body.load(v);
@@ -310,7 +311,7 @@ final class ScalarLoop {
                     } else {
                         cob.loadLocal(k, acc);
                         body.load(v);
-                        if (spec.op() == ReduceOp.SUM) arith(cob, "add", k); else arith(cob, "mul", k);
+                        arith(cob, spec.op() == ReduceOp.SUM ? BinaryOp.ADD : BinaryOp.MUL, k);
                         cob.storeLocal(k, acc);
                     }
                 });
@@ -425,8 +426,7 @@ final class ScalarLoop {
 
     /** acc = body(start): the first value of a non-empty range seeds min, max, argmin and argmax. */
     void firstValue(int acc, TypeKind k) {
-        // evaluate at i = start in a one-iteration loop, so element loads see the right index
-        Label done = cob.newLabel();
+        // the body read at i = start, so that its element loads see the first index
         if (intLoop) {
             i = cob.allocateLocal(TypeKind.INT);
             cob.lload(startSlot).l2i().istore(i);
@@ -437,7 +437,6 @@ final class ScalarLoop {
         evaluateBody();
         body.load(ir.body());
         cob.storeLocal(k, acc);
-        cob.labelBinding(done);
     }
 
     void pushIdentity(ReduceOp op, DType t) {

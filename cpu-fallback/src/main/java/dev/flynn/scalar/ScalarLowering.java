@@ -1,7 +1,9 @@
 package dev.flynn.scalar;
 
 import dev.flynn.DType;
+import dev.flynn.ir.BinaryOp;
 import dev.flynn.ir.Node;
+import dev.flynn.ir.OpKind;
 import dev.flynn.ir.Schedule;
 
 import java.lang.classfile.CodeBuilder;
@@ -102,7 +104,7 @@ final class ScalarLowering {
             case Node.Binary b -> {
                 DType t = b.type();
                 load(b.a());
-                if (b.op().kind() == dev.flynn.ir.OpKind.MATH && t == DType.F32) {
+                if (b.op().kind() == OpKind.MATH && t == DType.F32) {
                     cob.f2d();
                     load(b.b());
                     cob.f2d();
@@ -187,11 +189,7 @@ final class ScalarLowering {
         DType t = b.type();
         TypeKind k = kind(t);
         switch (b.op()) {
-            case ADD -> arith(cob, "add", k);
-            case SUB -> arith(cob, "sub", k);
-            case MUL -> arith(cob, "mul", k);
-            case DIV -> arith(cob, "div", k);
-            case REM -> arith(cob, "rem", k);
+            case ADD, SUB, MUL, DIV, REM -> arith(cob, b.op(), k);
             case MIN, MAX -> cob.invokestatic(CD_MATH, b.op().symbol(), MethodTypeDesc.of(desc(t), desc(t), desc(t)));
             case ATAN2, POW, HYPOT -> {
                 cob.invokestatic(CD_MATH, b.op().symbol(), MethodTypeDesc.of(CD_double, CD_double, CD_double));
@@ -233,29 +231,55 @@ final class ScalarLowering {
      * {@code %} call {@link ScalarOps}, which throws the ArithmeticException itself: the one {@code idiv}
      * raises loses its message and stack trace once HotSpot compiles a hot loop that throws it often.
      */
-    static void arith(CodeBuilder cob, String op, TypeKind k) {
-        switch (op + k) {
-            case "addFLOAT" -> cob.fadd();
-            case "addDOUBLE" -> cob.dadd();
-            case "addINT" -> cob.iadd();
-            case "addLONG" -> cob.ladd();
-            case "subFLOAT" -> cob.fsub();
-            case "subDOUBLE" -> cob.dsub();
-            case "subINT" -> cob.isub();
-            case "subLONG" -> cob.lsub();
-            case "mulFLOAT" -> cob.fmul();
-            case "mulDOUBLE" -> cob.dmul();
-            case "mulINT" -> cob.imul();
-            case "mulLONG" -> cob.lmul();
-            case "divFLOAT" -> cob.fdiv();
-            case "divDOUBLE" -> cob.ddiv();
-            case "divINT" -> cob.invokestatic(CD_OPS, "div", MethodTypeDesc.of(CD_int, CD_int, CD_int));
-            case "divLONG" -> cob.invokestatic(CD_OPS, "div", MethodTypeDesc.of(CD_long, CD_long, CD_long));
-            case "remFLOAT" -> cob.frem();
-            case "remDOUBLE" -> cob.drem();
-            case "remINT" -> cob.invokestatic(CD_OPS, "rem", MethodTypeDesc.of(CD_int, CD_int, CD_int));
-            case "remLONG" -> cob.invokestatic(CD_OPS, "rem", MethodTypeDesc.of(CD_long, CD_long, CD_long));
-            default -> throw new IllegalStateException(op + " on " + k);
+    static void arith(CodeBuilder cob, BinaryOp op, TypeKind k) {
+        switch (k) {
+            case FLOAT -> {
+                switch (op) {
+                    case ADD -> cob.fadd();
+                    case SUB -> cob.fsub();
+                    case MUL -> cob.fmul();
+                    case DIV -> cob.fdiv();
+                    case REM -> cob.frem();
+                    default -> throw notArithmetic(op, k);
+                }
+            }
+            case DOUBLE -> {
+                switch (op) {
+                    case ADD -> cob.dadd();
+                    case SUB -> cob.dsub();
+                    case MUL -> cob.dmul();
+                    case DIV -> cob.ddiv();
+                    case REM -> cob.drem();
+                    default -> throw notArithmetic(op, k);
+                }
+            }
+            case INT -> {
+                MethodTypeDesc d = MethodTypeDesc.of(CD_int, CD_int, CD_int);
+                switch (op) {
+                    case ADD -> cob.iadd();
+                    case SUB -> cob.isub();
+                    case MUL -> cob.imul();
+                    case DIV -> cob.invokestatic(CD_OPS, "div", d);
+                    case REM -> cob.invokestatic(CD_OPS, "rem", d);
+                    default -> throw notArithmetic(op, k);
+                }
+            }
+            case LONG -> {
+                MethodTypeDesc d = MethodTypeDesc.of(CD_long, CD_long, CD_long);
+                switch (op) {
+                    case ADD -> cob.ladd();
+                    case SUB -> cob.lsub();
+                    case MUL -> cob.lmul();
+                    case DIV -> cob.invokestatic(CD_OPS, "div", d);
+                    case REM -> cob.invokestatic(CD_OPS, "rem", d);
+                    default -> throw notArithmetic(op, k);
+                }
+            }
+            default -> throw notArithmetic(op, k);
         }
+    }
+
+    private static IllegalStateException notArithmetic(BinaryOp op, TypeKind k) {
+        return new IllegalStateException(op + " on " + k + " is not a JVM arithmetic instruction");
     }
 }

@@ -150,18 +150,23 @@ abstract sealed class VectorEmitter permits VectorLowering {
                 plan.speciesIndex(t)));
     }
 
-    /** Pushes the operator constant {@code VectorOperators.<field>}, typed as declared (ADD is an Associative). */
-    void op(String field, Class<?> kind) {
-        Class<?> declared;
-        try {
-            declared = VectorOperators.class.getField(field).getType();
-        } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("no VectorOperators." + field, e);
-        }
-        if (!kind.isAssignableFrom(declared)) {
-            throw new IllegalStateException("VectorOperators." + field + " is not a " + kind.getSimpleName());
-        }
-        c.getstatic(desc(VectorOperators.class), field, desc(declared));
+    /**
+     * Pushes the operator constant {@code VectorOperators.<field>} holding {@code operator}: its
+     * {@link VectorOperators.Operator#name() name} is the field's, and the field is typed as declared
+     * (ADD is an Associative, SUB a Binary).
+     */
+    void op(VectorOperators.Operator operator) {
+        Class<?> declared = switch (operator) {
+            case VectorOperators.Associative a -> VectorOperators.Associative.class;
+            case VectorOperators.Binary b -> VectorOperators.Binary.class;
+            case VectorOperators.Unary u -> VectorOperators.Unary.class;
+            case VectorOperators.Ternary t -> VectorOperators.Ternary.class;
+            case VectorOperators.Comparison cmp -> VectorOperators.Comparison.class;
+            case VectorOperators.Test test -> VectorOperators.Test.class;
+            case VectorOperators.Conversion<?, ?> conv -> VectorOperators.Conversion.class;
+            default -> throw new IllegalStateException("no field type known for VectorOperators." + operator.name());
+        };
+        c.getstatic(desc(VectorOperators.class), operator.name(), desc(declared));
     }
 
     void load(Val v) {

@@ -38,7 +38,8 @@ import static dev.flynn.simd.VectorCompiler.vectorClass;
  */
 abstract sealed class VectorLowering extends VectorEmitter permits VectorLoops {
     /** Lanewise ops whose operands may swap without changing a bit (Java's min/max are symmetric too). */
-    private static final Set<String> COMMUTATIVE = Set.of("ADD", "MUL", "MIN", "MAX", "AND", "OR", "XOR");
+    private static final Set<VectorOperators.Binary> COMMUTATIVE = Set.of(VectorOperators.ADD, VectorOperators.MUL,
+            VectorOperators.MIN, VectorOperators.MAX, VectorOperators.AND, VectorOperators.OR, VectorOperators.XOR);
 
     VectorLowering(Plan plan, CodeBuilder c) {
         super(plan, c);
@@ -146,7 +147,7 @@ abstract sealed class VectorLowering extends VectorEmitter permits VectorLoops {
             case Node.Ternary t -> {
                 // FMA is the only ternary op: one rounding, exactly Math.fma
                 load(exact(env.get(t.a())));
-                op("FMA", VectorOperators.Ternary.class);
+                op(VectorOperators.FMA);
                 load(env.get(t.b()));
                 load(env.get(t.c()));
                 yield callTo(t.type(), t.type(), vectorClass(t.type()), "lanewise",
@@ -213,8 +214,7 @@ abstract sealed class VectorLowering extends VectorEmitter permits VectorLoops {
             invoke(routine.get(), MethodTypeDesc.of(desc(vc), desc(vc)));
             return store(t, t);
         }
-        // every other unary op's operator has the op's name
-        op(op.name(), VectorOperators.Unary.class);
+        op(operator(op));
         return callTo(t, t, vc, "lanewise", VectorOperators.Unary.class);
     }
 
@@ -260,8 +260,8 @@ abstract sealed class VectorLowering extends VectorEmitter permits VectorLoops {
         if (op == BinaryOp.REM) {
             // Java's integer % is a - (a / b) * b, with the same ArithmeticException for b == 0
             Val q = binary(BinaryOp.DIV, a, b, t, pos);
-            Val qb = lanewise("MUL", q, b, t, null);
-            return lanewise("SUB", a, qb, t, null);
+            Val qb = lanewise(VectorOperators.MUL, q, b, t, null);
+            return lanewise(VectorOperators.SUB, a, qb, t, null);
         }
         if (op == BinaryOp.DIV && t.isIntegral()) {
             // VectorMath.div throws Java's own exception; in the tail it divides only the live lanes
@@ -277,29 +277,29 @@ abstract sealed class VectorLowering extends VectorEmitter permits VectorLoops {
             }
             return store(t, t);
         }
-        String name = switch (op) {
-            case ADD -> "ADD";
-            case SUB -> "SUB";
-            case MUL -> "MUL";
-            case DIV -> "DIV";
-            case MIN -> "MIN";
-            case MAX -> "MAX";
-            case ATAN2 -> "ATAN2";
-            case POW -> "POW";
-            case HYPOT -> "HYPOT";
-            case AND -> "AND";
-            case OR -> "OR";
-            case XOR -> "XOR";
-            case SHL -> "LSHL";
-            case SHR -> "ASHR";
-            case USHR -> "LSHR";
+        VectorOperators.Binary operator = switch (op) {
+            case ADD -> VectorOperators.ADD;
+            case SUB -> VectorOperators.SUB;
+            case MUL -> VectorOperators.MUL;
+            case DIV -> VectorOperators.DIV;
+            case MIN -> VectorOperators.MIN;
+            case MAX -> VectorOperators.MAX;
+            case ATAN2 -> VectorOperators.ATAN2;
+            case POW -> VectorOperators.POW;
+            case HYPOT -> VectorOperators.HYPOT;
+            case AND -> VectorOperators.AND;
+            case OR -> VectorOperators.OR;
+            case XOR -> VectorOperators.XOR;
+            case SHL -> VectorOperators.LSHL;
+            case SHR -> VectorOperators.ASHR;
+            case USHR -> VectorOperators.LSHR;
             case REM -> throw new IllegalStateException("handled above");
         };
-        return lanewise(name, a, b, t, null);
+        return lanewise(operator, a, b, t, null);
     }
 
-    Val lanewise(String name, Val a, Val b, DType t, Integer mask) {
-        if (a.merged() && !b.merged() && COMMUTATIVE.contains(name)) {
+    Val lanewise(VectorOperators.Binary operator, Val a, Val b, DType t, Integer mask) {
+        if (a.merged() && !b.merged() && COMMUTATIVE.contains(operator)) {
             // the exact value as receiver, the accumulator as argument: no copy needed
             Val swap = a;
             a = b;
@@ -307,7 +307,7 @@ abstract sealed class VectorLowering extends VectorEmitter permits VectorLoops {
         }
         a = exact(a);
         load(a);
-        op(name, VectorOperators.Binary.class);
+        op(operator);
         load(b);
         if (mask != null) {
             c.aload(mask);
@@ -332,7 +332,14 @@ abstract sealed class VectorLowering extends VectorEmitter permits VectorLoops {
             return callTo(DType.BOOL, a.home(), VectorMask.class, op == CompareOp.EQ ? "eq" : "xor", VectorMask.class);
         }
         load(a);
-        op(op.name(), VectorOperators.Comparison.class);
+        op(switch (op) {
+            case LT -> VectorOperators.LT;
+            case LE -> VectorOperators.LE;
+            case GT -> VectorOperators.GT;
+            case GE -> VectorOperators.GE;
+            case EQ -> VectorOperators.EQ;
+            case NE -> VectorOperators.NE;
+        });
         load(b);
         return callTo(DType.BOOL, a.type(), vectorClass(a.type()), "compare", VectorOperators.Comparison.class,
                 Vector.class);
@@ -368,22 +375,73 @@ abstract sealed class VectorLowering extends VectorEmitter permits VectorLoops {
             loadMaskAs(x, to);
             return callTo(to, to, vectorClass(to), "blend", long.class, VectorMask.class);
         }
-        String conv = letter(from) + "2" + letter(to);
         load(exact(x));
-        op(conv, VectorOperators.Conversion.class);
+        op(conversion(from, to));
         species(to);
         c.iconst_0();
         return callTo(to, to, vectorClass(from), "convertShape", VectorOperators.Conversion.class,
                 VectorSpecies.class, int.class);
     }
 
-    static String letter(DType t) {
-        return switch (t) {
-            case F32 -> "F";
-            case F64 -> "D";
-            case I32 -> "I";
-            case I64 -> "L";
-            case BOOL -> throw new IllegalStateException("no conversion letter for masks");
+    /** The Vector API's conversion between two lane types (Java's primitive conversion). */
+    static VectorOperators.Conversion<?, ?> conversion(DType from, DType to) {
+        return switch (from) {
+            case F32 -> switch (to) {
+                case F64 -> VectorOperators.F2D;
+                case I32 -> VectorOperators.F2I;
+                case I64 -> VectorOperators.F2L;
+                case F32, BOOL -> throw noConversion(from, to);
+            };
+            case F64 -> switch (to) {
+                case F32 -> VectorOperators.D2F;
+                case I32 -> VectorOperators.D2I;
+                case I64 -> VectorOperators.D2L;
+                case F64, BOOL -> throw noConversion(from, to);
+            };
+            case I32 -> switch (to) {
+                case F32 -> VectorOperators.I2F;
+                case F64 -> VectorOperators.I2D;
+                case I64 -> VectorOperators.I2L;
+                case I32, BOOL -> throw noConversion(from, to);
+            };
+            case I64 -> switch (to) {
+                case F32 -> VectorOperators.L2F;
+                case F64 -> VectorOperators.L2D;
+                case I32 -> VectorOperators.L2I;
+                case I64, BOOL -> throw noConversion(from, to);
+            };
+            case BOOL -> throw noConversion(from, to);
+        };
+    }
+
+    private static IllegalStateException noConversion(DType from, DType to) {
+        return new IllegalStateException("no lane conversion from " + from + " to " + to);
+    }
+
+    /** The Vector API operator of a unary op that {@link VectorRoutines} leaves to it. */
+    static VectorOperators.Unary operator(UnaryOp op) {
+        return switch (op) {
+            case NEG -> VectorOperators.NEG;
+            case ABS -> VectorOperators.ABS;
+            case NOT -> VectorOperators.NOT;
+            case SQRT -> VectorOperators.SQRT;
+            case CBRT -> VectorOperators.CBRT;
+            case EXP -> VectorOperators.EXP;
+            case EXPM1 -> VectorOperators.EXPM1;
+            case LOG -> VectorOperators.LOG;
+            case LOG1P -> VectorOperators.LOG1P;
+            case LOG10 -> VectorOperators.LOG10;
+            case SIN -> VectorOperators.SIN;
+            case COS -> VectorOperators.COS;
+            case TAN -> VectorOperators.TAN;
+            case ASIN -> VectorOperators.ASIN;
+            case ACOS -> VectorOperators.ACOS;
+            case ATAN -> VectorOperators.ATAN;
+            case SINH -> VectorOperators.SINH;
+            case COSH -> VectorOperators.COSH;
+            case TANH -> VectorOperators.TANH;
+            case FLOOR, CEIL, RINT, SIGNUM -> throw new IllegalStateException(
+                    op + " has no Vector API operator; VectorRoutines computes it");
         };
     }
 }

@@ -65,16 +65,17 @@ final class VectorReductions extends VectorLoops {
                 if (spec.compensated() && t.isFloating()) {
                     compensatedSum(t);
                 } else {
-                    Val acc = fold(t, identity(ReduceOp.SUM, t), this::valueAt, (x, y) -> lanewise("ADD", x, y, t, null));
-                    finishLanes(acc, t, "ADD");
+                    Val acc = fold(t, identity(ReduceOp.SUM, t), this::valueAt,
+                            (x, y) -> lanewise(VectorOperators.ADD, x, y, t, null));
+                    finishLanes(acc, t, VectorOperators.ADD);
                 }
             }
             case PROD -> finishLanes(fold(t, identity(ReduceOp.PROD, t), this::valueAt,
-                    (x, y) -> lanewise("MUL", x, y, t, null)), t, "MUL");
+                    (x, y) -> lanewise(VectorOperators.MUL, x, y, t, null)), t, VectorOperators.MUL);
             case MIN -> finishLanes(fold(t, identity(ReduceOp.MIN, t), this::valueAt,
-                    (x, y) -> lanewise("MIN", x, y, t, null)), t, "MIN");
+                    (x, y) -> lanewise(VectorOperators.MIN, x, y, t, null)), t, VectorOperators.MIN);
             case MAX -> finishLanes(fold(t, identity(ReduceOp.MAX, t), this::valueAt,
-                    (x, y) -> lanewise("MAX", x, y, t, null)), t, "MAX");
+                    (x, y) -> lanewise(VectorOperators.MAX, x, y, t, null)), t, VectorOperators.MAX);
             case ARGMIN, ARGMAX -> arg(t, spec.op() == ReduceOp.ARGMIN);
             case MOMENTS -> moments();
             case CUSTOM -> custom(spec, t);
@@ -111,12 +112,12 @@ final class VectorReductions extends VectorLoops {
      * pairwise tree of the lanes (the Vector API leaves the order of reduceLanes open, and C2 and the interpreter differ);
      * integer ops are exact in any order.
      */
-    void finishLanes(Val acc, DType t, String op) {
+    void finishLanes(Val acc, DType t, VectorOperators.Associative op) {
         acc = exact(acc);
         c.aload(resultSlot);
         if (t.isIntegral()) {
             load(acc);
-            op(op, VectorOperators.Associative.class);
+            op(op);
             call(vectorClass(t), "reduceLanes", VectorOperators.Associative.class);
             if (t == DType.I32) {
                 c.i2l();
@@ -124,10 +125,9 @@ final class VectorReductions extends VectorLoops {
             c.putfield(CD_PARTIAL, "l", ConstantDescs.CD_long);
             return;
         }
-        TypeKind k = t == DType.F32 ? TypeKind.FLOAT : TypeKind.DOUBLE;
         ClassDesc prim = t == DType.F32 ? ConstantDescs.CD_float : ConstantDescs.CD_double;
-        if (op.equals("ADD") || op.equals("MUL")) {
-            laneTree(acc, t, op.equals("ADD"));
+        if (op == VectorOperators.ADD || op == VectorOperators.MUL) {
+            laneTree(acc, t, op == VectorOperators.ADD);
             if (t == DType.F32) {
                 c.f2d();
             }
@@ -141,13 +141,12 @@ final class VectorReductions extends VectorLoops {
             if (j == 0) {
                 continue;
             }
-            switch (op) {
-                case "ADD" -> c.with(k == TypeKind.FLOAT ? java.lang.classfile.instruction.OperatorInstruction.of(java.lang.classfile.Opcode.FADD) : java.lang.classfile.instruction.OperatorInstruction.of(java.lang.classfile.Opcode.DADD));
-                case "MUL" -> c.with(k == TypeKind.FLOAT ? java.lang.classfile.instruction.OperatorInstruction.of(java.lang.classfile.Opcode.FMUL) : java.lang.classfile.instruction.OperatorInstruction.of(java.lang.classfile.Opcode.DMUL));
-                case "MIN", "MAX" -> c.invokestatic(ClassDesc.of("java.lang.Math"), op.toLowerCase(java.util.Locale.ROOT),
-                        MethodTypeDesc.of(prim, prim, prim));
-                default -> throw new IllegalStateException(op);
+            // sums and products went through the lane tree above: what is left is min or max
+            String method = op == VectorOperators.MIN ? "min" : op == VectorOperators.MAX ? "max" : null;
+            if (method == null) {
+                throw new IllegalStateException("no lane fold for " + op.name());
             }
+            c.invokestatic(ClassDesc.of("java.lang.Math"), method, MethodTypeDesc.of(prim, prim, prim));
         }
         if (t == DType.F32) {
             c.f2d();
@@ -238,19 +237,19 @@ final class VectorReductions extends VectorLoops {
      * compensation into NaN).
      */
     void neumaierStep(Val s, Val comp, Val x, DType t, Position pos) {
-        Val sum = lanewise("ADD", s, x, t, null);
-        Val big = lanewise("SUB", s, sum, t, null);
-        Val bigCorr = lanewise("ADD", big, x, t, null);
-        Val small = lanewise("SUB", x, sum, t, null);
-        Val smallCorr = lanewise("ADD", small, s, t, null);
+        Val sum = lanewise(VectorOperators.ADD, s, x, t, null);
+        Val big = lanewise(VectorOperators.SUB, s, sum, t, null);
+        Val bigCorr = lanewise(VectorOperators.ADD, big, x, t, null);
+        Val small = lanewise(VectorOperators.SUB, x, sum, t, null);
+        Val smallCorr = lanewise(VectorOperators.ADD, small, s, t, null);
         load(exact(s));
         call(vectorClass(t), "abs");
-        op("GE", VectorOperators.Comparison.class);
+        op(VectorOperators.GE);
         load(x);
         call(vectorClass(t), "abs");
         Val sBigger = callTo(DType.BOOL, t, vectorClass(t), "compare", VectorOperators.Comparison.class, Vector.class);
         Val corr = select(sBigger, bigCorr, smallCorr, t);
-        Val newComp = lanewise("ADD", comp, corr, t, null);
+        Val newComp = lanewise(VectorOperators.ADD, comp, corr, t, null);
         if (pos.masked()) {
             newComp = blendLive(comp, newComp, pos, t);
             sum = blendLive(s, sum, pos, t);
@@ -265,7 +264,8 @@ final class VectorReductions extends VectorLoops {
         int startIndex = c.allocateLocal(indexKind());
         loadIndexSlot(indexSlot);
         storeIndex(startIndex);
-        Val sum = fold(t, identity(ReduceOp.SUM, t), this::valueAt, (x, y) -> lanewise("ADD", x, y, t, null));
+        Val sum = fold(t, identity(ReduceOp.SUM, t), this::valueAt,
+                (x, y) -> lanewise(VectorOperators.ADD, x, y, t, null));
         int total = c.allocateLocal(TypeKind.DOUBLE);
         sumLanes(sum);
         c.dstore(total);
@@ -279,9 +279,9 @@ final class VectorReductions extends VectorLoops {
         c.dload(mean);
         Val meanVec = callTo(t, t, DoubleVector.class, "broadcast", VectorSpecies.class, double.class);
         Val m2 = fold(t, identity(ReduceOp.SUM, t), pos -> {
-            Val d = lanewise("SUB", valueAt(pos), meanVec, t, null);
-            return lanewise("MUL", d, d, t, null);
-        }, (x, y) -> lanewise("ADD", x, y, t, null));
+            Val d = lanewise(VectorOperators.SUB, valueAt(pos), meanVec, t, null);
+            return lanewise(VectorOperators.MUL, d, d, t, null);
+        }, (x, y) -> lanewise(VectorOperators.ADD, x, y, t, null));
         c.aload(resultSlot).lload(count).putfield(CD_PARTIAL, "n", ConstantDescs.CD_long);
         c.aload(resultSlot).dload(mean).putfield(CD_PARTIAL, "mean", ConstantDescs.CD_double);
         c.aload(resultSlot);
@@ -443,18 +443,18 @@ final class VectorReductions extends VectorLoops {
         DType it = DType.I32;
         Val v = valueAt(pos);
         load(v);
-        op(min ? "LT" : "GT", VectorOperators.Comparison.class);
+        op(min ? VectorOperators.LT : VectorOperators.GT);
         load(best);
         Val better = callTo(DType.BOOL, t, vc, "compare", VectorOperators.Comparison.class, Vector.class);
         if (t.isFloating()) {
             // the first NaN wins: take a NaN unless the lane already holds one
             load(better);
             load(v);
-            op("IS_NAN", VectorOperators.Test.class);
+            op(VectorOperators.IS_NAN);
             call(vc, "test", VectorOperators.Test.class);
             call(VectorMask.class, "or", VectorMask.class);
             load(exact(best));
-            op("IS_NAN", VectorOperators.Test.class);
+            op(VectorOperators.IS_NAN);
             call(vc, "test", VectorOperators.Test.class);
             better = callTo(DType.BOOL, t, VectorMask.class, "andNot", VectorMask.class);
         }
