@@ -147,4 +147,36 @@ public final class Schedule {
         }
         return i;
     }
+
+    /**
+     * Which values a body cut into pieces (a body too large for one JVM method is evaluated by
+     * several) passes from piece to piece: each node used by a node of another piece, each input
+     * (loaded by the loop, outside every piece) and {@code root} (read by the loop after the last
+     * piece). Constants never cross: every piece loads the ones it uses.
+     *
+     * @param root the body's value, a node of this schedule
+     * @param pieceOf the piece of each node, by index in {@link #nodes()}; -1 for inputs and constants
+     * @return by index in {@link #nodes()}, whether the node's value crosses pieces
+     */
+    public boolean[] crossings(Node root, int[] pieceOf) {
+        boolean[] crosses = new boolean[nodes.size()];
+        for (int i = 0; i < nodes.size(); i++) {
+            for (Node op : operands(nodes.get(i))) {
+                int j = indexOf(op);
+                if (pieceOf[j] != pieceOf[i]) {
+                    crosses[j] = true;
+                }
+            }
+            if (nodes.get(i) instanceof Node.Input) {
+                crosses[i] = true;
+            }
+        }
+        crosses[indexOf(root)] = true;
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i) instanceof Node.Const) {
+                crosses[i] = false;
+            }
+        }
+        return crosses;
+    }
 }

@@ -57,24 +57,12 @@ final class ScalarChunks {
         if (operations <= THRESHOLD) {
             return null;
         }
-        boolean[] crosses = new boolean[nodes.size()];
-        for (int i = 0; i < nodes.size(); i++) {
-            for (Node op : Schedule.operands(nodes.get(i))) {
-                int j = schedule.indexOf(op);
-                if (chunkOf[j] != chunkOf[i]) {
-                    crosses[j] = true;
-                }
-            }
-            if (nodes.get(i) instanceof Node.Input) {
-                crosses[i] = true;
-            }
-        }
-        crosses[schedule.indexOf(root)] = true;
+        boolean[] crosses = schedule.crossings(root, chunkOf);
         int[] scratch = new int[nodes.size()];
         int doubles = 0;
         int longs = 0;
         for (int i = 0; i < nodes.size(); i++) {
-            if (!crosses[i] || nodes.get(i) instanceof Node.Const) {
+            if (!crosses[i]) {
                 scratch[i] = -1;
             } else if (nodes.get(i).type().isFloating()) {
                 scratch[i] = doubles++;

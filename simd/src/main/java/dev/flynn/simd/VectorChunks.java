@@ -97,22 +97,10 @@ final class VectorChunks {
         if (operations <= THRESHOLD) {
             return null;
         }
-        boolean[] crosses = new boolean[nodes.size()];
-        for (int i = 0; i < nodes.size(); i++) {
-            for (Node op : Schedule.operands(nodes.get(i))) {
-                int j = schedule.indexOf(op);
-                if (chunkOf[j] != chunkOf[i]) {
-                    crosses[j] = true;
-                }
-            }
-            if (nodes.get(i) instanceof Node.Input) {
-                crosses[i] = true;
-            }
-        }
-        crosses[schedule.indexOf(root)] = true;
+        boolean[] crosses = schedule.crossings(root, chunkOf);
         VectorChunks plan = new VectorChunks(schedule, chunks, new int[nodes.size()], divides);
         for (int i = 0; i < nodes.size(); i++) {
-            if (!crosses[i] || nodes.get(i) instanceof Node.Const) {
+            if (!crosses[i]) {
                 plan.scratch[i] = -1;
             } else {
                 plan.scratch[i] = plan.counts[array(nodes.get(i).type())]++;
