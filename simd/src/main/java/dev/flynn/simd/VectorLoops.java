@@ -154,25 +154,13 @@ abstract sealed class VectorLoops extends VectorLowering permits VectorReduction
             }
             storeIndex(outOff);
         }
-        int upper = bound(plan.lanes);
-        Label loop = c.newLabel();
-        Label tail = c.newLabel();
-        Label done = c.newLabel();
-        c.labelBinding(loop);
-        pushIndex();
-        loadIndexSlot(upper);
-        ifIndexGE(tail);
-        Position main = at(0, null);
-        storeOut(eval(ir.body(), main, hoisted), outStore, outOff, main, t);
-        step(plan.lanes);
-        c.goto_(loop);
-        c.labelBinding(tail);
-        pushIndex();
-        loadIndexSlot(limitSlot);
-        ifIndexGE(done);
-        Position last = at(0, tailMasks());
-        storeOut(eval(ir.body(), last, hoisted), outStore, outOff, last, t);
-        c.labelBinding(done);
+        loops(plan.lanes, plan.lanes, () -> {
+            Position main = at(0, null);
+            storeOut(eval(ir.body(), main, hoisted), outStore, outOff, main, t);
+        }, () -> {
+            Position last = at(0, tailMasks());
+            storeOut(eval(ir.body(), last, hoisted), outStore, outOff, last, t);
+        });
         c.return_();
     }
 
@@ -268,33 +256,47 @@ abstract sealed class VectorLoops extends VectorLowering permits VectorReduction
      * one copy of the body, not K.
      */
     void blocks(int k, int u, BlockStep step, List<List<Val>> accumulators) {
+        loops((long) k * plan.lanes, (long) u * plan.lanes, () -> {
+            for (int j = 0; j < u; j++) {
+                step.apply(j, at((long) j * plan.lanes, null));
+            }
+            rotate(accumulators, u);
+        }, () -> {
+            int round = c.allocateLocal(TypeKind.INT);
+            c.iconst_0().istore(round);
+            Label tailLoop = c.newLabel();
+            c.labelBinding(tailLoop);
+            step.apply(0, at(0, tailMasks()));
+            rotate(accumulators, 1);
+            step(plan.lanes);
+            c.iinc(round, 1);
+            c.iload(round).loadConstant(k).if_icmplt(tailLoop);
+        });
+    }
+
+    /**
+     * The loop skeleton of every kernel method: while whole blocks of {@code block} elements remain
+     * from the index, {@code main} (whose positions are unmasked) and the index advanced by
+     * {@code advance}; then, where elements remain, {@code tail} once, which masks the lanes past
+     * the limit ({@link #tailMasks()}).
+     */
+    void loops(long block, long advance, Runnable main, Runnable tail) {
+        int upper = bound(block);
         Label loop = c.newLabel();
-        Label tail = c.newLabel();
+        Label rest = c.newLabel();
         Label done = c.newLabel();
-        int upper = bound((long) k * plan.lanes);
         c.labelBinding(loop);
         pushIndex();
         loadIndexSlot(upper);
-        ifIndexGE(tail);
-        for (int j = 0; j < u; j++) {
-            step.apply(j, at((long) j * plan.lanes, null));
-        }
-        rotate(accumulators, u);
-        step((long) u * plan.lanes);
+        ifIndexGE(rest);
+        main.run();
+        step(advance);
         c.goto_(loop);
-        c.labelBinding(tail);
+        c.labelBinding(rest);
         pushIndex();
         loadIndexSlot(limitSlot);
         ifIndexGE(done);
-        int round = c.allocateLocal(TypeKind.INT);
-        c.iconst_0().istore(round);
-        Label tailLoop = c.newLabel();
-        c.labelBinding(tailLoop);
-        step.apply(0, at(0, tailMasks()));
-        rotate(accumulators, 1);
-        step(plan.lanes);
-        c.iinc(round, 1);
-        c.iload(round).loadConstant(k).if_icmplt(tailLoop);
+        tail.run();
         c.labelBinding(done);
     }
 

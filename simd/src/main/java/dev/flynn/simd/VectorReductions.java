@@ -401,33 +401,18 @@ final class VectorReductions extends VectorLoops {
         int startInt = c.allocateLocal(TypeKind.INT);
         c.lload(startSlot).l2i().istore(startInt);
 
-        int upper = bound(plan.lanes);
-        Label loop = c.newLabel();
-        Label tail = c.newLabel();
-        Label done = c.newLabel();
-        c.labelBinding(loop);
-        pushIndex();
-        loadIndexSlot(upper);
-        ifIndexGE(tail);
-        argStep(t, min, best, bestIndex, at(0, null), startInt);
-        step(plan.lanes);
-        c.goto_(loop);
-        c.labelBinding(tail);
-        pushIndex();
-        loadIndexSlot(limitSlot);
-        ifIndexGE(done);
-        argStep(t, min, best, bestIndex, at(0, tailMasks()), startInt);
-        c.labelBinding(done);
+        loops(plan.lanes, plan.lanes, () -> argStep(t, min, best, bestIndex, at(0, null), startInt),
+                () -> argStep(t, min, best, bestIndex, at(0, tailMasks()), startInt));
 
         String suffix = t.isFloating() ? "D" : "L";
         ClassDesc prim = t.isFloating() ? ConstantDescs.CD_double : ConstantDescs.CD_long;
         MethodTypeDesc d = MethodTypeDesc.of(ConstantDescs.CD_void, CD_PARTIAL, prim, ConstantDescs.CD_long);
-        best = exact(best);
-        bestIndex = exact(bestIndex);
+        Val bestValues = exact(best);
+        Val bestIndices = exact(bestIndex);
         for (int j = 0; j < plan.lanes; j++) {
             c.aload(resultSlot);
-            lane(best, j);
-            lane(bestIndex, j);
+            lane(bestValues, j);
+            lane(bestIndices, j);
             c.lload(startSlot).ladd();
             c.invokestatic(CD_MATH, j == 0 ? "argFirst" + suffix : (min ? "argMin" : "argMax") + suffix, d);
         }
