@@ -4,6 +4,7 @@ import dev.flynn.DType;
 import dev.flynn.ir.BinaryOp;
 import dev.flynn.ir.Node;
 import dev.flynn.ir.OpKind;
+import dev.flynn.ir.UnaryOp;
 import dev.flynn.ir.Schedule;
 
 import java.lang.classfile.CodeBuilder;
@@ -124,7 +125,15 @@ final class ScalarLowering {
                 load(c.a());
                 load(c.b());
                 ClassDesc d = desc(c.a().type());
-                cob.invokestatic(CD_OPS, c.op().symbol(), MethodTypeDesc.of(CD_boolean, d, d));
+                String method = switch (c.op()) {
+                    case LT -> "lt";
+                    case LE -> "le";
+                    case GT -> "gt";
+                    case GE -> "ge";
+                    case EQ -> "eq";
+                    case NE -> "ne";
+                };
+                cob.invokestatic(CD_OPS, method, MethodTypeDesc.of(CD_boolean, d, d));
             }
             case Node.Select s -> {
                 load(s.mask());
@@ -172,12 +181,13 @@ final class ScalarLowering {
                 }
             }
             case SIGNUM -> cob.invokestatic(CD_MATH, "signum", MethodTypeDesc.of(desc(t), desc(t)));
-            default -> {
+            case SQRT, CBRT, EXP, EXPM1, LOG, LOG1P, LOG10, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH,
+                    FLOOR, CEIL, RINT -> {
                 // Java has these in double only: a float loop widens, calls Math, and rounds once
                 if (t == DType.F32) {
                     cob.f2d();
                 }
-                cob.invokestatic(CD_MATH, u.op().symbol(), MethodTypeDesc.of(CD_double, CD_double));
+                cob.invokestatic(CD_MATH, mathMethod(u.op()), MethodTypeDesc.of(CD_double, CD_double));
                 if (t == DType.F32) {
                     cob.d2f();
                 }
@@ -190,9 +200,15 @@ final class ScalarLowering {
         TypeKind k = kind(t);
         switch (b.op()) {
             case ADD, SUB, MUL, DIV, REM -> arith(cob, b.op(), k);
-            case MIN, MAX -> cob.invokestatic(CD_MATH, b.op().symbol(), MethodTypeDesc.of(desc(t), desc(t), desc(t)));
+            case MIN, MAX -> cob.invokestatic(CD_MATH, b.op() == BinaryOp.MIN ? "min" : "max",
+                    MethodTypeDesc.of(desc(t), desc(t), desc(t)));
             case ATAN2, POW, HYPOT -> {
-                cob.invokestatic(CD_MATH, b.op().symbol(), MethodTypeDesc.of(CD_double, CD_double, CD_double));
+                String method = switch (b.op()) {
+                    case ATAN2 -> "atan2";
+                    case POW -> "pow";
+                    default -> "hypot";
+                };
+                cob.invokestatic(CD_MATH, method, MethodTypeDesc.of(CD_double, CD_double, CD_double));
                 if (t == DType.F32) {
                     cob.d2f();
                 }
@@ -224,6 +240,32 @@ final class ScalarLowering {
                 }
             }
         }
+    }
+
+    /** The {@code double} function of {@code java.lang.Math} that specifies a unary math op. */
+    private static String mathMethod(UnaryOp op) {
+        return switch (op) {
+            case SQRT -> "sqrt";
+            case CBRT -> "cbrt";
+            case EXP -> "exp";
+            case EXPM1 -> "expm1";
+            case LOG -> "log";
+            case LOG1P -> "log1p";
+            case LOG10 -> "log10";
+            case SIN -> "sin";
+            case COS -> "cos";
+            case TAN -> "tan";
+            case ASIN -> "asin";
+            case ACOS -> "acos";
+            case ATAN -> "atan";
+            case SINH -> "sinh";
+            case COSH -> "cosh";
+            case TANH -> "tanh";
+            case FLOOR -> "floor";
+            case CEIL -> "ceil";
+            case RINT -> "rint";
+            case NEG, ABS, NOT, SIGNUM -> throw new IllegalStateException(op + " is not lowered to a double Math call");
+        };
     }
 
     /**

@@ -59,8 +59,21 @@ final class CLowering {
             // round half to even in the default rounding mode, as Math.rint
             case RINT -> call(f32 ? "rintf" : "rint", x);
             case SIGNUM -> call("flynn_signum_" + t.suffix(), x);
-            case CBRT, EXP, EXPM1, LOG, LOG1P, LOG10, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH ->
-                    math(t, op.symbol(), x);
+            case CBRT -> math(t, "cbrt", x);
+            case EXP -> math(t, "exp", x);
+            case EXPM1 -> math(t, "expm1", x);
+            case LOG -> math(t, "log", x);
+            case LOG1P -> math(t, "log1p", x);
+            case LOG10 -> math(t, "log10", x);
+            case SIN -> math(t, "sin", x);
+            case COS -> math(t, "cos", x);
+            case TAN -> math(t, "tan", x);
+            case ASIN -> math(t, "asin", x);
+            case ACOS -> math(t, "acos", x);
+            case ATAN -> math(t, "atan", x);
+            case SINH -> math(t, "sinh", x);
+            case COSH -> math(t, "cosh", x);
+            case TANH -> math(t, "tanh", x);
         };
     }
 
