@@ -156,7 +156,12 @@ abstract sealed class VectorEmitter permits VectorLowering {
      * (ADD is an Associative, SUB a Binary).
      */
     void op(VectorOperators.Operator operator) {
-        Class<?> declared = switch (operator) {
+        c.getstatic(desc(VectorOperators.class), operator.name(), desc(fieldType(operator)));
+    }
+
+    /** The declared type of the {@code VectorOperators} field holding {@code operator}. */
+    static Class<?> fieldType(VectorOperators.Operator operator) {
+        return switch (operator) {
             case VectorOperators.Associative a -> VectorOperators.Associative.class;
             case VectorOperators.Binary b -> VectorOperators.Binary.class;
             case VectorOperators.Unary u -> VectorOperators.Unary.class;
@@ -166,7 +171,6 @@ abstract sealed class VectorEmitter permits VectorLowering {
             case VectorOperators.Conversion<?, ?> conv -> VectorOperators.Conversion.class;
             default -> throw new IllegalStateException("no field type known for VectorOperators." + operator.name());
         };
-        c.getstatic(desc(VectorOperators.class), operator.name(), desc(declared));
     }
 
     void load(Val v) {
