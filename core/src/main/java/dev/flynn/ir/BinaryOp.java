@@ -82,21 +82,11 @@ public enum BinaryOp implements Op {
         return kind;
     }
 
-    /**
-     * The bound each backend promises, in ulps of the correctly rounded result.
-     *
-     * @return the accuracy; {@link Accuracy#EXACT} for an exact op
-     */
     @Override
     public Accuracy accuracy() {
         return accuracy;
     }
 
-    /**
-     * The number of operands.
-     *
-     * @return {@value #ARITY}
-     */
     @Override
     public int arity() {
         return ARITY;
