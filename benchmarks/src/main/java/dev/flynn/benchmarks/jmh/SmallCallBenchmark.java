@@ -7,9 +7,6 @@ import dev.flynn.Kernel;
 import dev.flynn.Reduction;
 import dev.flynn.benchmarks.BenchKernel.Domain;
 import dev.flynn.benchmarks.InputData;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -40,7 +37,6 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {JvmFlags.VECTOR, JvmFlags.NATIVE})
 public class SmallCallBenchmark {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final float ALPHA = 2.5f;
 
     @Param({"128", "768", "4096", "1048576"})
@@ -94,65 +90,12 @@ public class SmallCallBenchmark {
 
     @Benchmark
     public float dotLucene() {
-        float[] a = x;
-        float[] b = y;
-        int i = 0;
-        float res = 0;
-        if (a.length >= 2 * F.length()) {
-            FloatVector acc1 = FloatVector.zero(F);
-            FloatVector acc2 = FloatVector.zero(F);
-            FloatVector acc3 = FloatVector.zero(F);
-            FloatVector acc4 = FloatVector.zero(F);
-            // four independent chains hide the FMA unit's latency of four cycles
-            int unrolled = F.loopBound(a.length - 3 * F.length());
-            for (; i < unrolled; i += 4 * F.length()) {
-                acc1 = FloatVector.fromArray(F, a, i).fma(FloatVector.fromArray(F, b, i), acc1);
-                acc2 = FloatVector.fromArray(F, a, i + F.length()).fma(FloatVector.fromArray(F, b, i + F.length()), acc2);
-                acc3 = FloatVector.fromArray(F, a, i + 2 * F.length())
-                        .fma(FloatVector.fromArray(F, b, i + 2 * F.length()), acc3);
-                acc4 = FloatVector.fromArray(F, a, i + 3 * F.length())
-                        .fma(FloatVector.fromArray(F, b, i + 3 * F.length()), acc4);
-            }
-            for (int bound = F.loopBound(a.length); i < bound; i += F.length()) {
-                acc1 = FloatVector.fromArray(F, a, i).fma(FloatVector.fromArray(F, b, i), acc1);
-            }
-            res = acc1.add(acc2).add(acc3.add(acc4)).reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < a.length; i++) {
-            res = Math.fma(a[i], b[i], res);
-        }
-        return res;
+        return HandWrittenLoops.dotFma(x, y);
     }
 
     @Benchmark
     public float dotLuceneMulAdd() {
-        float[] a = x;
-        float[] b = y;
-        int i = 0;
-        float res = 0;
-        if (a.length >= 2 * F.length()) {
-            FloatVector acc1 = FloatVector.zero(F);
-            FloatVector acc2 = FloatVector.zero(F);
-            FloatVector acc3 = FloatVector.zero(F);
-            FloatVector acc4 = FloatVector.zero(F);
-            int unrolled = F.loopBound(a.length - 3 * F.length());
-            for (; i < unrolled; i += 4 * F.length()) {
-                acc1 = acc1.add(FloatVector.fromArray(F, a, i).mul(FloatVector.fromArray(F, b, i)));
-                acc2 = acc2.add(FloatVector.fromArray(F, a, i + F.length()).mul(FloatVector.fromArray(F, b, i + F.length())));
-                acc3 = acc3.add(FloatVector.fromArray(F, a, i + 2 * F.length())
-                        .mul(FloatVector.fromArray(F, b, i + 2 * F.length())));
-                acc4 = acc4.add(FloatVector.fromArray(F, a, i + 3 * F.length())
-                        .mul(FloatVector.fromArray(F, b, i + 3 * F.length())));
-            }
-            for (int bound = F.loopBound(a.length); i < bound; i += F.length()) {
-                acc1 = acc1.add(FloatVector.fromArray(F, a, i).mul(FloatVector.fromArray(F, b, i)));
-            }
-            res = acc1.add(acc2).add(acc3.add(acc4)).reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < a.length; i++) {
-            res += a[i] * b[i];
-        }
-        return res;
+        return HandWrittenLoops.dotMulAdd(x, y);
     }
 
     @Benchmark
@@ -178,39 +121,7 @@ public class SmallCallBenchmark {
 
     @Benchmark
     public float l2Lucene() {
-        float[] a = x;
-        float[] b = y;
-        int i = 0;
-        float res = 0;
-        if (a.length >= 2 * F.length()) {
-            FloatVector acc1 = FloatVector.zero(F);
-            FloatVector acc2 = FloatVector.zero(F);
-            FloatVector acc3 = FloatVector.zero(F);
-            FloatVector acc4 = FloatVector.zero(F);
-            int unrolled = F.loopBound(a.length - 3 * F.length());
-            for (; i < unrolled; i += 4 * F.length()) {
-                FloatVector d1 = FloatVector.fromArray(F, a, i).sub(FloatVector.fromArray(F, b, i));
-                acc1 = d1.fma(d1, acc1);
-                FloatVector d2 = FloatVector.fromArray(F, a, i + F.length()).sub(FloatVector.fromArray(F, b, i + F.length()));
-                acc2 = d2.fma(d2, acc2);
-                FloatVector d3 = FloatVector.fromArray(F, a, i + 2 * F.length())
-                        .sub(FloatVector.fromArray(F, b, i + 2 * F.length()));
-                acc3 = d3.fma(d3, acc3);
-                FloatVector d4 = FloatVector.fromArray(F, a, i + 3 * F.length())
-                        .sub(FloatVector.fromArray(F, b, i + 3 * F.length()));
-                acc4 = d4.fma(d4, acc4);
-            }
-            for (int bound = F.loopBound(a.length); i < bound; i += F.length()) {
-                FloatVector d = FloatVector.fromArray(F, a, i).sub(FloatVector.fromArray(F, b, i));
-                acc1 = d.fma(d, acc1);
-            }
-            res = acc1.add(acc2).add(acc3.add(acc4)).reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < a.length; i++) {
-            float d = a[i] - b[i];
-            res = Math.fma(d, d, res);
-        }
-        return res;
+        return HandWrittenLoops.squareDistanceFma(x, y);
     }
 
     @Benchmark
@@ -237,30 +148,7 @@ public class SmallCallBenchmark {
 
     @Benchmark
     public float sumLucene() {
-        float[] a = x;
-        int i = 0;
-        float res = 0;
-        if (a.length >= 2 * F.length()) {
-            FloatVector acc1 = FloatVector.zero(F);
-            FloatVector acc2 = FloatVector.zero(F);
-            FloatVector acc3 = FloatVector.zero(F);
-            FloatVector acc4 = FloatVector.zero(F);
-            int unrolled = F.loopBound(a.length - 3 * F.length());
-            for (; i < unrolled; i += 4 * F.length()) {
-                acc1 = acc1.add(FloatVector.fromArray(F, a, i));
-                acc2 = acc2.add(FloatVector.fromArray(F, a, i + F.length()));
-                acc3 = acc3.add(FloatVector.fromArray(F, a, i + 2 * F.length()));
-                acc4 = acc4.add(FloatVector.fromArray(F, a, i + 3 * F.length()));
-            }
-            for (int bound = F.loopBound(a.length); i < bound; i += F.length()) {
-                acc1 = acc1.add(FloatVector.fromArray(F, a, i));
-            }
-            res = acc1.add(acc2).add(acc3.add(acc4)).reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < a.length; i++) {
-            res += a[i];
-        }
-        return res;
+        return HandWrittenLoops.sum(x);
     }
 
     @Benchmark
@@ -288,17 +176,7 @@ public class SmallCallBenchmark {
 
     @Benchmark
     public float[] saxpyLucene() {
-        float[] a = x;
-        float[] b = y;
-        float[] o = out;
-        int i = 0;
-        for (int bound = F.loopBound(a.length); i < bound; i += F.length()) {
-            FloatVector.fromArray(F, a, i).mul(ALPHA).add(FloatVector.fromArray(F, b, i)).intoArray(o, i);
-        }
-        for (; i < a.length; i++) {
-            o[i] = ALPHA * a[i] + b[i];
-        }
-        return o;
+        return HandWrittenLoops.saxpy(ALPHA, x, y, out);
     }
 
     @Benchmark

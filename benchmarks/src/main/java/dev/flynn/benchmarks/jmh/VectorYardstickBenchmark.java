@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Hand-written Vector API loops (the yardstick) beside the simd backend's compiled kernels for the same
  * expressions, float, one thread: {@code 2*x+y}, {@code sum(x)}, {@code dot(x,y)}, {@code exp(x)} and a
- * six-op polynomial. Pairs are named {@code <expr>Vector} and {@code <expr>Flynn}.
+ * six-op polynomial. Pairs are named {@code <expr>Vector} and {@code <expr>Flynn}. The saxpy, sum and dot
+ * loops are {@link HandWrittenLoops}', the ones {@link SmallCallBenchmark} races too; dot multiplies then adds,
+ * not FMA, because the kernel means Java's {@code x*y + s}, rounded twice.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -78,14 +80,7 @@ public class VectorYardstickBenchmark {
 
     @Benchmark
     public float[] saxpyVector() {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector.fromArray(F, x, i).mul(2f).add(FloatVector.fromArray(F, y, i)).intoArray(out, i);
-        }
-        for (; i < n; i++) {
-            out[i] = 2f * x[i] + y[i];
-        }
-        return out;
+        return HandWrittenLoops.saxpy(2f, x, y, out);
     }
 
     @Benchmark
@@ -94,26 +89,9 @@ public class VectorYardstickBenchmark {
         return out;
     }
 
-    /** Four accumulators: an add has a latency of several cycles, so one chain would leave the adder idle. */
     @Benchmark
     public float sumVector() {
-        FloatVector s0 = FloatVector.zero(F);
-        FloatVector s1 = FloatVector.zero(F);
-        FloatVector s2 = FloatVector.zero(F);
-        FloatVector s3 = FloatVector.zero(F);
-        int step = 4 * F.length();
-        int i = 0;
-        for (int bound = n - n % step; i < bound; i += step) {
-            s0 = s0.add(FloatVector.fromArray(F, x, i));
-            s1 = s1.add(FloatVector.fromArray(F, x, i + F.length()));
-            s2 = s2.add(FloatVector.fromArray(F, x, i + 2 * F.length()));
-            s3 = s3.add(FloatVector.fromArray(F, x, i + 3 * F.length()));
-        }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            s += x[i];
-        }
-        return s;
+        return HandWrittenLoops.sum(x);
     }
 
     @Benchmark
@@ -123,26 +101,7 @@ public class VectorYardstickBenchmark {
 
     @Benchmark
     public float dotVector() {
-        FloatVector s0 = FloatVector.zero(F);
-        FloatVector s1 = FloatVector.zero(F);
-        FloatVector s2 = FloatVector.zero(F);
-        FloatVector s3 = FloatVector.zero(F);
-        int step = 4 * F.length();
-        int i = 0;
-        // mul then add, not fma: the kernel means Java's x*y+s, rounded twice
-        for (int bound = n - n % step; i < bound; i += step) {
-            s0 = s0.add(FloatVector.fromArray(F, x, i).mul(FloatVector.fromArray(F, y, i)));
-            s1 = s1.add(FloatVector.fromArray(F, x, i + F.length()).mul(FloatVector.fromArray(F, y, i + F.length())));
-            s2 = s2.add(FloatVector.fromArray(F, x, i + 2 * F.length())
-                    .mul(FloatVector.fromArray(F, y, i + 2 * F.length())));
-            s3 = s3.add(FloatVector.fromArray(F, x, i + 3 * F.length())
-                    .mul(FloatVector.fromArray(F, y, i + 3 * F.length())));
-        }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            s += x[i] * y[i];
-        }
-        return s;
+        return HandWrittenLoops.dotMulAdd(x, y);
     }
 
     @Benchmark
