@@ -10,6 +10,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * Turns the arguments of one call into a {@link Call}: checks every input and the output (types,
@@ -224,6 +226,28 @@ final class CallBinder {
             }
         }
         return n;
+    }
+
+    /** {@link Kernel#inputsByName}: the named values in {@code kernel}'s input order. */
+    static Object[] byName(Kernel kernel, Map<String, ?> values) {
+        Objects.requireNonNull(values, "values");
+        List<String> names = kernel.inputNames();
+        for (String name : values.keySet()) {
+            if (!names.contains(name)) {
+                throw new IllegalArgumentException("kernel " + kernel + " has no input named '" + name + "'; its inputs are "
+                        + names);
+            }
+        }
+        Object[] out = new Object[names.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object v = values.get(names.get(i));
+            if (v == null) {
+                throw new IllegalArgumentException("kernel " + kernel + " needs input '" + names.get(i) + "', which was not"
+                        + " given; its inputs are " + names);
+            }
+            out[i] = v;
+        }
+        return out;
     }
 
     static String what(Kernel kernel, int i) {

@@ -74,7 +74,7 @@ final class ExpressionParser {
         ExpressionParser p = new ExpressionParser(src, names, types, inferredType);
         if (!p.inferNames) {
             // every input exists up front, so unused ones still count and keep their position
-            p.inputs.addAll(Kernel.inputs(p.names, p.types));
+            p.inputs.addAll(KernelBuilder.inputs(p.names, p.types));
         }
         p.skipSpace();
         if (p.pos >= src.length()) {
@@ -89,7 +89,7 @@ final class ExpressionParser {
             throw p.error("the expression has no inputs", 0);
         }
         try {
-            return Kernel.fromExpr(List.copyOf(p.names), List.copyOf(p.types), body);
+            return KernelBuilder.fromExpr(List.copyOf(p.names), List.copyOf(p.types), body);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + "\n  in: " + src, e);
         }
@@ -366,7 +366,7 @@ final class ExpressionParser {
             inputs.add(null);
         }
         if (inputs.get(i) == null) {
-            inputs.set(i, Kernel.inputs(names, types).get(i));
+            inputs.set(i, KernelBuilder.inputs(names, types).get(i));
         }
         return inputs.get(i);
     }

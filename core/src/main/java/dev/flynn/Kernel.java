@@ -4,15 +4,10 @@ import dev.flynn.ir.BinaryOp;
 import dev.flynn.ir.KernelIR;
 import dev.flynn.ir.Node;
 import dev.flynn.ir.Printer;
-import dev.flynn.ir.ReduceOp;
-import dev.flynn.ir.ReduceSpec;
 import dev.flynn.ir.Schedule;
-import dev.flynn.ir.Verifier;
 import dev.flynn.spi.Binding;
 import dev.flynn.spi.BackendProvider;
 
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -98,8 +93,6 @@ public final class Kernel {
         Expr apply(List<Expr> inputs);
     }
 
-    private static final List<String> XYZW = List.of("x", "y", "z", "w");
-
     private final KernelIR ir;
     private final List<String> names;
     private final Optional<Reduction> reduction;
@@ -110,13 +103,9 @@ public final class Kernel {
     private final DType resultType;
     /** The printed kernel, made on first use: printing a kernel of a million nodes takes a while. */
     private volatile String text;
-    private volatile Plan[] plans = new Plan[0];
+    private final KernelPlans plans = new KernelPlans();
 
-    /** A compiled form of this kernel for one backend and one set of bindings. */
-    record Plan(BackendProvider backend, long bindings, Object compiled) {
-    }
-
-    private Kernel(KernelIR ir, List<String> names, Optional<Reduction> reduction, long[] constants) {
+    Kernel(KernelIR ir, List<String> names, Optional<Reduction> reduction, long[] constants) {
         this.ir = ir;
         this.names = List.copyOf(names);
         this.reduction = reduction;
@@ -124,7 +113,7 @@ public final class Kernel {
         this.constants = constants;
         this.mayThrow = Schedule.of(ir.body()).nodes().stream().anyMatch(n -> n instanceof Node.Binary b
                 && (b.op() == BinaryOp.DIV || b.op() == BinaryOp.REM) && b.type().isIntegral());
-        this.resultType = resultTypeOf(ir, reduction);
+        this.resultType = ReductionLowering.resultTypeOf(ir, reduction);
     }
 
     // ---- building ---------------------------------------------------------------------------
@@ -140,7 +129,7 @@ public final class Kernel {
      */
     public static Kernel map(DType x, Fn1 body) {
         Objects.requireNonNull(body, "body");
-        return traced(List.of(x), in -> body.apply(in.get(0)));
+        return KernelBuilder.traced(List.of(x), in -> body.apply(in.get(0)));
     }
 
     /**
@@ -155,7 +144,7 @@ public final class Kernel {
      */
     public static Kernel map(DType x, DType y, Fn2 body) {
         Objects.requireNonNull(body, "body");
-        return traced(List.of(x, y), in -> body.apply(in.get(0), in.get(1)));
+        return KernelBuilder.traced(List.of(x, y), in -> body.apply(in.get(0), in.get(1)));
     }
 
     /**
@@ -170,7 +159,7 @@ public final class Kernel {
      */
     public static Kernel map(DType x, DType y, DType z, Fn3 body) {
         Objects.requireNonNull(body, "body");
-        return traced(List.of(x, y, z), in -> body.apply(in.get(0), in.get(1), in.get(2)));
+        return KernelBuilder.traced(List.of(x, y, z), in -> body.apply(in.get(0), in.get(1), in.get(2)));
     }
 
     /**
@@ -186,7 +175,7 @@ public final class Kernel {
      */
     public static Kernel map(DType x, DType y, DType z, DType w, Fn4 body) {
         Objects.requireNonNull(body, "body");
-        return traced(List.of(x, y, z, w), in -> body.apply(in.get(0), in.get(1), in.get(2), in.get(3)));
+        return KernelBuilder.traced(List.of(x, y, z, w), in -> body.apply(in.get(0), in.get(1), in.get(2), in.get(3)));
     }
 
     /**
@@ -200,36 +189,7 @@ public final class Kernel {
     public static Kernel map(List<DType> types, FnN body) {
         Objects.requireNonNull(types, "types");
         Objects.requireNonNull(body, "body");
-        return traced(types, body);
-    }
-
-    private static Kernel traced(List<DType> types, FnN body) {
-        if (types.isEmpty()) {
-            throw new IllegalArgumentException("a kernel needs at least one input");
-        }
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < types.size(); i++) {
-            names.add(types.size() <= 4 ? XYZW.get(i) : "x" + i);
-        }
-        return fromExpr(names, types, body.apply(inputs(names, types)));
-    }
-
-    static List<Expr> inputs(List<String> names, List<DType> types) {
-        List<String> frozen = List.copyOf(names);
-        List<Expr> in = new ArrayList<>();
-        for (int i = 0; i < types.size(); i++) {
-            DType t = Objects.requireNonNull(types.get(i), "type of input " + i);
-            if (!t.isNumeric()) {
-                throw new IllegalArgumentException("input " + frozen.get(i) + " has type BOOL; inputs are numbers");
-            }
-            in.add(Expr.input(i, t, frozen));
-        }
-        return in;
-    }
-
-    static Kernel fromExpr(List<String> names, List<DType> types, Expr body) {
-        Objects.requireNonNull(body, "the kernel body returned null");
-        return build(names, types, body.node(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        return KernelBuilder.traced(types, body);
     }
 
     /**
@@ -286,59 +246,7 @@ public final class Kernel {
      */
     public Kernel reduce(Reduction r) {
         Objects.requireNonNull(r, "reduction");
-        if (reduction.isPresent()) {
-            throw new IllegalArgumentException("this kernel already reduces (" + reduction.get() + ")");
-        }
-        Expr body = new Expr(ir.body(), false, names);
-        DType t = body.type();
-        Optional<Node> combine = Optional.empty();
-        Optional<Node.Const> identity = Optional.empty();
-        // the body that turns this reduction into its ReduceOp (r.op()): moments of F64 values, sums of |x|, ...
-        switch (r.kind()) {
-            case SUM, PROD, MIN, MAX, ARGMIN, ARGMAX -> {
-            }
-            case MEAN, VARIANCE, STD -> {
-                requireNumber(r, body);
-                body = body.toF64();
-            }
-            case NORM1, NORM_INF -> {
-                requireNumber(r, body);
-                body = floating(body).abs();
-            }
-            case NORM2 -> {
-                requireNumber(r, body);
-                Expr f = floating(body);
-                body = f.mul(f);
-            }
-            case COUNT, ANY, ALL -> {
-                if (t != DType.BOOL) {
-                    throw new IllegalArgumentException(r + " needs a mask (a comparison), but " + body + " is " + t);
-                }
-                body = body.toI64();
-            }
-            case CUSTOM -> {
-                requireNumber(r, body);
-                Reduction.Custom custom = (Reduction.Custom) r;
-                Expr id = new Expr(custom.identity() instanceof Long l ? Node.Const.ofLong(t, l)
-                        : Node.Const.of(t, custom.identity().doubleValue()), false, List.of());
-                List<String> accNames = List.of("acc", "value");
-                Expr c = custom.combine().apply(Expr.input(0, t, accNames), Expr.input(1, t, accNames));
-                if (c == null || c.type() != t) {
-                    throw new IllegalArgumentException("the combine expression must return " + t + ", got "
-                            + (c == null ? "null" : c + " : " + c.type()));
-                }
-                combine = Optional.of(c.node());
-                identity = Optional.of((Node.Const) id.node());
-            }
-        }
-        ReduceSpec spec = r.op() == ReduceOp.CUSTOM ? null : new ReduceSpec(r.op(),
-                r.summation() == Reduction.Summation.COMPENSATED, Optional.empty(), Optional.empty());
-        if (r.kind() != Reduction.Kind.CUSTOM && r.kind() != Reduction.Kind.COUNT && r.kind() != Reduction.Kind.ANY
-                && r.kind() != Reduction.Kind.ALL) {
-            requireNumber(r, body);
-        }
-        return build(names, ir.inputs(), body.node(), Optional.of(r),
-                Optional.ofNullable(spec), combine, identity);
+        return ReductionLowering.lower(this, r);
     }
 
     /**
@@ -346,65 +254,7 @@ public final class Kernel {
      * reduction run again over rescaled values ({@link RangeRescue}).
      */
     Kernel rebuilt(Node value, java.util.function.UnaryOperator<Expr> f, Reduction r) {
-        return fromExpr(names, ir.inputs(), f.apply(new Expr(value, false, names))).reduce(r);
-    }
-
-    private static Expr floating(Expr e) {
-        return e.type().isFloating() ? e : e.toF64();
-    }
-
-    private static void requireNumber(Reduction r, Expr body) {
-        if (!body.type().isNumeric()) {
-            throw new IllegalArgumentException(r + " needs numbers, but " + body
-                    + " is a mask; use count(), any() or all() for masks");
-        }
-    }
-
-    private static Kernel build(List<String> names, List<DType> types, Node body, Optional<Reduction> reduction,
-                                Optional<ReduceSpec> plainSpec, Optional<Node> combine, Optional<Node.Const> identity) {
-        // hoist literals: number every Const occurrence in evaluation order
-        List<Long> bits = new ArrayList<>();
-        Map<Node, Node> memo = new IdentityHashMap<>();
-        Node b = hoist(body, bits, memo);
-        Optional<ReduceSpec> spec;
-        if (reduction.isPresent() && reduction.get().kind() == Reduction.Kind.CUSTOM) {
-            Node.Const id = (Node.Const) hoist(identity.orElseThrow(), bits, memo);
-            Node c = hoist(combine.orElseThrow(), bits, new IdentityHashMap<>());
-            spec = Optional.of(new ReduceSpec(ReduceOp.CUSTOM, false, Optional.of(c), Optional.of(id)));
-        } else {
-            spec = plainSpec;
-        }
-        KernelIR ir = new KernelIR(types, b, spec, bits.size());
-        Verifier.verify(ir, names);
-        long[] constants = new long[bits.size()];
-        for (int i = 0; i < constants.length; i++) {
-            constants[i] = bits.get(i);
-        }
-        return new Kernel(ir, names, reduction, constants);
-    }
-
-    /** Rebuilds {@code root} with each literal object given the next slot, operands first (no recursion). */
-    private static Node hoist(Node root, List<Long> bits, Map<Node, Node> memo) {
-        for (Node n : Schedule.occurrences(root)) {
-            if (memo.containsKey(n)) {
-                continue;
-            }
-            Node r = switch (n) {
-                case Node.Input in -> in;
-                case Node.Const c -> {
-                    bits.add(c.bits());
-                    yield c.withSlot(bits.size() - 1);
-                }
-                case Node.Unary u -> new Node.Unary(u.op(), memo.get(u.x()), u.type());
-                case Node.Binary bin -> new Node.Binary(bin.op(), memo.get(bin.a()), memo.get(bin.b()), bin.type());
-                case Node.Ternary t -> new Node.Ternary(t.op(), memo.get(t.a()), memo.get(t.b()), memo.get(t.c()), t.type());
-                case Node.Compare c -> new Node.Compare(c.op(), memo.get(c.a()), memo.get(c.b()));
-                case Node.Select s -> new Node.Select(memo.get(s.mask()), memo.get(s.a()), memo.get(s.b()), s.type());
-                case Node.Cast c -> new Node.Cast(memo.get(c.x()), c.type());
-            };
-            memo.put(n, r);
-        }
-        return memo.get(root);
+        return KernelBuilder.fromExpr(names, ir.inputs(), f.apply(new Expr(value, false, names))).reduce(r);
     }
 
     /**
@@ -419,12 +269,7 @@ public final class Kernel {
      * @throws IllegalArgumentException if the IR does not verify or the constants do not match its slots
      */
     public static Kernel fromIR(KernelIR ir, List<String> names, Optional<Reduction> reduction, long[] constants) {
-        Objects.requireNonNull(ir, "ir");
-        Verifier.verify(ir, names);
-        if (constants.length != ir.constCount()) {
-            throw new IllegalArgumentException(ir.constCount() + " constants expected, got " + constants.length);
-        }
-        return new Kernel(ir, names, reduction, constants.clone());
+        return KernelBuilder.fromIR(ir, names, reduction, constants);
     }
 
     // ---- description --------------------------------------------------------------------------
@@ -475,23 +320,7 @@ public final class Kernel {
      * @throws IllegalArgumentException if a name is not an input of this kernel, or an input has no value
      */
     public Object[] inputsByName(Map<String, ?> values) {
-        Objects.requireNonNull(values, "values");
-        for (String name : values.keySet()) {
-            if (!names.contains(name)) {
-                throw new IllegalArgumentException("kernel " + this + " has no input named '" + name + "'; its inputs are "
-                        + names);
-            }
-        }
-        Object[] out = new Object[names.size()];
-        for (int i = 0; i < out.length; i++) {
-            Object v = values.get(names.get(i));
-            if (v == null) {
-                throw new IllegalArgumentException("kernel " + this + " needs input '" + names.get(i) + "', which was not"
-                        + " given; its inputs are " + names);
-            }
-            out[i] = v;
-        }
-        return out;
+        return CallBinder.byName(this, values);
     }
 
     /**
@@ -520,18 +349,6 @@ public final class Kernel {
      */
     public DType resultType() {
         return resultType;
-    }
-
-    private static DType resultTypeOf(KernelIR ir, Optional<Reduction> reduction) {
-        if (reduction.isEmpty()) {
-            return ir.body().type();
-        }
-        return switch (reduction.get().kind()) {
-            case ARGMIN, ARGMAX, COUNT -> DType.I64;
-            case MEAN, VARIANCE, STD -> DType.F64;
-            case ANY, ALL -> DType.BOOL;
-            default -> ir.body().type();
-        };
     }
 
     /**
@@ -576,23 +393,7 @@ public final class Kernel {
     // ---- compiled plans -----------------------------------------------------------------------
 
     Object plan(BackendProvider backend, long bindings, dev.flynn.spi.Call call, Binding output) {
-        for (Plan p : plans) {
-            if (p.backend() == backend && p.bindings() == bindings) {
-                return p.compiled();
-            }
-        }
-        synchronized (this) {
-            for (Plan p : plans) {
-                if (p.backend() == backend && p.bindings() == bindings) {
-                    return p.compiled();
-                }
-            }
-            Object compiled = backend.prepare(ir, shapeKey, CallBinder.bindingList(this, call), output);
-            Plan[] grown = java.util.Arrays.copyOf(plans, plans.length + 1);
-            grown[plans.length] = new Plan(backend, bindings, compiled);
-            plans = grown;
-            return compiled;
-        }
+        return plans.get(this, backend, bindings, call, output);
     }
 
     // ---- running on the global runtime ------------------------------------------------------
