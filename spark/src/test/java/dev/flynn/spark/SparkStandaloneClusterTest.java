@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A real Spark standalone cluster: a master and a worker, each its own JVM on 127.0.0.1, executors
  * launched by the worker as further JVMs. The same Flynn job (maps, reductions, chunks) runs on it
- * and on local[2]; with the same partitioning and backend the results are the same bits. Minutes on
- * two cores, so only with {@code -Pspark-cluster}.
+ * and on local[2]; with the same partitioning and backend the results are the same bits. About a
+ * minute on two cores; part of the default suite, left out with {@code -DexcludedGroups=spark-cluster}.
  */
 @Tag("spark-cluster")
 class SparkStandaloneClusterTest {
