@@ -305,13 +305,13 @@ final class ExpressionParser {
                 case NOT -> guard(p.at(), right::not);
                 case POW -> {
                     Expr base = values.removeLast();
-                    yield guard(p.at(), () -> Expr.binary(BinaryOp.POW, base, right));
+                    yield guard(p.at(), () -> ExprTyping.binary(BinaryOp.POW, base, right));
                 }
                 case BINARY -> op(p.at(), values.removeLast(), right, p.binary());
                 case COMPARE -> {
                     compared = true;
                     Expr left = values.removeLast();
-                    yield guard(p.at(), () -> Expr.compare(p.compare(), left, right));
+                    yield guard(p.at(), () -> ExprTyping.compare(p.compare(), left, right));
                 }
                 case PAREN, CALL -> throw new IllegalStateException("barriers are not reduced");
             };
@@ -440,21 +440,21 @@ final class ExpressionParser {
             case "i64" -> a.get(0).to(DType.I64);
             case "where", "select" -> Expr.select(a.get(0), a.get(1), a.get(2));
             case "fma" -> Expr.fma(a.get(0), a.get(1), a.get(2));
-            case "lt" -> Expr.compare(CompareOp.LT, a.get(0), a.get(1));
-            case "le" -> Expr.compare(CompareOp.LE, a.get(0), a.get(1));
-            case "gt" -> Expr.compare(CompareOp.GT, a.get(0), a.get(1));
-            case "ge" -> Expr.compare(CompareOp.GE, a.get(0), a.get(1));
-            case "eq" -> Expr.compare(CompareOp.EQ, a.get(0), a.get(1));
-            case "ne" -> Expr.compare(CompareOp.NE, a.get(0), a.get(1));
+            case "lt" -> ExprTyping.compare(CompareOp.LT, a.get(0), a.get(1));
+            case "le" -> ExprTyping.compare(CompareOp.LE, a.get(0), a.get(1));
+            case "gt" -> ExprTyping.compare(CompareOp.GT, a.get(0), a.get(1));
+            case "ge" -> ExprTyping.compare(CompareOp.GE, a.get(0), a.get(1));
+            case "eq" -> ExprTyping.compare(CompareOp.EQ, a.get(0), a.get(1));
+            case "ne" -> ExprTyping.compare(CompareOp.NE, a.get(0), a.get(1));
             default -> {
                 for (UnaryOp u : UnaryOp.values()) {
                     if (u.symbol().equals(f)) {
-                        yield Expr.unary(u, a.get(0));
+                        yield ExprTyping.unary(u, a.get(0));
                     }
                 }
                 for (BinaryOp b : BinaryOp.values()) {
                     if (b.symbol().equals(f)) {
-                        yield Expr.binary(b, a.get(0), a.get(1));
+                        yield ExprTyping.binary(b, a.get(0), a.get(1));
                     }
                 }
                 throw new IllegalStateException(f);
@@ -489,7 +489,7 @@ final class ExpressionParser {
     // ---- lexing helpers ----------------------------------------------------------------------------
 
     private Expr op(int at, Expr a, Expr b, BinaryOp op) {
-        return guard(at, () -> Expr.binary(op, a, b));
+        return guard(at, () -> ExprTyping.binary(op, a, b));
     }
 
     private Expr guard(int at, java.util.function.Supplier<Expr> f) {
