@@ -192,6 +192,61 @@ class SparkColumnarInputTest {
         }
     }
 
+    // reductions of the mapped column z, alone and beside x (a projection that reorders the map's output)
+    private static List<SparkReduction> ofMapped() {
+        Kernel id = Kernel.parse("x", DType.F64);
+        Kernel zx = Kernel.parse("z * x", List.of("z", "x"), List.of(DType.F64, DType.F64));
+        return List.of(SparkReduction.of(id.reduce(Reduction.sum(Reduction.Summation.COMPENSATED)), "z"),
+                SparkReduction.of(id.reduce(Reduction.argmax()), "z"), SparkReduction.of(id.reduce(Reduction.argmin()), "z"),
+                SparkReduction.of(zx.reduce(Reduction.variance()), "z", "x"), SparkReduction.of(id.reduce(Reduction.min()), "x"));
+    }
+
+    // the values, and how many partitions of the job were read on `expected` (the map's and the reduction's)
+    private static List<Object> reduceMapped(Dataset<Row> ds, Kernel map, String[] columns, SparkInput.Path expected) {
+        Dataset<Row> mapped = SparkKernels.withColumn(ds, "z", map, columns);
+        long before = SparkInput.partitionsRead(expected);
+        List<Object> out = SparkKernels.reduceAll(mapped, ofMapped());
+        assertEquals(before + 2L * ds.rdd().getNumPartitions(), SparkInput.partitionsRead(expected),
+                "partitions mapped and reduced on the " + expected + " path");
+        return out;
+    }
+
+    @Test
+    void aReductionOfAMappedCachedDatasetReadsTheMapsBatchesAndGivesTheBitsOfTheRowPath() {
+        Kernel exp = Kernel.parse("exp(y) * sin(x * 1e-6) + 2 * x", List.of("x", "y"), List.of(DType.F64, DType.F64));
+        // null where b is null: the reductions skip the rows the map left null
+        Kernel nul = Kernel.parse("x * b - 1", List.of("x", "b"), List.of(DType.F64, DType.F64));
+        for (var k : List.of(java.util.Map.entry(exp, new String[] {"x", "y"}), java.util.Map.entry(nul, new String[] {"x", "b"}))) {
+            List<Object> rows = reduceMapped(source, k.getKey(), k.getValue(), SparkInput.Path.ROWS);
+            Dataset<Row> cached = source.select("*").cache();
+            try {
+                cached.count();
+                Dataset<Row> mapped = SparkKernels.withColumn(cached, "z", k.getKey(), k.getValue());
+                assertEquals(SparkInput.Path.COLUMNAR, SparkInput.of(mapped.select("z", "x")).path(),
+                        () -> mapped.select("z", "x").queryExecution().executedPlan().treeString());
+                List<Object> columnar = reduceMapped(cached, k.getKey(), k.getValue(), SparkInput.Path.COLUMNAR);
+                List<Object> cachedRows = withVectorizedCache(false,
+                        () -> reduceMapped(cached, k.getKey(), k.getValue(), SparkInput.Path.ROWS));
+                assertEquals(rows, columnar, k.getKey().toString());
+                assertEquals(rows, cachedRows, k.getKey().toString());
+                // the index is the row's: z there is the largest of the column computed row by row in one JVM
+                double[] x = cached.select("x").collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
+                double[] other = cached.select(k.getValue()[1]).collectAsList().stream()
+                        .mapToDouble(r -> r.isNullAt(0) ? Double.NaN : r.getDouble(0)).toArray();
+                double[] z = k.getKey().doubles(x, other);
+                long argmax = 0;
+                for (int r = 1; r < N; r++) {
+                    if (!Double.isNaN(z[r]) && (Double.isNaN(z[(int) argmax]) || z[r] > z[(int) argmax])) {
+                        argmax = r;
+                    }
+                }
+                assertEquals(argmax, columnar.get(1), k.getKey().toString());
+            } finally {
+                cached.unpersist(true);
+            }
+        }
+    }
+
     @Test
     void toChunksCutsEachPartitionIntoBlocksAndReducesToTheBitsOfTheDataset() {
         Kernel xy = Kernel.parse("x * y + 1", List.of("x", "y"), List.of(DType.F64, DType.F64))
