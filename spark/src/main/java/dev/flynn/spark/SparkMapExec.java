@@ -12,9 +12,7 @@ import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The physical operator of {@link SparkKernels#withColumn}. Columnar when its child is (Spark's
@@ -25,18 +23,8 @@ import java.util.Objects;
 public final class SparkMapExec extends SparkPlan {
     private static final long serialVersionUID = 1L;
 
-    /** The plan whose rows are mapped. */
-    private final SparkPlan child;
-    /** The kernel's input columns, in order. */
-    private final Seq<Attribute> inputs;
-    /** The column the result replaces: none, or one. */
-    private final Seq<Attribute> dropped;
-    /** The new column. */
-    private final Attribute result;
-    /** The map kernel, encoded ({@link SparkKernelCodec}). */
-    private final byte[] kernel;
-    /** The kernel's columns: their Spark types and how they reach the kernel. */
-    private final SparkColumns columns;
+    /** The child, the kernel's columns, the result column and the kernel. */
+    private final SparkMapFields<SparkPlan> fields;
 
     /**
      * Flynn's map over the rows or batches of {@code child}.
@@ -50,27 +38,26 @@ public final class SparkMapExec extends SparkPlan {
      */
     public SparkMapExec(SparkPlan child, Seq<Attribute> inputs, Seq<Attribute> dropped, Attribute result,
                         byte[] kernel, SparkColumns columns) {
-        this.child = child;
-        this.inputs = inputs;
-        this.dropped = dropped;
-        this.result = result;
-        this.kernel = kernel;
-        this.columns = columns;
+        this(new SparkMapFields<>(child, inputs, dropped, result, kernel, columns));
+    }
+
+    SparkMapExec(SparkMapFields<SparkPlan> fields) {
+        this.fields = fields;
     }
 
     @Override
     public Seq<Attribute> output() {
-        return SparkMapPlan.output(child.output(), dropped, result);
+        return SparkMapPlan.output(fields.child().output(), fields.dropped(), fields.result());
     }
 
     @Override
     public AttributeSet producedAttributes() {
-        return AttributeSet$.MODULE$.apply(result);
+        return AttributeSet$.MODULE$.apply(fields.result());
     }
 
     @Override
     public boolean supportsColumnar() {
-        return child.supportsColumnar();
+        return fields.child().supportsColumnar();
     }
 
     @Override
@@ -80,12 +67,12 @@ public final class SparkMapExec extends SparkPlan {
 
     // the kernel's columns at their positions in the child's rows or batches
     private SparkColumns bound() {
-        Seq<Attribute> in = child.output();
-        int[] ords = new int[inputs.size()];
+        Seq<Attribute> in = fields.child().output();
+        int[] ords = new int[fields.inputs().size()];
         for (int i = 0; i < ords.length; i++) {
-            ords[i] = indexOf(in, inputs.apply(i));
+            ords[i] = indexOf(in, fields.inputs().apply(i));
         }
-        return columns.at(ords);
+        return fields.columns().at(ords);
     }
 
     private static int indexOf(Seq<Attribute> attrs, Attribute a) {
@@ -100,12 +87,12 @@ public final class SparkMapExec extends SparkPlan {
     @Override
     public RDD<InternalRow> doExecute() {
         SparkColumns cols = bound();
-        byte[] bytes = kernel;
-        List<Attribute> joined = new ArrayList<>(CollectionConverters.asJava(child.output()));
-        joined.add(result);
+        byte[] bytes = fields.kernel();
+        List<Attribute> joined = new ArrayList<>(CollectionConverters.asJava(fields.child().output()));
+        joined.add(fields.result());
         Seq<Attribute> schema = CollectionConverters.asScala(joined).toSeq();
         Seq<Attribute> out = output();
-        return child.execute().toJavaRDD().mapPartitions(rows -> {
+        return fields.child().execute().toJavaRDD().mapPartitions(rows -> {
             SparkInput.read(SparkInput.Path.ROWS);
             return new SparkMapRows(rows, bytes, cols, out, schema);
         }).rdd();
@@ -114,15 +101,15 @@ public final class SparkMapExec extends SparkPlan {
     @Override
     public RDD<ColumnarBatch> doExecuteColumnar() {
         SparkColumns cols = bound();
-        byte[] bytes = kernel;
+        byte[] bytes = fields.kernel();
         // for each output column: the child's vector it is, or -1 for the result
-        Seq<Attribute> in = child.output();
+        Seq<Attribute> in = fields.child().output();
         Seq<Attribute> out = output();
         int[] layout = new int[out.size()];
         for (int j = 0; j < layout.length; j++) {
-            layout[j] = out.apply(j).exprId().equals(result.exprId()) ? -1 : indexOf(in, out.apply(j));
+            layout[j] = out.apply(j).exprId().equals(fields.result().exprId()) ? -1 : indexOf(in, out.apply(j));
         }
-        return child.executeColumnar().toJavaRDD().mapPartitions(batches -> {
+        return fields.child().executeColumnar().toJavaRDD().mapPartitions(batches -> {
             SparkInput.read(SparkInput.Path.COLUMNAR);
             return new SparkMapBatches(batches, bytes, cols, layout);
         }).rdd();
@@ -130,12 +117,12 @@ public final class SparkMapExec extends SparkPlan {
 
     @Override
     public Seq<SparkPlan> children() {
-        return CollectionConverters.asScala(List.of(child)).toSeq();
+        return CollectionConverters.asScala(List.of(fields.child())).toSeq();
     }
 
     @Override
     public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
-        return new SparkMapExec(newChildren.apply(0), inputs, dropped, result, kernel, columns);
+        return new SparkMapExec(fields.withChild(newChildren.apply(0)));
     }
 
     @Override
@@ -145,20 +132,12 @@ public final class SparkMapExec extends SparkPlan {
 
     @Override
     public int productArity() {
-        return 6;
+        return SparkMapFields.ARITY;
     }
 
     @Override
     public Object productElement(int n) {
-        return switch (n) {
-            case 0 -> child;
-            case 1 -> inputs;
-            case 2 -> dropped;
-            case 3 -> result;
-            case 4 -> kernel;
-            case 5 -> columns;
-            default -> throw new IndexOutOfBoundsException(n);
-        };
+        return fields.element(n);
     }
 
     @Override
@@ -168,13 +147,11 @@ public final class SparkMapExec extends SparkPlan {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SparkMapExec p && child.equals(p.child) && inputs.equals(p.inputs)
-                && dropped.equals(p.dropped) && result.equals(p.result) && Arrays.equals(kernel, p.kernel)
-                && columns.equals(p.columns);
+        return o instanceof SparkMapExec p && fields.equals(p.fields);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(child, inputs, dropped, result, Arrays.hashCode(kernel), columns);
+        return fields.hashCode();
     }
 }

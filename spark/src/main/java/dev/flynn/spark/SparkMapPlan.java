@@ -9,9 +9,7 @@ import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The logical plan of {@link SparkKernels#withColumn}: the child's columns with a column computed by a
@@ -22,18 +20,8 @@ import java.util.Objects;
 public final class SparkMapPlan extends LogicalPlan {
     private static final long serialVersionUID = 1L;
 
-    /** The plan whose rows are mapped. */
-    private final LogicalPlan child;
-    /** The kernel's input columns, in order. */
-    private final Seq<Attribute> inputs;
-    /** The column the result replaces: none, or one. */
-    private final Seq<Attribute> dropped;
-    /** The new column. */
-    private final Attribute result;
-    /** The map kernel, encoded ({@link SparkKernelCodec}). */
-    private final byte[] kernel;
-    /** The kernel's columns: their Spark types and how they reach the kernel. */
-    private final SparkColumns columns;
+    /** The child, the kernel's columns, the result column and the kernel. */
+    private final SparkMapFields<LogicalPlan> fields;
 
     /**
      * Flynn's map over the rows of {@code child}.
@@ -47,21 +35,20 @@ public final class SparkMapPlan extends LogicalPlan {
      */
     public SparkMapPlan(LogicalPlan child, Seq<Attribute> inputs, Seq<Attribute> dropped, Attribute result,
                         byte[] kernel, SparkColumns columns) {
-        this.child = child;
-        this.inputs = inputs;
-        this.dropped = dropped;
-        this.result = result;
-        this.kernel = kernel;
-        this.columns = columns;
+        this(new SparkMapFields<>(child, inputs, dropped, result, kernel, columns));
+    }
+
+    SparkMapPlan(SparkMapFields<LogicalPlan> fields) {
+        this.fields = fields;
     }
 
     LogicalPlan child() {
-        return child;
+        return fields.child();
     }
 
     /** What {@link SparkMapExec} runs over {@code physicalChild}. */
     SparkMapExec plan(org.apache.spark.sql.execution.SparkPlan physicalChild) {
-        return new SparkMapExec(physicalChild, inputs, dropped, result, kernel, columns);
+        return new SparkMapExec(fields.withChild(physicalChild));
     }
 
     /** The child's columns with {@code result} in place of {@code dropped}, or appended. */
@@ -85,22 +72,22 @@ public final class SparkMapPlan extends LogicalPlan {
 
     @Override
     public Seq<Attribute> output() {
-        return output(child.output(), dropped, result);
+        return output(fields.child().output(), fields.dropped(), fields.result());
     }
 
     @Override
     public AttributeSet producedAttributes() {
-        return AttributeSet$.MODULE$.apply(result);
+        return AttributeSet$.MODULE$.apply(fields.result());
     }
 
     @Override
     public Seq<LogicalPlan> children() {
-        return CollectionConverters.asScala(List.of(child)).toSeq();
+        return CollectionConverters.asScala(List.of(fields.child())).toSeq();
     }
 
     @Override
     public LogicalPlan withNewChildrenInternal(IndexedSeq<LogicalPlan> newChildren) {
-        return new SparkMapPlan(newChildren.apply(0), inputs, dropped, result, kernel, columns);
+        return new SparkMapPlan(fields.withChild(newChildren.apply(0)));
     }
 
     @Override
@@ -110,20 +97,12 @@ public final class SparkMapPlan extends LogicalPlan {
 
     @Override
     public int productArity() {
-        return 6;
+        return SparkMapFields.ARITY;
     }
 
     @Override
     public Object productElement(int n) {
-        return switch (n) {
-            case 0 -> child;
-            case 1 -> inputs;
-            case 2 -> dropped;
-            case 3 -> result;
-            case 4 -> kernel;
-            case 5 -> columns;
-            default -> throw new IndexOutOfBoundsException(n);
-        };
+        return fields.element(n);
     }
 
     @Override
@@ -133,13 +112,11 @@ public final class SparkMapPlan extends LogicalPlan {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SparkMapPlan p && child.equals(p.child) && inputs.equals(p.inputs)
-                && dropped.equals(p.dropped) && result.equals(p.result) && Arrays.equals(kernel, p.kernel)
-                && columns.equals(p.columns);
+        return o instanceof SparkMapPlan p && fields.equals(p.fields);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(child, inputs, dropped, result, Arrays.hashCode(kernel), columns);
+        return fields.hashCode();
     }
 }
