@@ -13,6 +13,8 @@ import java.util.List;
  * included), each block's values gathered into primitive arrays and reduced in one Flynn pass to an
  * unfinished state, the block states merged in a fixed pairwise tree. Blocks are counted in rows, not
  * in Spark's batches, so rows and columnar batches of the same partition give the same bits.
+ * Reductions over the same columns read as the same types (sum, mean, variance and min of one column)
+ * share one set of arrays: the column is copied once per block, not once per reduction.
  */
 final class SparkBlocks {
     private static final int BLOCK = SparkKernels.BATCH;
@@ -20,6 +22,8 @@ final class SparkBlocks {
     private final Flynn flynn = SparkKernelCache.flynn();
     private final SparkKernel[] kernels;
     private final SparkColumns[] cols;
+    /** For each reduction, the first reduction over the same columns: whose arrays, counts and rows it reads. */
+    private final int[] source;
     private final Object[][] arrays;
     /** The row (from the block's start) of each value; kept only once a row of the block was skipped. */
     private final int[][] rowOf;
@@ -37,10 +41,20 @@ final class SparkBlocks {
         rowOf = new int[nr][];
         count = new int[nr];
         skipped = new boolean[nr];
+        source = new int[nr];
         for (int r = 0; r < nr; r++) {
             kernels[r] = SparkKernelCache.get(bytes[r]);
-            arrays[r] = cols[r].arrays(BLOCK);
-            rowOf[r] = new int[BLOCK];
+            source[r] = r;
+            for (int q = 0; q < r; q++) {
+                if (cols[q].equals(cols[r])) {
+                    source[r] = q;
+                    break;
+                }
+            }
+            if (source[r] == r) {
+                arrays[r] = cols[r].arrays(BLOCK);
+                rowOf[r] = new int[BLOCK];
+            }
             blocks.add(new ArrayList<>());
         }
     }
@@ -68,6 +82,9 @@ final class SparkBlocks {
 
     private void add(InternalRow row) {
         for (int r = 0; r < kernels.length; r++) {
+            if (source[r] != r) {
+                continue;
+            }
             if (cols[r].anyNull(row)) {
                 skip(r);
             } else {
@@ -86,6 +103,9 @@ final class SparkBlocks {
         while (at < rows) {
             int take = Math.min(BLOCK - size, rows - at);
             for (int r = 0; r < kernels.length; r++) {
+                if (source[r] != r) {
+                    continue;
+                }
                 SparkColumns c = cols[r];
                 if (!c.anyNull(batch)) {
                     // the common case: whole columns copied, no per-row work
@@ -135,10 +155,11 @@ final class SparkBlocks {
 
     private void flush() {
         for (int r = 0; r < kernels.length; r++) {
-            blocks.get(r).add(kernels[r].reduce(flynn, arrays[r], count[r], size, skipped[r] ? rowOf[r] : null));
-            count[r] = 0;
-            skipped[r] = false;
+            int s = source[r];
+            blocks.get(r).add(kernels[r].reduce(flynn, arrays[s], count[s], size, skipped[s] ? rowOf[s] : null));
         }
+        java.util.Arrays.fill(count, 0);
+        java.util.Arrays.fill(skipped, false);
         size = 0;
     }
 

@@ -240,27 +240,53 @@ final class SparkColumns implements Serializable {
     /** Stores rows {@code from .. from+n} (none null) of every column at {@code pos ..} of {@code arrays[i]}. */
     void read(ColumnarBatch b, int from, int n, Object[] arrays, int pos) {
         for (int i = 0; i < ordinals.length; i++) {
+            read(i, b.column(ordinals[i]), from, n, arrays[i], pos);
+        }
+    }
+
+    /**
+     * Rows {@code 0 .. n} (none null) of every column, as arrays of the kernel's input types: the vector's own
+     * bulk copy where the column already has that type (one copy, not two), else widened into {@code scratch[i]}.
+     */
+    Object[] columns(ColumnarBatch b, int n, Object[] scratch) {
+        Object[] out = new Object[ordinals.length];
+        for (int i = 0; i < out.length; i++) {
             ColumnVector v = b.column(ordinals[i]);
-            // one bulk copy per column: a vector's element getters are virtual calls that several vector
-            // classes in one JVM make megamorphic; the bulk getters are one call per column
-            switch (kinds[i]) {
-                case BYTE -> {
-                    byte[] a = v.getBytes(from, n);
-                    for (int j = 0; j < n; j++) {
-                        store(arrays[i], types[i], pos + j, a[j]);
-                    }
-                }
-                case SHORT -> {
-                    short[] a = v.getShorts(from, n);
-                    for (int j = 0; j < n; j++) {
-                        store(arrays[i], types[i], pos + j, a[j]);
-                    }
-                }
-                case INT -> widen(v.getInts(from, n), arrays[i], types[i], pos);
-                case LONG -> System.arraycopy(v.getLongs(from, n), 0, arrays[i], pos, n);
-                case FLOAT -> widen(v.getFloats(from, n), arrays[i], types[i], pos);
-                case DOUBLE -> System.arraycopy(v.getDoubles(from, n), 0, arrays[i], pos, n);
+            out[i] = switch (kinds[i]) {
+                case DOUBLE -> v.getDoubles(0, n);
+                case LONG -> v.getLongs(0, n);
+                case INT -> types[i] == DType.I32 ? v.getInts(0, n) : null;
+                case FLOAT -> types[i] == DType.F32 ? v.getFloats(0, n) : null;
+                case BYTE, SHORT -> null;
+            };
+            if (out[i] == null) {
+                read(i, v, 0, n, scratch[i], 0);
+                out[i] = scratch[i];
             }
+        }
+        return out;
+    }
+
+    private void read(int i, ColumnVector v, int from, int n, Object array, int pos) {
+        // one bulk copy per column: a vector's element getters are virtual calls that several vector
+        // classes in one JVM make megamorphic; the bulk getters are one call per column
+        switch (kinds[i]) {
+            case BYTE -> {
+                byte[] a = v.getBytes(from, n);
+                for (int j = 0; j < n; j++) {
+                    store(array, types[i], pos + j, a[j]);
+                }
+            }
+            case SHORT -> {
+                short[] a = v.getShorts(from, n);
+                for (int j = 0; j < n; j++) {
+                    store(array, types[i], pos + j, a[j]);
+                }
+            }
+            case INT -> widen(v.getInts(from, n), array, types[i], pos);
+            case LONG -> System.arraycopy(v.getLongs(from, n), 0, array, pos, n);
+            case FLOAT -> widen(v.getFloats(from, n), array, types[i], pos);
+            case DOUBLE -> System.arraycopy(v.getDoubles(from, n), 0, array, pos, n);
         }
     }
 

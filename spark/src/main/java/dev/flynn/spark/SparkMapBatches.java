@@ -62,9 +62,8 @@ final class SparkMapBatches implements Iterator<ColumnarBatch> {
         vector.reset();
         vector.reserve(rows);
         if (!in.anyNull(b)) {
-            in.read(b, 0, rows, inputs, 0);
             if (rows > 0) {
-                kernel.map(SparkKernelCache.flynn(), values, inputs, rows);
+                kernel.map(SparkKernelCache.flynn(), values, in.columns(b, rows, inputs), rows);
             }
             putAll(rows);
         } else {
