@@ -52,7 +52,12 @@ import java.util.Objects;
 public final class SparkKernels {
     /** Rows per batch: 64K rows of a double column are 512 KiB, which the reduction reads in one pass. */
     public static final int BATCH = 1 << 16;
-    private static final int TREE_DEPTH = 2;
+    /**
+     * Up to this many partitions, their states (a few numbers each) go straight to the driver: one stage.
+     * Beyond it, {@code treeAggregate} merges them on the executors first, in a second stage, so the driver
+     * does not receive thousands of them; which tree the merges follow is fixed either way ({@link SparkPartialTree}).
+     */
+    private static final int DRIVER_MERGE_PARTITIONS = 256;
 
     private SparkKernels() {
     }
@@ -399,7 +404,7 @@ public final class SparkKernels {
             };
             all = states.treeAggregate(new SparkPartialTree(partitions),
                     (tree, s) -> tree.add(s.partition(), s.parts(), merge),
-                    (a, b) -> a.addAll(b, merge), TREE_DEPTH).result();
+                    (a, b) -> a.addAll(b, merge), partitions <= DRIVER_MERGE_PARTITIONS ? 1 : 2).result();
         }
         List<Object> out = new ArrayList<>(kernels.length);
         for (int r = 0; r < kernels.length; r++) {

@@ -93,6 +93,38 @@ class SparkKernelsChunksTest {
     }
 
     @Test
+    void statesOfManyPartitionsAreMergedOnTheExecutorsFirstAndGiveTheSameValues() {
+        // 300 partitions: more than go straight to the driver, so treeAggregate adds a stage of merges
+        Random rnd = new Random(11);
+        List<int[]> parts = new ArrayList<>();
+        List<Integer> flat = new ArrayList<>();
+        for (int p = 0; p < 300; p++) {
+            int[] c = new int[1 + rnd.nextInt(40)];
+            for (int k = 0; k < c.length; k++) {
+                c[k] = rnd.nextInt(2_000_001) - 1_000_000;
+                flat.add(c[k]);
+            }
+            parts.add(c);
+        }
+        int[] whole = flat.stream().mapToInt(Integer::intValue).toArray();
+        JavaRDD<int[]> rdd = sc.parallelize(parts, 300);
+        assertEquals(300, rdd.getNumPartitions());
+        // exact reductions: any merge order gives these values, so they check every partition is merged once
+        Kernel x = Kernel.parse("i64(x)", DType.I32);
+        long sum = 0;
+        int argmin = 0;
+        for (int k = 0; k < whole.length; k++) {
+            sum += whole[k];
+            argmin = whole[k] < whole[argmin] ? k : argmin;
+        }
+        assertEquals(sum, SparkKernels.reduceChunks(rdd, x.reduce(Reduction.sum())));
+        assertEquals((long) argmin, SparkKernels.reduceChunks(rdd, Kernel.parse("x", DType.I32).reduce(Reduction.argmin())));
+        // and a floating-point state merged in the fixed tree: the same bits run after run
+        Kernel var = Kernel.parse("f64(x)", DType.I32).reduce(Reduction.variance());
+        assertEquals(SparkKernels.reduceChunks(rdd, var), SparkKernels.reduceChunks(rdd, var), "reproducible");
+    }
+
+    @Test
     void reductionsOverChunksAreReductionsOverTheirConcatenation() {
         JavaRDD<float[]> rdd = sc.parallelize(chunks, 4);
         Kernel x = Kernel.parse("x", DType.F32);
