@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * The same work done by Flynn on Spark, by Spark SQL and by Flynn in one JVM, timed side by side: a
  * map and reductions over a cached Dataset of {@code n} rows, then the chunk path against one JVM.
  * Data is generated and cached before any timing; every side runs once untimed first; each figure is
- * the median of 3 runs, the sides taking turns. Runs on an embedded {@code local[2]} Spark unless a
+ * the median of 3 runs, the sides taking turns. The map's column is checked equal to Spark SQL's, row for
+ * row, before timing. Runs on an embedded {@code local[2]} Spark unless a
  * master is configured ({@code spark-submit --master ...}).
  * <pre>
  * mvn -q -pl spark test-compile exec:exec@example -Dexample.args="20000000 8"
@@ -88,38 +89,35 @@ public final class SparkExample {
                 SparkReduction.of(x.reduce(Reduction.variance()), "x"), SparkReduction.of(x.reduce(Reduction.min()), "x"));
         Dataset<Row> df = data(spark, n, partitions).cache();
         df.count();
-        // both maps write their rows to Spark's no-op sink: the whole column computed, nothing kept
+        Dataset<Row> flynnZ = SparkKernels.withColumn(df, "z", map, "x", "y");
+        Dataset<Row> sqlZ = df.withColumn("z", org.apache.spark.sql.functions.expr("2*x+y"));
+        // the two columns are the same, bit for bit, row for row (checked once, untimed)
+        long differ = flynnZ.selectExpr("count_if(not (z <=> 2*x+y))").first().getLong(0);
+        if (differ != 0) {
+            throw new IllegalStateException(differ + " rows where Flynn's 2*x+y differs from Spark SQL's");
+        }
+        // the first two maps write their rows to Spark's no-op sink: the whole column computed, nothing kept;
+        // the next two sum the new column, which Flynn reads as the map's column vectors
         List<Pair> work = List.of(
-                new Pair("map 2*x+y into a new column", () -> noop(SparkKernels.withColumn(df, "z", map, "x", "y")),
-                        "withColumn(expr(\"2*x+y\"))", () -> noop(df.withColumn("z", org.apache.spark.sql.functions.expr("2*x+y")))),
+                new Pair("map 2*x+y into a new column", () -> noop(flynnZ),
+                        "withColumn(expr(\"2*x+y\"))", () -> noop(sqlZ)),
+                new Pair("map 2*x+y, then sum(z)", () -> SparkKernels.reduce(flynnZ, sum, "z"),
+                        "withColumn(...).agg(sum(z))", () -> sqlZ.agg(org.apache.spark.sql.functions.sum("z")).first().get(0)),
                 new Pair("sum(x)", () -> SparkKernels.reduce(df, sum, "x"),
                         "agg(sum(x))", () -> df.agg(org.apache.spark.sql.functions.sum("x")).first().get(0)),
                 new Pair("sum, mean, var, min of x in one pass", () -> SparkKernels.reduceAll(df, four),
                         "sum/avg/var_pop/min", () -> Arrays.asList(df.selectExpr("sum(x)", "avg(x)", "var_pop(x)", "min(x)")
                         .first().toSeq())));
-        System.out.printf(Locale.ROOT, "cached Dataset (%s), Flynn on Spark against Spark SQL:%n",
-                SparkInput.of(df.select("x")).path() == SparkInput.Path.COLUMNAR ? "columnar batches" : "rows");
+        System.out.printf(Locale.ROOT, "cached Dataset (%s; the map's column read as %s), Flynn on Spark against Spark SQL"
+                        + " (both maps' columns equal row for row):%n",
+                SparkInput.of(df.select("x")).path() == SparkInput.Path.COLUMNAR ? "columnar batches" : "rows",
+                SparkInput.of(flynnZ.select("z")).path() == SparkInput.Path.COLUMNAR ? "columnar batches" : "rows");
         for (Pair p : work) {
-            p.flynn().get();
-            p.other().get();
-            long[] f = new long[RUNS];
-            long[] o = new long[RUNS];
-            Object fv = null;
-            Object ov = null;
-            for (int r = 0; r < RUNS; r++) {
-                long t0 = System.nanoTime();
-                fv = p.flynn().get();
-                long t1 = System.nanoTime();
-                ov = p.other().get();
-                long t2 = System.nanoTime();
-                f[r] = t1 - t0;
-                o[r] = t2 - t1;
-            }
-            double fs = median(f);
-            double os = median(o);
-            System.out.printf(Locale.ROOT, "  %-38s Flynn %7.3f s  Spark SQL %7.3f s  (%s)  Spark SQL / Flynn = %.2f%n",
-                    p.what(), fs, os, p.otherName(), os / fs);
-            System.out.printf(Locale.ROOT, "  %-38s   Flynn %s%n  %-38s   Spark SQL %s%n", "", fv, "", ov);
+            Timing t = Timing.of(p);
+            System.out.printf(Locale.ROOT, "  %-38s Flynn %7.3f s  Spark SQL %7.3f s  (%s)  Spark SQL / Flynn = %.2f"
+                            + "  [CPU: Flynn %.3f s, Spark SQL %.3f s, ratio %.2f]%n", p.what(), t.flynn(), t.other(),
+                    p.otherName(), t.other() / t.flynn(), t.flynnCpu(), t.otherCpu(), t.otherCpu() / t.flynnCpu());
+            System.out.printf(Locale.ROOT, "  %-38s   Flynn %s%n  %-38s   Spark SQL %s%n", "", t.flynnValue(), "", t.otherValue());
         }
         df.unpersist(true);
     }
@@ -157,25 +155,43 @@ public final class SparkExample {
         System.out.printf(Locale.ROOT, "cached chunks of x, Flynn on Spark against Flynn in one JVM (%s, %d threads):%n",
                 Flynn.lastBackend().orElse("auto"), flynn.threads());
         for (Pair p : work) {
+            Timing t = Timing.of(p);
+            System.out.printf(Locale.ROOT, "  %-38s Spark %7.3f s  one JVM %7.3f s  (%s)  [CPU: %.3f s, %.3f s]   values %s / %s%n",
+                    p.what(), t.flynn(), t.other(), p.otherName(), t.flynnCpu(), t.otherCpu(), t.flynnValue(), t.otherValue());
+        }
+        chunks.unpersist(true);
+    }
+
+    /** Medians of wall-clock and process CPU time of each side, and the last values, the sides taking turns. */
+    private record Timing(double flynn, double other, double flynnCpu, double otherCpu, Object flynnValue, Object otherValue) {
+        static Timing of(Pair p) {
+            // CPU time of the whole process (every thread, GC and JIT included): on a machine other work loads,
+            // the wall clock counts the time a side waited for a core, the CPU time only what it used
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             p.flynn().get();
             p.other().get();
             long[] f = new long[RUNS];
             long[] o = new long[RUNS];
+            long[] fc = new long[RUNS];
+            long[] oc = new long[RUNS];
             Object fv = null;
             Object ov = null;
             for (int r = 0; r < RUNS; r++) {
+                long c0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 fv = p.flynn().get();
                 long t1 = System.nanoTime();
+                long c1 = os.getProcessCpuTime();
                 ov = p.other().get();
                 long t2 = System.nanoTime();
+                long c2 = os.getProcessCpuTime();
                 f[r] = t1 - t0;
                 o[r] = t2 - t1;
+                fc[r] = c1 - c0;
+                oc[r] = c2 - c1;
             }
-            System.out.printf(Locale.ROOT, "  %-38s Spark %7.3f s  one JVM %7.3f s  (%s)   values %s / %s%n",
-                    p.what(), median(f), median(o), p.otherName(), fv, ov);
+            return new Timing(median(f), median(o), median(fc), median(oc), fv, ov);
         }
-        chunks.unpersist(true);
     }
 
     private static double median(long[] nanos) {
