@@ -130,10 +130,10 @@ final class VectorChunks {
     /**
      * Plain operations weigh 1; a routine copied in its code's size in plain operations (a kernel of
      * {@link #THRESHOLD} plain operations is about 8000 bytes), from the kernels' sizes measured with
-     * javap: each F64 routine and most F32 ones emit under 6000 bytes and fit one kernel method alone;
-     * the F32 routines below, computed in F64 halves that each take a copy, emit 8000 to 14000 bytes.
-     * The F32 routines computed in float lanes are far smaller (a one-op F32 {@code exp} kernel is 815
-     * bytes, {@code log1p} 1973), so a few of them share a method rather than pay for chunk calls.
+     * javap: each F64 routine, and the F32 ops computed by it on widened lanes, emit under 6000 bytes
+     * and fit one kernel method alone. The F32 routines computed in float lanes are far smaller (a
+     * one-op F32 {@code exp} kernel is 815 bytes, {@code log1p} 1973), so a few of them share a method
+     * rather than pay for chunk calls.
      */
     private static int weight(Node n, boolean fastMath, boolean inlined) {
         if (!inlined || !routine(n, fastMath)) {
@@ -145,15 +145,7 @@ final class VectorChunks {
         }) {
             return 30;
         }
-        boolean large = n.type() == DType.F32 && switch (n) {
-            case Node.Unary u -> switch (u.op()) {
-                case SINH, COSH, CBRT -> true;
-                default -> false;
-            };
-            case Node.Binary b -> b.op() == BinaryOp.POW;
-            default -> false;
-        };
-        return large ? 200 : 90;
+        return 90;
     }
 
     /** The index in the scratch {@code Object[]} of the array holding values of {@code t}. */

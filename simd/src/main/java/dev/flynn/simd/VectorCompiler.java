@@ -38,8 +38,8 @@ import java.util.Set;
  * API, so that C2 turns each loop into one fused SIMD loop with every intermediate in a register.
  *
  * <p>Shape of the generated code: every element type uses a species of the same lane count (the
- * preferred width divided by the widest element type of the kernel), so conversions and masks map lane
- * to lane. Species are class-data constants ({@code ldc} of a dynamic constant), which C2 folds; a
+ * preferred width divided by the widest element type of the kernel, counting F64 where an F32 op is
+ * computed in F64), so conversions and masks map lane to lane. Species are class-data constants ({@code ldc} of a dynamic constant), which C2 folds; a
  * species that C2 cannot see as constant would box every vector. Constants and scalar inputs are
  * broadcast once before the loop. Then comes an unmasked main loop (int-indexed when every operand is
  * an array, so C2 eliminates the bounds checks and unrolls it) and one masked step for the tail.
@@ -186,6 +186,9 @@ final class VectorCompiler {
                     if (n instanceof Node.Compare c) {
                         used.add(c.a().type());
                     }
+                    if (computesInDoubles(n, fastMath)) {
+                        used.add(DType.F64);
+                    }
                 }
             }
             ReduceOp op = ir.reduce().map(ReduceSpec::op).orElse(null);
@@ -210,6 +213,16 @@ final class VectorCompiler {
             this.intLoop = !segments;
             this.inlineRoutines = VectorChunks.routines(ir.body(), fastMath) <= VectorChunks.MAX_INLINED;
             this.chunks = VectorChunks.plan(ir.body(), fastMath, inlineRoutines);
+        }
+
+        /** Whether {@code n} is an F32 op whose routine computes in F64 ({@link VectorLowering#widened}). */
+        private static boolean computesInDoubles(Node n, boolean fastMath) {
+            java.util.Optional<VectorRoutines.Routine> r = switch (n) {
+                case Node.Unary u -> VectorRoutines.unary(u.op(), fastMath);
+                case Node.Binary b when b.type().isFloating() -> VectorRoutines.binary(b.op(), fastMath);
+                default -> java.util.Optional.empty();
+            };
+            return r.map(routine -> VectorLowering.widened(routine, n.type())).orElse(false);
         }
 
         List<Object> speciesList() {

@@ -41,15 +41,19 @@ final class VectorLayout {
 
     /**
      * How many copies of the body one loop iteration evaluates, at most: K accumulators beyond this
-     * (narrow vectors) rotate through that many copies instead (code size, registers, C2's time).
+     * (narrow vectors) rotate through that many copies instead (code size, registers, C2's time). A
+     * body holding a copy of an own math routine gets one: with the tail's copy the reduction method
+     * then holds two, as a map's does, where more copies of a routine's thousand-odd bytes would pass
+     * HotSpot's 8000-byte limit and leave the kernel interpreted; the routine alone has independent
+     * work enough to fill the pipeline.
      */
-    static int unroll(int bodyNodes) {
-        return bodyNodes > 64 ? 2 : bodyNodes > 24 ? 4 : 8;
+    static int unroll(int bodyNodes, boolean copiesRoutines) {
+        return copiesRoutines ? 1 : bodyNodes > 64 ? 2 : bodyNodes > 24 ? 4 : 8;
     }
 
     /** The same for compensated sums: four (sum, compensation) pairs fill eight registers. */
-    static int compensatedUnroll(int bodyNodes) {
-        return Math.min(4, unroll(bodyNodes));
+    static int compensatedUnroll(int bodyNodes, boolean copiesRoutines) {
+        return Math.min(4, unroll(bodyNodes, copiesRoutines));
     }
 
     /** The most lanes a reduction loop over values of {@code t} may use: every layout above is a multiple. */

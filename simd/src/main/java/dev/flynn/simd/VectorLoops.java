@@ -208,6 +208,11 @@ abstract sealed class VectorLoops extends VectorLowering permits VectorReduction
         return Schedule.of(ir.body()).nodes().size();
     }
 
+    /** Whether the body's code holds copies of own math routines (not calls, nor calls of chunk methods). */
+    boolean copiesRoutines() {
+        return plan.chunks == null && plan.inlineRoutines && VectorChunks.routines(ir.body(), plan.fastMath) > 0;
+    }
+
     void reassign(Val into, Val from) {
         load(from);
         c.astore(into.slot());
@@ -227,7 +232,7 @@ abstract sealed class VectorLoops extends VectorLowering permits VectorReduction
             load(identity);
             accs.add(store(t, t).asMerged());
         }
-        blocks(k, Math.min(k, VectorLayout.unroll(bodyNodes())), (j, pos) -> {
+        blocks(k, Math.min(k, VectorLayout.unroll(bodyNodes(), copiesRoutines())), (j, pos) -> {
             Val next = f.apply(accs.get(j), value.apply(pos));
             if (pos.masked()) {
                 // a partial takes exactly its own elements: lanes past the end keep their value (adding the

@@ -10,6 +10,7 @@ import dev.flynn.simd.VectorCompiler.Plan;
 import dev.flynn.simd.VectorCompiler.Position;
 import dev.flynn.simd.VectorCompiler.Val;
 import dev.flynn.spi.Binding;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -17,6 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.TypeKind;
+import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -208,14 +210,31 @@ abstract sealed class VectorLowering extends VectorEmitter permits VectorLoops {
             return callTo(DType.BOOL, x.home(), VectorMask.class, "not");
         }
         x = exact(x);
-        load(x);
         Optional<VectorRoutines.Routine> routine = VectorRoutines.unary(op, plan.fastMath);
+        if (routine.isPresent() && widened(routine.get(), t)) {
+            Val wide = cast(x, DType.F64);
+            load(wide);
+            invoke(routine.get(), MethodTypeDesc.of(desc(DoubleVector.class), desc(DoubleVector.class)));
+            return cast(store(DType.F64, DType.F64), t);
+        }
+        load(x);
         if (routine.isPresent()) {
             invoke(routine.get(), MethodTypeDesc.of(desc(vc), desc(vc)));
             return store(t, t);
         }
         op(operator(op));
         return callTo(t, t, vc, "lanewise", VectorOperators.Unary.class);
+    }
+
+    /**
+     * Whether the routine computes {@code t} lanes in F64: each lane converted, the F64 routine, and
+     * rounded back, which gives the bits of Java's {@code (float) f((double) x)} path the routine
+     * follows. The plan made the kernel's lane count that of F64, so both conversions are lane to lane
+     * (part 0); on half the lanes at a time they would need the Vector API's slice and unslice, which
+     * C2 leaves as boxed vectors in the masked tail.
+     */
+    static boolean widened(VectorRoutines.Routine r, DType t) {
+        return t == DType.F32 && r.floatsAsDoubles();
     }
 
     /** Calls a routine whose arguments are on the stack, or copies its code here. */
@@ -250,6 +269,15 @@ abstract sealed class VectorLowering extends VectorEmitter permits VectorLoops {
         a = exact(a);
         Optional<VectorRoutines.Routine> routine = t.isFloating() ? VectorRoutines.binary(op, plan.fastMath)
                 : Optional.empty();
+        if (routine.isPresent() && widened(routine.get(), t)) {
+            Val wa = cast(a, DType.F64);
+            Val wb = cast(exact(b), DType.F64);
+            load(wa);
+            load(wb);
+            ClassDesc dv = desc(DoubleVector.class);
+            invoke(routine.get(), MethodTypeDesc.of(dv, dv, dv));
+            return cast(store(DType.F64, DType.F64), t);
+        }
         if (routine.isPresent()) {
             b = exact(b);
             load(a);

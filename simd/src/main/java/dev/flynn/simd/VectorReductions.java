@@ -201,7 +201,7 @@ final class VectorReductions extends VectorLoops {
             load(zero);
             comps.add(store(t, t).asMerged());
         }
-        blocks(k, Math.min(k, VectorLayout.compensatedUnroll(bodyNodes())),
+        blocks(k, Math.min(k, VectorLayout.compensatedUnroll(bodyNodes(), copiesRoutines())),
                 (j, pos) -> neumaierStep(sums.get(j), comps.get(j), valueAt(pos), t, pos), List.of(sums, comps));
         // the partials' (sum, compensation) pairs summed exactly, all sums in partial order, then all
         // compensations (see VectorMath.exactAdd)

@@ -22,9 +22,12 @@ final class VectorRoutines {
 
     /**
      * A static method {@code owner.name}; {@code inlined}: its bytecode is copied into the kernel
-     * ({@link VectorInliner}) rather than called, as every routine of more than a few vector operations must be.
+     * ({@link VectorInliner}) rather than called, as every routine of more than a few vector operations must be;
+     * {@code floatsAsDoubles}: the routine has no float-lane form, so F32 lanes are widened to F64, computed
+     * by its F64 form and rounded once (the kernel then runs at the F64 lane count, see {@link
+     * VectorCompiler.Plan}, which makes the widening lane to lane).
      */
-    record Routine(Class<?> owner, String name, boolean inlined) {
+    record Routine(Class<?> owner, String name, boolean inlined, boolean floatsAsDoubles) {
         ClassDesc ownerDesc() {
             return VectorCompiler.desc(owner);
         }
@@ -42,14 +45,14 @@ final class VectorRoutines {
             case RINT -> math("rint");
             case SIGNUM -> math("signum");
             case EXP -> own(fastMath, VectorExpLog.class, "exp");
-            case EXPM1 -> own(fastMath, VectorExpLog.class, "expm1");
+            case EXPM1 -> ownInDoubles(fastMath, VectorExpLog.class, "expm1");
             case LOG -> own(fastMath, VectorExpLog.class, "log");
             case LOG1P -> own(fastMath, VectorExpLog.class, "log1p");
             case LOG10 -> own(fastMath, VectorExpLog.class, "log10");
-            case CBRT -> own(fastMath, VectorExpLog.class, "cbrt");
-            case SINH -> own(fastMath, VectorExpLog.class, "sinh");
-            case COSH -> own(fastMath, VectorExpLog.class, "cosh");
-            case TANH -> own(fastMath, VectorExpLog.class, "tanh");
+            case CBRT -> ownInDoubles(fastMath, VectorExpLog.class, "cbrt");
+            case SINH -> ownInDoubles(fastMath, VectorExpLog.class, "sinh");
+            case COSH -> ownInDoubles(fastMath, VectorExpLog.class, "cosh");
+            case TANH -> ownInDoubles(fastMath, VectorExpLog.class, "tanh");
             case SIN -> own(fastMath, VectorTrig.class, "sin");
             case COS -> own(fastMath, VectorTrig.class, "cos");
             case TAN -> own(fastMath, VectorTrig.class, "tan");
@@ -68,8 +71,8 @@ final class VectorRoutines {
             // Java's % on floats has no SIMD instruction
             case REM -> math("rem");
             // C2's POW follows C99 where Java differs; VectorMath.pow patches those lanes
-            case POW -> fastMath ? math("pow") : new Routine(VectorExpLog.class, "pow", true);
-            case HYPOT -> own(fastMath, VectorExpLog.class, "hypot");
+            case POW -> fastMath ? math("pow") : new Routine(VectorExpLog.class, "pow", true, true);
+            case HYPOT -> ownInDoubles(fastMath, VectorExpLog.class, "hypot");
             case ATAN2 -> own(fastMath, VectorArcTrig.class, "atan2");
             case ADD, SUB, MUL, DIV, MIN, MAX, AND, OR, XOR, SHL, SHR, USHR -> null;
         };
@@ -77,11 +80,16 @@ final class VectorRoutines {
     }
 
     private static Routine math(String name) {
-        return new Routine(VectorMath.class, name, false);
+        return new Routine(VectorMath.class, name, false, false);
     }
 
     /** Flynn's own routine, or none (the SVML-backed operator) in fast mode. */
     private static Routine own(boolean fastMath, Class<?> owner, String name) {
-        return fastMath ? null : new Routine(owner, name, true);
+        return fastMath ? null : new Routine(owner, name, true, false);
+    }
+
+    /** Flynn's own routine computing F32 lanes in F64, or none (the SVML-backed operator) in fast mode. */
+    private static Routine ownInDoubles(boolean fastMath, Class<?> owner, String name) {
+        return fastMath ? null : new Routine(owner, name, true, true);
     }
 }
