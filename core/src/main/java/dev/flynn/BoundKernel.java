@@ -24,6 +24,7 @@ final class BoundKernel {
     private final HandleSignature signature;
     private final BackendProvider backend;
     private final Object compiled;
+    private final java.util.Optional<HandleDirect> direct;
     private final ThreadLocal<Invocation> local = ThreadLocal.withInitial(() -> new Invocation(this, Thread.currentThread()));
     /**
      * The invocation of the thread that called last: most handles are called from one thread, which then
@@ -66,6 +67,12 @@ final class BoundKernel {
         }
         this.backend = runtime.handleBackend(device);
         this.compiled = backend.prepare(kernel.ir(), kernel.shapeKey(), List.copyOf(inputs), out);
+        this.direct = HandleDirect.of(kernel, signature, backend, runtime.threads());
+    }
+
+    /** The path that the generated handle takes for its common calls by itself, if the binding has one. */
+    java.util.Optional<HandleDirect> direct() {
+        return direct;
     }
 
     Kernel kernel() {

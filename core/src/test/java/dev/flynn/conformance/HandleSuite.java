@@ -136,6 +136,39 @@ public abstract class HandleSuite {
     }
 
     @Test
+    void oneThreadMapsOfEverySizeAgreeWithTheGenericCall() {
+        // one thread never splits a map, so the handle runs every size itself
+        try (Flynn one = Flynn.builder().backend(backend()).threads(1).build()) {
+            Kernel saxpy = Kernel.parse("2.5*x + y", DType.F32);
+            Handles.FloatMap2 h = one.bind(saxpy, Handles.FloatMap2.class);
+            for (int n : SIZES) {
+                float[] x = floats(n, 3 * n);
+                float[] y = floats(n, 3 * n + 1);
+                float[] want = new float[n];
+                one.into(saxpy, want, x, y);
+                float[] got = new float[n];
+                h.apply(got, x, y);
+                assertArrayEquals(want, got, "n=" + n);
+            }
+        }
+    }
+
+    @Test
+    void aSumThatOverflowsMidwayIsRescuedAsTheGenericCallIs() {
+        Kernel sum = Kernel.parse("x", DType.F32).reduce(Reduction.sum());
+        Handles.FloatReduce1 h = flynn.bind(sum, Handles.FloatReduce1.class);
+        for (int n : new int[] {128, 768, 4096}) {
+            // every partial of any layout of at most 64 partials adds two MAX_VALUEs first and overflows;
+            // the exact sum is 0
+            float[] x = new float[n];
+            Arrays.fill(x, 0, n / 2, Float.MAX_VALUE);
+            Arrays.fill(x, n / 2, n, -Float.MAX_VALUE);
+            assertEquals(0f, h.apply(x), "n=" + n);
+            assertEquals((float) flynn.reduceDouble(sum, x), h.apply(x), "n=" + n);
+        }
+    }
+
+    @Test
     void slicesAgreeAndCheckTheirBounds() {
         Kernel dot = Kernel.dot(DType.F32);
         Handles.FloatSliceReduce2 rows = flynn.bind(dot, Handles.FloatSliceReduce2.class);
