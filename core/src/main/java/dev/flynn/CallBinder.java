@@ -428,6 +428,11 @@ final class CallBinder {
         return SCRATCH.get().last;
     }
 
+    /** This thread's own scratch (not a re-entrant call's). */
+    static Scratch threadScratch() {
+        return SCRATCH.get();
+    }
+
     static Scratch acquire() {
         Scratch s = SCRATCH.get();
         if (s.busy) {

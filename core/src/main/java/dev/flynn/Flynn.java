@@ -190,6 +190,18 @@ public final class Flynn implements AutoCloseable {
         return HandleCompiler.implement(shape, new BoundKernel(this, kernel, HandleSignature.of(shape, kernel)));
     }
 
+    /** The forced backend, or {@code null} under AUTO or where it cannot run (the general path then says why). */
+    BackendProvider forcedBackend() {
+        if (backend == Backend.AUTO) {
+            return null;
+        }
+        try {
+            return BackendRegistry.forced(backend);
+        } catch (BackendUnavailableException e) {
+            return null;
+        }
+    }
+
     /** The backend a handle runs on: the forced one, or AUTO's choice for host or device memory. */
     BackendProvider handleBackend(boolean device) {
         return backend != Backend.AUTO ? BackendRegistry.forced(backend) : BackendRegistry.autoForHandle(device);
@@ -257,6 +269,14 @@ public final class Flynn implements AutoCloseable {
     }
 
     private void intoFixed(Kernel kernel, Object out, int count, Object a, Object b, Object c) {
+        HandleDirect d = kernel == null || out == null || kernel.isReduction() ? null : kernel.generic(this);
+        if (d != null) {
+            int n = d.length(out, a, b, c, count);
+            if (n > 0) {
+                d.map(out, a, b, c, n);
+                return;
+            }
+        }
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(out, "out");
         requireMap(kernel);
@@ -431,6 +451,16 @@ public final class Flynn implements AutoCloseable {
     }
 
     private double reduceDoubleFixed(Kernel kernel, int count, Object a, Object b) {
+        HandleDirect d = kernel == null || !kernel.isReduction() ? null : kernel.generic(this);
+        if (d != null) {
+            int n = d.length(null, a, b, null, count);
+            if (n > 0) {
+                Partial p = d.reduce(a, b, n);
+                if (p != null) {
+                    return d.value(p);
+                }
+            }
+        }
         CallBinder.Scratch s = CallBinder.acquire();
         long n;
         try {

@@ -104,6 +104,10 @@ public final class Kernel {
     /** The printed kernel, made on first use: printing a kernel of a million nodes takes a while. */
     private volatile String text;
     private final KernelPlans plans = new KernelPlans();
+    /** The direct path of the runtime that ran this kernel last (read racily: a stale one is only replaced). */
+    private HandleDirect generic;
+    /** The runtime {@link #generic} was made for, also when it is absent. */
+    private Flynn genericOwner;
 
     Kernel(KernelIR ir, List<String> names, Optional<Reduction> reduction, long[] constants) {
         this.ir = ir;
@@ -391,6 +395,18 @@ public final class Kernel {
     }
 
     // ---- compiled plans -----------------------------------------------------------------------
+
+    /** {@code runtime}'s direct path for generic calls of this kernel with whole arrays, or {@code null}. */
+    HandleDirect generic(Flynn runtime) {
+        HandleDirect d = generic;
+        if (d != null ? d.belongsTo(runtime) : genericOwner == runtime) {
+            return d;
+        }
+        d = HandleDirect.generic(this, runtime, runtime.forcedBackend()).orElse(null);
+        generic = d;
+        genericOwner = runtime;
+        return d;
+    }
 
     Object plan(BackendProvider backend, long bindings, dev.flynn.spi.Call call, Binding output) {
         return plans.get(this, backend, bindings, call, output);
