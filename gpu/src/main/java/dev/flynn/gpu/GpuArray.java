@@ -70,6 +70,46 @@ public final class GpuArray implements DeviceArray {
     }
 
     /**
+     * A device copy of a {@code float[]}: {@link #upload(Object)} with the type known at compile time.
+     *
+     * @param host the array to copy
+     * @return the device array
+     */
+    public static GpuArray upload(float[] host) {
+        return upload((Object) host);
+    }
+
+    /**
+     * A device copy of a {@code double[]}: {@link #upload(Object)} with the type known at compile time.
+     *
+     * @param host the array to copy
+     * @return the device array
+     */
+    public static GpuArray upload(double[] host) {
+        return upload((Object) host);
+    }
+
+    /**
+     * A device copy of a {@code int[]}: {@link #upload(Object)} with the type known at compile time.
+     *
+     * @param host the array to copy
+     * @return the device array
+     */
+    public static GpuArray upload(int[] host) {
+        return upload((Object) host);
+    }
+
+    /**
+     * A device copy of a {@code long[]}: {@link #upload(Object)} with the type known at compile time.
+     *
+     * @param host the array to copy
+     * @return the device array
+     */
+    public static GpuArray upload(long[] host) {
+        return upload((Object) host);
+    }
+
+    /**
      * A device copy of a segment holding elements of {@code type}.
      *
      * @param host the segment to copy
@@ -103,6 +143,86 @@ public final class GpuArray implements DeviceArray {
     public void download(Object host) {
         checkHost(host);
         CudaContext.get().download(pointer(), host, 0, length * type.byteSize(), type);
+    }
+
+    /**
+     * {@link #copyFrom(Object)} from a {@code float[]}.
+     *
+     * @param host the array to copy from
+     * @throws IllegalArgumentException if this array's type is not F32 or its length differs
+     */
+    public void copyFrom(float[] host) {
+        copyFrom((Object) host);
+    }
+
+    /**
+     * {@link #download(Object)} into a {@code float[]}.
+     *
+     * @param host the array to copy into
+     * @throws IllegalArgumentException if this array's type is not F32 or its length differs
+     */
+    public void download(float[] host) {
+        download((Object) host);
+    }
+
+    /**
+     * {@link #copyFrom(Object)} from a {@code double[]}.
+     *
+     * @param host the array to copy from
+     * @throws IllegalArgumentException if this array's type is not F64 or its length differs
+     */
+    public void copyFrom(double[] host) {
+        copyFrom((Object) host);
+    }
+
+    /**
+     * {@link #download(Object)} into a {@code double[]}.
+     *
+     * @param host the array to copy into
+     * @throws IllegalArgumentException if this array's type is not F64 or its length differs
+     */
+    public void download(double[] host) {
+        download((Object) host);
+    }
+
+    /**
+     * {@link #copyFrom(Object)} from a {@code int[]}.
+     *
+     * @param host the array to copy from
+     * @throws IllegalArgumentException if this array's type is not I32 or its length differs
+     */
+    public void copyFrom(int[] host) {
+        copyFrom((Object) host);
+    }
+
+    /**
+     * {@link #download(Object)} into a {@code int[]}.
+     *
+     * @param host the array to copy into
+     * @throws IllegalArgumentException if this array's type is not I32 or its length differs
+     */
+    public void download(int[] host) {
+        download((Object) host);
+    }
+
+    /**
+     * {@link #copyFrom(Object)} from a {@code long[]}.
+     *
+     * @param host the array to copy from
+     * @throws IllegalArgumentException if this array's type is not I64 or its length differs
+     */
+    public void copyFrom(long[] host) {
+        copyFrom((Object) host);
+    }
+
+    /**
+     * {@link #download(Object)} into a {@code long[]}.
+     *
+     * @param host the array to copy into
+     * @throws IllegalArgumentException if this array's type is not I64 or its length differs
+     */
+    public void download(long[] host) {
+        download((Object) host);
     }
 
     private void checkHost(Object host) {

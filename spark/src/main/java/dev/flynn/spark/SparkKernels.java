@@ -318,6 +318,31 @@ public final class SparkKernels {
         return reduceChunks(chunks, kernel, true);
     }
 
+    /**
+     * {@link #reduceChunks} as a double (exact for float, double and int results).
+     *
+     * @param chunks the chunks
+     * @param kernel a reduction kernel
+     * @return the reduced value
+     */
+    public static double reduceChunksDouble(JavaRDD<?> chunks, Kernel kernel) {
+        return number(reduceChunks(chunks, kernel), kernel).doubleValue();
+    }
+
+    /**
+     * {@link #reduceChunks} for integer results: argmin, argmax, count, sums of integers.
+     *
+     * @param chunks the chunks
+     * @param kernel a reduction kernel of an integer result type
+     * @return the reduced value
+     */
+    public static long reduceChunksLong(JavaRDD<?> chunks, Kernel kernel) {
+        if (kernel != null && !kernel.resultType().isIntegral()) {
+            throw new IllegalArgumentException(kernel + " has a " + kernel.resultType() + " result; call reduceChunksDouble");
+        }
+        return number(reduceChunks(chunks, kernel), kernel).longValue();
+    }
+
     private static Object reduceChunks(JavaRDD<?> chunks, Kernel kernel, boolean rescale) {
         byte[][] kernels = {SparkKernelCodec.encode(kernel)};
         return finish(reduceEach(chunks, kernels), kernels, !rescale ? null
