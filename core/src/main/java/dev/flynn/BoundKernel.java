@@ -188,7 +188,7 @@ final class BoundKernel {
         public boolean reduceBoolean() {
             try {
                 Partial p = reduce();
-                return bound.kernel.reduction().orElseThrow().kind() == Reduction.Kind.ANY ? p.l > 0 : p.l == call.n();
+                return ReductionFinish.booleanChecked(bound.kernel, p, call.n());
             } finally {
                 release();
             }

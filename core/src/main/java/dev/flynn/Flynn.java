@@ -4,6 +4,7 @@ import dev.flynn.spi.BackendProvider;
 import dev.flynn.spi.Binding;
 import dev.flynn.spi.Call;
 import dev.flynn.spi.Partial;
+import dev.flynn.spi.State;
 
 import java.util.List;
 import java.util.Objects;
@@ -523,14 +524,7 @@ public final class Flynn implements AutoCloseable {
         CallBinder.Scratch s = CallBinder.acquire();
         try {
             Partial p = reduceRaw(kernel, inputs, inputs.length, s);
-            Reduction.Kind k = kernel.reduction().orElseThrow().kind();
-            if (k == Reduction.Kind.ANY) {
-                return p.l > 0;
-            }
-            if (k == Reduction.Kind.ALL) {
-                return p.l == s.call.n();
-            }
-            throw new IllegalArgumentException(kernel + " has a " + kernel.resultType() + " result, not a boolean");
+            return ReductionFinish.booleanChecked(kernel, p, s.call.n());
         } finally {
             CallBinder.release(s);
         }
@@ -556,42 +550,65 @@ public final class Flynn implements AutoCloseable {
     }
 
     /**
-     * Runs a reduction over a non-empty range of data and copies its unfinished state into {@code into},
-     * for callers that reduce pieces of a larger whole (Spark partitions, say): merge the states of
-     * neighbouring pieces with {@link dev.flynn.spi.Partials#merge} (lower indices first), then
-     * {@link #finish} gives the value. Argmin/argmax indices in the state count from the start of this
-     * piece.
+     * Runs a reduction over one piece of a larger whole (a file, a partition, a range reduced on another
+     * machine) and returns its unfinished state: {@link #merge} the states of neighbouring pieces in
+     * index order, then {@link #finish} gives the value one reduction over the whole would. An empty
+     * piece gives the empty state, which merges as nothing. Argmin and argmax indices count from the
+     * start of this piece; merging shifts them.
      *
      * @param kernel the reduction kernel
-     * @param into receives the unfinished state; its previous content is replaced
      * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
     numbers, which broadcast
+     * @return the state of the piece
+     * @throws IllegalArgumentException if the lengths or element types do not match the kernel
      */
-    public void reducePartial(Kernel kernel, Partial into, Object... inputs) {
-        Objects.requireNonNull(into, "into");
+    public ReductionState reducePartial(Kernel kernel, Object... inputs) {
         CallBinder.Scratch s = CallBinder.acquire();
         try {
-            Partial p = reduceRaw(kernel, inputs, inputs.length, s);
-            if (s.call.n() == 0) {
-                throw new IllegalArgumentException("reducePartial of no elements: skip empty pieces before merging");
+            Partial p;
+            try {
+                p = reduceRaw(kernel, inputs, inputs.length, s);
+            } catch (ReductionFinish.UndefinedEmptyException e) {
+                // a piece of no elements is fine; only finishing the whole is undefined
+                return ReductionState.empty(kernel);
             }
-            into.copyFrom(p);
+            long n = s.call.n();
+            return n == 0 ? ReductionState.empty(kernel) : ReductionState.of(kernel, ReductionFinish.state(kernel, p), n);
         } finally {
             CallBinder.release(s);
         }
     }
 
     /**
-     * The value of a reduction kernel from its (merged) state over {@code n} elements, boxed in its own
-     * type (Float, Double, Integer, Long or Boolean): what {@link #reduce(Kernel, Object...)} returns.
+     * The state of two neighbouring pieces: {@code lower} covers the elements just before those of
+     * {@code higher}. Merging is associative: any grouping of consecutive pieces gives the same state
+     * (bitwise for min, max, argmin, argmax, integer sums and products; floating sums and moments round
+     * as the backends' own block merges do). A custom reduction's combine runs on this runtime.
      *
-     * @param kernel the reduction kernel the state came from
-     * @param state the merged state
-     * @param n the number of elements the state covers
-     * @return the value, boxed
+     * @param lower the state of the lower indices
+     * @param higher the state of the higher indices
+     * @return the state of both
+     * @throws IllegalArgumentException if the states are of different kernels
      */
-    public static Object finish(Kernel kernel, Partial state, long n) {
-        return ReductionFinish.boxed(kernel, state, n);
+    public ReductionState merge(ReductionState lower, ReductionState higher) {
+        return StateMerge.merge(this, lower, higher);
+    }
+
+    /**
+     * The value of a reduction from the merged state of all its pieces, boxed in its own type (Float,
+     * Double, Integer, Long or Boolean): what {@link #reduce(Kernel, Object...)} over the whole returns.
+     * The empty state finishes as a reduction over no elements does (0 for a sum, NaN for a mean, an
+     * error for min, max, argmin and argmax).
+     *
+     * @param state the merged state
+     * @return the value, boxed
+     * @throws IllegalArgumentException if the reduction of no elements is undefined
+     */
+    public static Object finish(ReductionState state) {
+        Objects.requireNonNull(state, "state");
+        Kernel kernel = state.kernel();
+        State s = state.isEmpty() ? ReductionFinish.emptyState(kernel) : state.state();
+        return kernel.reduction().orElseThrow().finish(s, state.count());
     }
 
     private Partial reduceRaw(Kernel kernel, Object[] inputs, int count, CallBinder.Scratch s) {

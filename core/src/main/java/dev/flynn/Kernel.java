@@ -1,5 +1,6 @@
 package dev.flynn;
 
+import dev.flynn.spi.StateLayout;
 import dev.flynn.ir.BinaryOp;
 import dev.flynn.ir.KernelIR;
 import dev.flynn.ir.Node;
@@ -101,6 +102,8 @@ public final class Kernel {
     private final boolean mayThrow;
     /** Asked on every call: computed once. */
     private final DType resultType;
+    /** A reduction's state layout, read on every call; null for a map. */
+    private final StateLayout stateLayout;
     /** The printed kernel, made on first use: printing a kernel of a million nodes takes a while. */
     private volatile String text;
     private final KernelPlans plans = new KernelPlans();
@@ -118,6 +121,7 @@ public final class Kernel {
         this.mayThrow = Schedule.of(ir.body()).nodes().stream().anyMatch(n -> n instanceof Node.Binary b
                 && (b.op() == BinaryOp.DIV || b.op() == BinaryOp.REM) && b.type().isIntegral());
         this.resultType = ReductionLowering.resultTypeOf(ir, reduction);
+        this.stateLayout = reduction.isPresent() ? StateLayout.of(ir.reduce().orElseThrow(), ir.body().type()) : null;
     }
 
     // ---- building ---------------------------------------------------------------------------
@@ -362,6 +366,10 @@ public final class Kernel {
      */
     public long[] constants() {
         return constants.clone();
+    }
+
+    StateLayout stateLayout() {
+        return stateLayout;
     }
 
     long[] constantsShared() {

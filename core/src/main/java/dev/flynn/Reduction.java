@@ -1,6 +1,8 @@
 package dev.flynn;
 
 import dev.flynn.ir.ReduceOp;
+import dev.flynn.spi.Partials;
+import dev.flynn.spi.State;
 
 import java.util.Objects;
 import java.util.function.BinaryOperator;
@@ -9,9 +11,11 @@ import java.util.function.BinaryOperator;
  * How a reduction kernel folds its values: {@code Kernel.map(F32, x -> x.mul(x)).reduce(Reduction.sum())}
  * is a sum of squares in one pass, with no temporary array. Each reduction names the {@link ReduceOp}
  * every backend implements that it is lowered to ({@link #op()}); {@code Kernel.reduce} adds the body
- * that turns one into the other (mean reduces F64 moments, norm1 sums absolute values).
+ * that turns one into the other (mean reduces F64 moments, norm1 sums absolute values). Each
+ * reduction also declares its rules on the state its op leaves: what no elements give
+ * ({@link ReductionRules}).
  */
-public sealed interface Reduction permits Reduction.Sum, Reduction.Moments, Reduction.Custom, Reduction.Plain {
+public sealed interface Reduction extends ReductionRules permits Reduction.Sum, Reduction.Moments, Reduction.Custom, Reduction.Plain {
 
     /** The user-level reductions. */
     public enum Kind {
@@ -111,6 +115,29 @@ public sealed interface Reduction permits Reduction.Sum, Reduction.Moments, Redu
         }
 
         @Override
+        public State empty(DType body) {
+            if (summation == Summation.COMPENSATED && body.isFloating()) {
+                return new State.Compensated(body, 0, 0);
+            }
+            return zero(body);
+        }
+
+        @Override
+        public double finishValue(DType type, double value) {
+            return value;
+        }
+
+        @Override
+        public long finishValue(DType type, long value) {
+            return value;
+        }
+
+        @Override
+        public double finishCompensated(DType type, double sum, double compensation) {
+            return Partials.compensatedValue(type, sum, compensation);
+        }
+
+        @Override
         public String toString() {
             return summation == Summation.COMPENSATED ? "sum(compensated)" : "sum";
         }
@@ -136,6 +163,26 @@ public sealed interface Reduction permits Reduction.Sum, Reduction.Moments, Redu
         @Override
         public ReduceOp op() {
             return ReduceOp.MOMENTS;
+        }
+
+        @Override
+        public DType resultType(DType body) {
+            return DType.F64;
+        }
+
+        @Override
+        public State empty(DType body) {
+            return new State.Moments(0, 0, 0);
+        }
+
+        @Override
+        public double finishMoments(long count, double mean, double m2) {
+            if (kind == Kind.MEAN) {
+                return count == 0 ? Double.NaN : mean;
+            }
+            long dof = count - ddof;
+            double variance = dof <= 0 ? Double.NaN : m2 / dof;
+            return kind == Kind.STD ? Math.sqrt(variance) : variance;
         }
 
         @Override
@@ -171,6 +218,23 @@ public sealed interface Reduction permits Reduction.Sum, Reduction.Moments, Redu
         }
 
         @Override
+        public State empty(DType body) {
+            return body.isFloating()
+                    ? new State.FloatValue(body, identity.doubleValue())
+                    : new State.IntValue(body, identity.longValue());
+        }
+
+        @Override
+        public double finishValue(DType type, double value) {
+            return value;
+        }
+
+        @Override
+        public long finishValue(DType type, long value) {
+            return value;
+        }
+
+        @Override
         public String toString() {
             return "custom";
         }
@@ -203,6 +267,58 @@ public sealed interface Reduction permits Reduction.Sum, Reduction.Moments, Redu
                 case ARGMAX -> ReduceOp.ARGMAX;
                 case NORM1, NORM2, COUNT, ANY, ALL -> ReduceOp.SUM;
                 case SUM, MEAN, VARIANCE, STD, CUSTOM -> throw new IllegalStateException(kind.name());
+            };
+        }
+
+        @Override
+        public DType resultType(DType body) {
+            return switch (kind) {
+                case ARGMIN, ARGMAX, COUNT -> DType.I64;
+                case ANY, ALL -> DType.BOOL;
+                default -> body;
+            };
+        }
+
+        @Override
+        public State empty(DType body) {
+            return switch (kind) {
+                case PROD -> body.isFloating() ? new State.FloatValue(body, 1) : new State.IntValue(body, 1);
+                case NORM1, NORM2, NORM_INF, COUNT, ANY, ALL -> zero(body);
+                case MIN, MAX, ARGMIN, ARGMAX -> throw new IllegalArgumentException(
+                        this + " of no elements is undefined: give at least one element, or use a reduction with an"
+                                + " identity");
+                case SUM, MEAN, VARIANCE, STD, CUSTOM -> throw new IllegalStateException(kind.name());
+            };
+        }
+
+        @Override
+        public double finishValue(DType type, double value) {
+            return switch (kind) {
+                case NORM2 -> type == DType.F32 ? (float) Math.sqrt((float) value) : Math.sqrt(value);
+                case PROD, MIN, MAX, NORM1, NORM_INF -> value;
+                default -> Reduction.super.finishValue(type, value);
+            };
+        }
+
+        @Override
+        public long finishValue(DType type, long value) {
+            return switch (kind) {
+                case PROD, MIN, MAX, NORM1, NORM2, NORM_INF, COUNT -> value;
+                default -> Reduction.super.finishValue(type, value);
+            };
+        }
+
+        @Override
+        public long finishIndexed(long index) {
+            return kind == Kind.ARGMIN || kind == Kind.ARGMAX ? index : Reduction.super.finishIndexed(index);
+        }
+
+        @Override
+        public boolean finishBoolean(long trues, long n) {
+            return switch (kind) {
+                case ANY -> trues > 0;
+                case ALL -> trues == n;
+                default -> Reduction.super.finishBoolean(trues, n);
             };
         }
 
@@ -403,4 +519,9 @@ public sealed interface Reduction permits Reduction.Sum, Reduction.Moments, Redu
     static Reduction custom(long identity, BinaryOperator<Expr> combine) {
         return new Custom(identity, combine);
     }
+
+    private static State zero(DType body) {
+        return body.isFloating() ? new State.FloatValue(body, 0) : new State.IntValue(body, 0);
+    }
+
 }

@@ -79,12 +79,7 @@ final class ReductionLowering {
         if (reduction.isEmpty()) {
             return ir.body().type();
         }
-        return switch (reduction.get().kind()) {
-            case ARGMIN, ARGMAX, COUNT -> DType.I64;
-            case MEAN, VARIANCE, STD -> DType.F64;
-            case ANY, ALL -> DType.BOOL;
-            default -> ir.body().type();
-        };
+        return reduction.get().resultType(ir.body().type());
     }
 
     private static Expr floating(Expr e) {

@@ -245,7 +245,8 @@ public final class Partials {
     }
 
     /**
-     * {@code a = merge(a, b)}.
+     * {@code a = merge(a, b)} on a backend's scratch states: {@link #merge(ReduceSpec, State, State, State.Combine)}
+     * through the state's {@link StateLayout}; CUSTOM states through the kernel's compiled combine.
      *
      * @param spec the reduction
      * @param type the type of the reduced values
@@ -255,63 +256,33 @@ public final class Partials {
      * @param args the kernel's arguments, for CUSTOM reductions
      */
     public static void merge(ReduceSpec spec, DType type, Partial a, Partial b, CpuKernel kernel, long[] args) {
-        switch (spec.op()) {
-            case SUM -> {
-                if (spec.compensated()) {
-                    neumaier(type, a, b);
+        ReduceOp op = spec.op();
+        if (op == ReduceOp.CUSTOM) {
+            kernel.combine(a, b, args);
+            return;
+        }
+        // in place, with the same steps as the typed merge below: a call's block tree allocates nothing
+        switch (StateLayout.of(spec, type)) {
+            case StateLayout.Plain(DType t) -> {
+                if (t.isFloating()) {
+                    a.d = plain(op, t, a.d, b.d);
                 } else {
-                    switch (type) {
-                        case F32 -> a.d = (float) a.d + (float) b.d;
-                        case F64 -> a.d = a.d + b.d;
-                        case I32 -> a.l = (int) a.l + (int) b.l;
-                        case I64 -> a.l = a.l + b.l;
-                        case BOOL -> throw new IllegalStateException("SUM of a mask");
-                    }
+                    a.l = plain(op, t, a.l, b.l);
                 }
             }
-            case PROD -> {
-                switch (type) {
-                    case F32 -> a.d = (float) a.d * (float) b.d;
-                    case F64 -> a.d = a.d * b.d;
-                    case I32 -> a.l = (int) a.l * (int) b.l;
-                    case I64 -> a.l = a.l * b.l;
-                    case BOOL -> throw new IllegalStateException("PROD of a mask");
-                }
+            case StateLayout.Compensated(DType t) -> {
+                double sum = plain(ReduceOp.SUM, t, a.d, b.d);
+                a.c = compensation(t, a.c, a.d, b.d, sum, b.c);
+                a.d = sum;
             }
-            case MIN -> {
-                switch (type) {
-                    case F32 -> a.d = Math.min((float) a.d, (float) b.d);
-                    case F64 -> a.d = Math.min(a.d, b.d);
-                    default -> a.l = Math.min(a.l, b.l);
-                }
-            }
-            case MAX -> {
-                switch (type) {
-                    case F32 -> a.d = Math.max((float) a.d, (float) b.d);
-                    case F64 -> a.d = Math.max(a.d, b.d);
-                    default -> a.l = Math.max(a.l, b.l);
-                }
-            }
-            case ARGMIN, ARGMAX -> {
-                boolean min = spec.op() == ReduceOp.ARGMIN;
-                boolean takeB;
-                if (type.isFloating()) {
-                    takeB = min ? argminTakes(a.d, b.d) : argmaxTakes(a.d, b.d);
-                    if (takeB) {
-                        a.d = b.d;
-                    }
-                } else {
-                    takeB = min ? argminTakes(a.l, b.l) : argmaxTakes(a.l, b.l);
-                    if (takeB) {
-                        a.l = b.l;
-                    }
-                }
-                if (takeB) {
+            case StateLayout.Indexed(DType t) -> {
+                if (t.isFloating() ? takes(op, a.d, b.d) : takes(op, a.l, b.l)) {
+                    a.d = b.d;
+                    a.l = b.l;
                     a.index = b.index;
                 }
             }
-            case MOMENTS -> {
-                long n = a.n + b.n;
+            case StateLayout.Moments() -> {
                 if (b.n == 0) {
                     return;
                 }
@@ -319,32 +290,111 @@ public final class Partials {
                     a.copyFrom(b);
                     return;
                 }
-                double delta = b.mean - a.mean;
-                double na = a.n;
-                double nb = b.n;
-                a.mean = a.mean + delta * (nb / n);
-                a.m2 = a.m2 + b.m2 + delta * delta * (na * nb / n);
-                a.n = n;
+                double mean = chanMean(a.n, a.mean, b.n, b.mean);
+                a.m2 = chanM2(a.n, a.mean, a.m2, b.n, b.mean, b.m2);
+                a.mean = mean;
+                a.n = a.n + b.n;
             }
-            case CUSTOM -> kernel.combine(a, b, args);
         }
     }
 
-    // Neumaier's variant of Kahan summation, in the value's own precision: b's sum is the value added
-    private static void neumaier(DType type, Partial a, Partial b) {
-        if (type == DType.F32) {
-            float s = (float) a.d;
-            float x = (float) b.d;
-            float t = s + x;
-            a.c = neumaier((float) a.c, s, x, t) + (float) b.c;
-            a.d = t;
-        } else if (type == DType.F64) {
-            double t = a.d + b.d;
-            a.c = neumaier(a.c, a.d, b.d, t) + b.c;
-            a.d = t;
-        } else {
-            merge(ReduceSpec.of(ReduceOp.SUM), type, a, b, null, null);
+    /**
+     * The state of two neighbouring ranges: the Java reference every backend's merge is tested against.
+     * The switch is over the state's record, so a new kind of state does not compile until its merge is
+     * written here.
+     *
+     * @param spec the reduction
+     * @param a the state of the lower indices
+     * @param b the state of the higher indices, of the same record and type as {@code a}
+     * @param custom combines CUSTOM states (may be null for the other reductions)
+     * @return the merged state
+     * @throws IllegalArgumentException if the states are of different layouts or types
+     */
+    public static State merge(ReduceSpec spec, State a, State b, State.Combine custom) {
+        if (a.getClass() != b.getClass() || a.type() != b.type()) {
+            throw new IllegalArgumentException("cannot merge " + a + " with " + b
+                    + ": they are states of different reductions or value types");
         }
+        DType t = a.type();
+        return switch (a) {
+            case State.FloatValue x -> spec.op() == ReduceOp.CUSTOM
+                    ? custom.combine(x, (State.Plain) b)
+                    : new State.FloatValue(t, plain(spec.op(), t, x.value(), ((State.FloatValue) b).value()));
+            case State.IntValue x -> spec.op() == ReduceOp.CUSTOM
+                    ? custom.combine(x, (State.Plain) b)
+                    : new State.IntValue(t, plain(spec.op(), t, x.value(), ((State.IntValue) b).value()));
+            case State.Compensated x -> neumaier(x, (State.Compensated) b);
+            case State.FloatIndexed x -> takes(spec.op(), x.value(), ((State.FloatIndexed) b).value()) ? b : x;
+            case State.IntIndexed x -> takes(spec.op(), x.value(), ((State.IntIndexed) b).value()) ? b : x;
+            case State.Moments x -> chan(x, (State.Moments) b);
+        };
+    }
+
+    private static double plain(ReduceOp op, DType t, double a, double b) {
+        boolean f32 = t == DType.F32;
+        return switch (op) {
+            case SUM -> f32 ? (float) a + (float) b : a + b;
+            case PROD -> f32 ? (float) a * (float) b : a * b;
+            case MIN -> f32 ? Math.min((float) a, (float) b) : Math.min(a, b);
+            case MAX -> f32 ? Math.max((float) a, (float) b) : Math.max(a, b);
+            case ARGMIN, ARGMAX, MOMENTS, CUSTOM -> throw new IllegalStateException(op + " has no plain state");
+        };
+    }
+
+    private static long plain(ReduceOp op, DType t, long a, long b) {
+        boolean i32 = t == DType.I32;
+        return switch (op) {
+            case SUM -> i32 ? (int) a + (int) b : a + b;
+            case PROD -> i32 ? (int) a * (int) b : a * b;
+            case MIN -> Math.min(a, b);
+            case MAX -> Math.max(a, b);
+            case ARGMIN, ARGMAX, MOMENTS, CUSTOM -> throw new IllegalStateException(op + " has no plain state");
+        };
+    }
+
+    // Neumaier's variant of Kahan summation, in the value's own precision: b's sum is the value added
+    private static State.Compensated neumaier(State.Compensated a, State.Compensated b) {
+        DType t = a.type();
+        double sum = plain(ReduceOp.SUM, t, a.sum(), b.sum());
+        return new State.Compensated(t, sum, compensation(t, a.compensation(), a.sum(), b.sum(), sum, b.compensation()));
+    }
+
+    /** The compensation after adding {@code x} (with compensation {@code cx}) to {@code s} (with {@code cs}) gave {@code sum}. */
+    private static double compensation(DType t, double cs, double s, double x, double sum, double cx) {
+        return t == DType.F32
+                ? neumaier((float) cs, (float) s, (float) x, (float) sum) + (float) cx
+                : neumaier(cs, s, x, sum) + cx;
+    }
+
+    private static boolean takes(ReduceOp op, double best, double v) {
+        return op == ReduceOp.ARGMIN ? argminTakes(best, v) : argmaxTakes(best, v);
+    }
+
+    private static boolean takes(ReduceOp op, long best, long v) {
+        return op == ReduceOp.ARGMIN ? argminTakes(best, v) : argmaxTakes(best, v);
+    }
+
+    // Chan, Golub and LeVeque's pairwise update of (n, mean, m2)
+    private static State.Moments chan(State.Moments a, State.Moments b) {
+        if (b.count() == 0) {
+            return a;
+        }
+        if (a.count() == 0) {
+            return b;
+        }
+        return new State.Moments(a.count() + b.count(), chanMean(a.count(), a.mean(), b.count(), b.mean()),
+                chanM2(a.count(), a.mean(), a.m2(), b.count(), b.mean(), b.m2()));
+    }
+
+    private static double chanMean(long na, double meanA, long nb, double meanB) {
+        long n = na + nb;
+        return meanA + (meanB - meanA) * ((double) nb / n);
+    }
+
+    private static double chanM2(long na, double meanA, double m2a, long nb, double meanB, double m2b) {
+        long n = na + nb;
+        double delta = meanB - meanA;
+        return m2a + m2b + delta * delta * ((double) na * (double) nb / n);
     }
 
     /**
@@ -353,14 +403,15 @@ public final class Partials {
      * and means nothing. (Flynn reruns such a sum over scaled values, see docs/SEMANTICS.md.)
      *
      * @param type F32 or F64
-     * @param p the state of a compensated sum
+     * @param sum the running sum
+     * @param compensation its compensation
      * @return the sum
      */
-    public static double compensatedValue(DType type, Partial p) {
-        if (!Double.isFinite(p.d)) {
-            return p.d;
+    public static double compensatedValue(DType type, double sum, double compensation) {
+        if (!Double.isFinite(sum)) {
+            return sum;
         }
-        return type == DType.F32 ? (float) p.d + (float) p.c : p.d + p.c;
+        return type == DType.F32 ? (float) sum + (float) compensation : sum + compensation;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.flynn.spi;
 
 import dev.flynn.DType;
+import dev.flynn.Reduction;
 import dev.flynn.ir.ReduceSpec;
 
 import java.util.List;
@@ -102,11 +103,12 @@ public sealed interface StateLayout {
      * @return its layout
      */
     static StateLayout of(ReduceSpec spec, DType type) {
+        int t = type.ordinal();
         return switch (spec.op()) {
-            case SUM -> spec.compensated() && type.isFloating() ? new Compensated(type) : new Plain(type);
-            case PROD, MIN, MAX, CUSTOM -> new Plain(type);
-            case ARGMIN, ARGMAX -> new Indexed(type);
-            case MOMENTS -> new Moments();
+            case SUM -> spec.compensated() ? Layouts.COMPENSATED[t] : Layouts.PLAIN[t];
+            case PROD, MIN, MAX, CUSTOM -> Layouts.PLAIN[t];
+            case ARGMIN, ARGMAX -> Layouts.INDEXED[t];
+            case MOMENTS -> Layouts.MOMENTS;
         };
     }
 
@@ -154,6 +156,140 @@ public sealed interface StateLayout {
         for (int k = 0; k < fs.size(); k++) {
             fs.get(k).setBits(p, type, slots[k]);
         }
+    }
+
+    /**
+     * The typed state a backend's {@link Partial} holds in this layout: with {@link #write}, the one
+     * place that converts between the two.
+     *
+     * @param p a state a backend filled
+     * @return the same state, typed and immutable
+     */
+    default State read(Partial p) {
+        return switch (this) {
+            case Plain(DType t) -> t.isFloating() ? new State.FloatValue(t, p.d) : new State.IntValue(t, p.l);
+            case Compensated(DType t) -> new State.Compensated(t, p.d, p.c);
+            case Indexed(DType t) -> t.isFloating()
+                    ? new State.FloatIndexed(t, p.d, p.index)
+                    : new State.IntIndexed(t, p.l, p.index);
+            case Moments() -> new State.Moments(p.n, p.mean, p.m2);
+        };
+    }
+
+    /**
+     * A floating result from a backend's scratch: {@code r}'s finish step for this layout, reading
+     * {@code p} in place so that a warm call allocates nothing (the same step {@link #read} and
+     * {@code Reduction.finish} take).
+     *
+     * @param r the reduction
+     * @param p its merged state
+     * @return the result
+     */
+    default double finishDouble(Reduction r, Partial p) {
+        return switch (this) {
+            case Plain(DType t) -> t.isFloating() ? r.finishValue(t, p.d) : r.finishValue(t, p.l);
+            case Compensated(DType t) -> r.finishCompensated(t, p.d, p.c);
+            case Indexed(DType t) -> r.finishIndexed(p.index);
+            case Moments() -> r.finishMoments(p.n, p.mean, p.m2);
+        };
+    }
+
+    /**
+     * An integer result from a backend's scratch; see {@link #finishDouble}.
+     *
+     * @param r the reduction
+     * @param p its merged state
+     * @return the result
+     * @throws IllegalArgumentException if the state is floating
+     */
+    default long finishLong(Reduction r, Partial p) {
+        return switch (this) {
+            case Plain(DType t) when !t.isFloating() -> r.finishValue(t, p.l);
+            case Indexed(DType t) -> r.finishIndexed(p.index);
+            case Plain p2 -> throw new IllegalArgumentException(r + " of " + p2.type() + " values has a floating result");
+            case Compensated c -> throw new IllegalArgumentException(r + " of " + c.type() + " values has a floating result");
+            case Moments m -> throw new IllegalArgumentException(r + " has a floating result");
+        };
+    }
+
+    /**
+     * A boolean result from a backend's scratch; see {@link #finishDouble}.
+     *
+     * @param r the reduction (any or all)
+     * @param p its merged state: the number of true elements
+     * @param n the number of elements
+     * @return the result
+     */
+    default boolean finishBoolean(Reduction r, Partial p, long n) {
+        return r.finishBoolean(p.l, n);
+    }
+
+    /**
+     * Sets {@code p} to a typed state; fields outside its layout become zero.
+     *
+     * @param s the state
+     * @param p receives it
+     */
+    static void write(State s, Partial p) {
+        p.clear();
+        switch (s) {
+            case State.FloatValue v -> p.d = v.value();
+            case State.IntValue v -> p.l = v.value();
+            case State.Compensated v -> {
+                p.d = v.sum();
+                p.c = v.compensation();
+            }
+            case State.FloatIndexed v -> {
+                p.d = v.value();
+                p.index = v.index();
+            }
+            case State.IntIndexed v -> {
+                p.l = v.value();
+                p.index = v.index();
+            }
+            case State.Moments v -> {
+                p.n = v.count();
+                p.mean = v.mean();
+                p.m2 = v.m2();
+            }
+        }
+    }
+
+    /**
+     * The slots of a typed state, as {@link #encode} writes them.
+     *
+     * @param s the state
+     * @return its fields, slot by slot
+     */
+    static long[] slots(State s) {
+        Partial p = new Partial();
+        write(s, p);
+        StateLayout layout = s.layout();
+        long[] slots = new long[layout.fields().size()];
+        layout.encode(p, s.type(), slots);
+        return slots;
+    }
+
+    /**
+     * The typed state in {@code slots}, as {@link #slots} wrote them.
+     *
+     * @param slots the fields, slot by slot; at least {@code fields().size()} of them
+     * @return the state
+     * @throws IllegalArgumentException if there are too few slots
+     */
+    default State state(long[] slots) {
+        if (slots.length < fields().size()) {
+            throw new IllegalArgumentException(this + " needs " + fields().size() + " slots, got " + slots.length);
+        }
+        Partial p = new Partial();
+        DType type = switch (this) {
+            case Plain(DType t) -> t;
+            case Compensated(DType t) -> t;
+            case Indexed(DType t) -> t;
+            case Moments() -> DType.F64;
+        };
+        decode(slots, type, p);
+        return read(p);
     }
 
     /** A field of a state, and where {@link Partial} holds it. */

@@ -8,6 +8,8 @@ import dev.flynn.Reduction;
 import dev.flynn.ir.ReduceSpec;
 import dev.flynn.spi.Partial;
 import dev.flynn.spi.Partials;
+import dev.flynn.spi.State;
+import dev.flynn.spi.StateLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -26,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * special values (NaN, infinities, signed zeros, subnormals, the extremes, ties) laid out so that a
  * backend's step, its lanes' merge and its blocks' merge each meet them, for sum, compensated sum,
  * prod, min, max, argmin and argmax. The expected value is the reference's left fold from the
- * identity (or the first element where there is none), finished by {@link Flynn#finish}; the values
+ * identity (or the first element where there is none), finished by {@link Reduction#finish(State, long)}; the values
  * are chosen so that every order of combining gives the same exact result, so any difference is a
  * rule that differs (a NaN or tie rule, an identity, a compensation step), not rounding.
  */
@@ -167,22 +169,26 @@ public abstract class ReductionRulesSuite {
     /** The reference's left fold from the identity, or from the first element where there is none. */
     private static Object reference(Kernel k, DType t, Object data, int n) {
         ReduceSpec spec = k.ir().reduce().orElseThrow();
-        Partial acc = new Partial();
+        StateLayout layout = StateLayout.of(spec, t);
         Partial one = new Partial();
+        State acc;
         int from = 0;
         if (Partials.hasIdentity(spec.op())) {
             Number id = Partials.identity(spec.op(), t);
-            acc.d = id.doubleValue();
-            acc.l = id.longValue();
+            one.clear();
+            one.d = id.doubleValue();
+            one.l = id.longValue();
+            acc = layout.read(one);
         } else {
-            load(spec, t, data, 0, acc);
+            load(spec, t, data, 0, one);
+            acc = layout.read(one);
             from = 1;
         }
         for (int i = from; i < n; i++) {
             load(spec, t, data, i, one);
-            Partials.merge(spec, t, acc, one, null, null);
+            acc = Partials.merge(spec, acc, layout.read(one), null);
         }
-        return Flynn.finish(k, acc, n);
+        return k.reduction().orElseThrow().finish(acc, n);
     }
 
     private static void load(ReduceSpec spec, DType t, Object data, int i, Partial p) {

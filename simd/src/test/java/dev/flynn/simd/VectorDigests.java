@@ -30,7 +30,7 @@ import java.util.SplittableRandom;
  * <p>The backend is driven through its SPI, not through {@link Flynn}: the backend's probe refuses an
  * {@code -Xint} JVM (too slow to be useful), and here the interpreter is the point. The path is the
  * one {@code Flynn} takes: prepare once, then core's blocks and tree in {@code CpuBackend.reduce},
- * then {@link Flynn#finish}.
+ * then the reduction's finish step.
  *
  * <p>Arguments: the number of calls per (kernel, size), and optionally {@code svml-exp}, which runs
  * only a loop of {@code VectorOperators.EXP}, the operator whose bits depend on C2.
@@ -208,7 +208,8 @@ public final class VectorDigests {
             if (kernel.isReduction()) {
                 Partial p = new Partial();
                 simd.reduce(call, p);
-                return digest(Flynn.finish(kernel, p, n));
+                return digest(kernel.reduction().orElseThrow().finish(
+                        dev.flynn.spi.StateLayout.of(kernel.ir().reduce().orElseThrow(), kernel.ir().body().type()).read(p), n));
             }
             simd.map(call);
             return digest(out);

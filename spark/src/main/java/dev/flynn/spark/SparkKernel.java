@@ -4,6 +4,7 @@ import dev.flynn.DType;
 import dev.flynn.Flynn;
 import dev.flynn.Kernel;
 import dev.flynn.Reduction;
+import dev.flynn.ReductionState;
 import dev.flynn.Slice;
 import dev.flynn.ir.KernelIR;
 import dev.flynn.ir.ReduceSpec;
@@ -11,6 +12,7 @@ import dev.flynn.spi.Partial;
 import dev.flynn.spi.Partials;
 import dev.flynn.spi.StateLayout;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,7 +22,8 @@ import java.util.Optional;
  * state of a batch in one pass ({@link Flynn#reducePartial}), the merge of neighbouring states
  * ({@link Partials#merge}, which keeps a compensated sum's compensation and merges mean, variance and
  * std as {@code (n, mean, m2)} with Chan's formula), and the value of the merged state
- * ({@link Flynn#finish}).
+ * ({@link Flynn#finish}). Spark merges states itself, in the rows of its ranges (nulls included) rather
+ * than their values, so a batch's {@link ReductionState} travels as the slots of its {@link StateLayout}.
  */
 final class SparkKernel {
     final Kernel kernel;
@@ -73,8 +76,9 @@ final class SparkKernel {
         if (n == 0) {
             return SparkPartial.empty(rows);
         }
+        long[] encoded = flynn.reducePartial(kernel, slices(inputs, n)).encode();
         Partial q = new Partial();
-        flynn.reducePartial(kernel, q, slices(inputs, n));
+        layout.decode(Arrays.copyOfRange(encoded, 1, encoded.length), bodyType, q);
         if (indexed && rowOf != null) {
             q.index = rowOf[(int) q.index];
         }
@@ -112,7 +116,7 @@ final class SparkKernel {
             }
             return flynn.reduce(kernel, none);
         }
-        return Flynn.finish(kernel, state(p), p.count);
+        return Flynn.finish(ReductionState.decode(kernel, p.encoded(layout)));
     }
 
     /** The core state a Spark state carries. */

@@ -38,6 +38,14 @@ final class SparkPartial implements Serializable {
         return p;
     }
 
+    /** The state as {@code ReductionState.encode} writes it: the count, then the layout's slots. */
+    long[] encoded(StateLayout layout) {
+        long[] out = new long[1 + layout.fields().size()];
+        out[0] = count;
+        System.arraycopy(slots, 0, out, 1, layout.fields().size());
+        return out;
+    }
+
     Partial toPartial(StateLayout layout, DType type) {
         Partial p = new Partial();
         layout.decode(slots, type, p);
