@@ -56,9 +56,9 @@ final class VectorChunks {
     /**
      * The chunks of {@code root}'s body, or null when it fits one method. Operations are weighed by the
      * bytecode they emit: one of Flynn's own math routines, copied into the kernel by
-     * {@link VectorInliner}, weighs as much as a hundred-odd plain operations (F32 ones, computed in
-     * F64 halves, about twice an F64 one), so a body holding several is cut and each routine gets a
-     * chunk method of its own, which stays under HotSpot's 8000-byte compile limit.
+     * {@link VectorInliner}, weighs as much as thirty to a hundred-odd plain operations (F32 {@code pow},
+     * computed in F64 halves, about twice an F64 one), so a body holding several is cut and each routine
+     * gets a chunk method of its own, which stays under HotSpot's 8000-byte compile limit.
      */
     static VectorChunks plan(Node root, boolean fastMath, boolean inlined) {
         Schedule schedule = Schedule.of(root);
@@ -131,19 +131,26 @@ final class VectorChunks {
      * Plain operations weigh 1; a routine copied in its code's size in plain operations (a kernel of
      * {@link #THRESHOLD} plain operations is about 8000 bytes), from the kernels' sizes measured with
      * javap: each F64 routine, and the F32 ops computed by it on widened lanes, emit under 6000 bytes
-     * and fit one kernel method alone. The F32 routines computed in float lanes are far smaller (a
-     * one-op F32 {@code exp} kernel is 815 bytes, {@code log1p} 1973), so a few of them share a method
-     * rather than pay for chunk calls.
+     * and fit one kernel method alone. The F32 routines computed in float lanes are far smaller, so a
+     * few of them share a method rather than pay for chunk calls: one copy of {@code exp} is about
+     * 550 bytes, {@code log1p} 950, {@code expm1} 1070, {@code tanh} 2230, {@code sinh} and {@code cosh}
+     * 2900 (both branches of their shared code).
      */
     private static int weight(Node n, boolean fastMath, boolean inlined) {
         if (!inlined || !routine(n, fastMath)) {
             return 1;
         }
-        if (n.type() == DType.F32 && n instanceof Node.Unary u && switch (u.op()) {
-            case EXP, LOG, LOG10, LOG1P -> true;
-            default -> false;
-        }) {
-            return 30;
+        if (n.type() == DType.F32 && n instanceof Node.Unary u) {
+            switch (u.op()) {
+                case EXP, EXPM1, LOG, LOG10, LOG1P -> {
+                    return 30;
+                }
+                case TANH -> {
+                    return 70;
+                }
+                default -> {
+                }
+            }
         }
         return 90;
     }

@@ -29,9 +29,10 @@ import static jdk.incubator.vector.VectorOperators.NE;
  *
  * <p>Intermediates are double-double where a rounding would cost accuracy (the reduced exponential,
  * the logarithm feeding pow, cbrt, log10, log1p), so each F64 result is within 1 ulp of the correctly
- * rounded value. F32 exp, log, log10 and log1p are computed in float lanes (their reductions carry
- * the few rounding errors that matter as float-floats, which keeps them within 1 ulp); the other F32
- * ops widen their lanes, compute in F64 and round once.
+ * rounded value. F32 exp, expm1, sinh, cosh, tanh ({@link VectorExpFloat}), log, log10 and log1p are
+ * computed in float lanes (their reductions carry the few rounding errors that matter as float-floats,
+ * which keeps them within 1 ulp); F32 cbrt, pow and hypot widen their lanes, compute in F64 and round
+ * once.
  *
  * <p>Kernels hold a copy of this code ({@link VectorInliner}), so it uses only public API, members of
  * this package that are not private (record accessors, not fields) and compile-time constants.
@@ -378,53 +379,6 @@ final class VectorExpLog {
     // ---- F32 in float lanes ------------------------------------------------------------------------
 
     /*
-     * exp: x = k ln2 + r, |r| <= ln2/2 (a hair more where x / ln2 rounds), e^x = 2^k e^r. LN2_HI_F is
-     * ln2 rounded to float, so k * LN2_HI_F is a multiple of 2^-24 and x one of 2^-25 whenever k != 0:
-     * their difference, below 1/2, fits 24 bits and the first fma is exact. The polynomial is a minimax
-     * fit of (e^r - 1 - r) / r^2 on [-0.3466, 0.3466] (relative error of e^r below 2^-28, coefficients
-     * rounded to float). r's rounding error and that of 1 + r are carried along, so the result rounds
-     * once at its own scale and every other rounding is of terms below a tenth of it.
-     */
-    private static final float INV_LN2_F = 0x1.715476p0f;
-    private static final float LN2_HI_F = 0x1.62e43p-1f;
-    private static final float LN2_LO_F = -0x1.05c61p-29f;
-    /** 1.5 * 2^23: adding it rounds a float below 2^22 to an integer held in the low bits of the sum. */
-    private static final float SHIFTER_F = 0x1.8p23f;
-    private static final int SHIFTER_F_BITS = 0x4B400000;
-    /** Beyond these e^x rounds to +Inf (above 88.73) or +0 (below -103.98) in float. */
-    private static final float EXP_MIN_F = -104;
-    private static final float EXP_MAX_F = 89;
-    private static final float EXP_C2 = 0x1.fffffcp-2f;
-    private static final float EXP_C3 = 0x1.555492p-3f;
-    private static final float EXP_C4 = 0x1.5558f2p-5f;
-    private static final float EXP_C5 = 0x1.1239e2p-7f;
-    private static final float EXP_C6 = 0x1.6a2434p-10f;
-
-    /** 2^k for integer lanes k in [-126, 127]: k + 127 moved into the exponent field. */
-    private static FloatVector twoPow(IntVector k) {
-        return k.add(127).lanewise(LSHL, 23).reinterpretAsFloats();
-    }
-
-    /** e^x for x in [EXP_MIN_F, EXP_MAX_F] or NaN, scaled in two exact halves so a subnormal result rounds once. */
-    private static FloatVector expF(FloatVector x) {
-        FloatVector shifted = x.fma(INV_LN2_F, SHIFTER_F);
-        FloatVector kd = shifted.sub(SHIFTER_F);
-        IntVector k = shifted.reinterpretAsInts().sub(SHIFTER_F_BITS);
-        FloatVector rh = kd.neg().fma(x.broadcast(LN2_HI_F), x);
-        FloatVector r = kd.neg().fma(x.broadcast(LN2_LO_F), rh);
-        // r's rounding error: rh - r is exact unless r is so small that its error no longer matters
-        FloatVector rl = kd.neg().fma(x.broadcast(LN2_LO_F), rh.sub(r));
-        FloatVector r2 = r.mul(r);
-        FloatVector p = r2.fma(r2.broadcast(EXP_C6), r.fma(EXP_C5, EXP_C4)).fma(r2, r.fma(EXP_C3, EXP_C2));
-        // 1 + r with its exact error (|r| < 1), so only the last addition rounds at the result's scale
-        FloatVector yh = r.add(1f);
-        FloatVector yl = yh.neg().add(1f).add(r).add(rl);
-        FloatVector y = yh.add(r2.fma(p, yl));
-        IntVector k1 = k.lanewise(ASHR, 1);
-        return y.mul(twoPow(k1)).mul(twoPow(k.sub(k1)));
-    }
-
-    /*
      * log: x = 2^e m with m in [sqrt(1/2), sqrt(2)), f = m - 1 exact (Sterbenz), log x = e ln2 + f - f^2/2
      * + f^3 P(f), P a minimax fit of (log1p(f) - f + f^2/2) / f^3 on [-0.2929, 0.4143] (relative error
      * of log1p below 2^-27, coefficients rounded to float). e LN2_HI_SHORT is exact (LN2_HI_SHORT has 15
@@ -480,7 +434,7 @@ final class VectorExpLog {
         return r.blend(x, x.compare(EQ, Float.POSITIVE_INFINITY).or(x.test(IS_NAN)));
     }
 
-    // ---- F32: each half of the lanes widened to F64, computed there and rounded once --------------
+    // ---- F32 cbrt, pow, hypot: each half of the lanes widened to F64, computed there and rounded once ----
 
     /** The F64 species of half the lanes in the same number of bits. */
     private static VectorSpecies<Double> halfLanes(FloatVector x) {
@@ -508,23 +462,23 @@ final class VectorExpLog {
     }
 
     static FloatVector exp(FloatVector x) {
-        return expF(x.max(EXP_MIN_F).min(EXP_MAX_F));
+        return VectorExpFloat.exp(x);
     }
 
     static FloatVector expm1(FloatVector x) {
-        return join(x, expm1(low(x)), expm1(high(x)));
+        return VectorExpFloat.expm1(x);
     }
 
     static FloatVector sinh(FloatVector x) {
-        return join(x, sinh(low(x)), sinh(high(x)));
+        return VectorExpFloat.sinh(x);
     }
 
     static FloatVector cosh(FloatVector x) {
-        return join(x, cosh(low(x)), cosh(high(x)));
+        return VectorExpFloat.cosh(x);
     }
 
     static FloatVector tanh(FloatVector x) {
-        return join(x, tanh(low(x)), tanh(high(x)));
+        return VectorExpFloat.tanh(x);
     }
 
     static FloatVector log(FloatVector x) {
