@@ -57,8 +57,8 @@ final class VectorChunks {
      * The chunks of {@code root}'s body, or null when it fits one method. Operations are weighed by the
      * bytecode they emit: one of Flynn's own math routines, copied into the kernel by
      * {@link VectorInliner}, weighs as much as thirty to a hundred-odd plain operations (F32 {@code pow},
-     * computed in F64 halves, about twice an F64 one), so a body holding several is cut and each routine
-     * gets a chunk method of its own, which stays under HotSpot's 8000-byte compile limit.
+     * computed in F64 halves, about twice an F64 one), so a body holding several is cut and each routine gets a
+     * chunk method of its own, which stays under HotSpot's 8000-byte compile limit.
      */
     static VectorChunks plan(Node root, boolean fastMath, boolean inlined) {
         Schedule schedule = Schedule.of(root);
@@ -132,8 +132,8 @@ final class VectorChunks {
      * {@link #THRESHOLD} plain operations is about 8000 bytes), from the kernels' sizes measured with
      * javap: each F64 routine, and the F32 ops computed by it on widened lanes, emit under 6000 bytes
      * and fit one kernel method alone. The F32 routines computed in float lanes are far smaller, so a
-     * few of them share a method rather than pay for chunk calls: one copy of {@code exp} is about
-     * 550 bytes, {@code log1p} 950, {@code expm1} 1070, {@code tanh} 2230, {@code sinh} and {@code cosh}
+     * few of them share a method rather than pay for chunk calls: one copy of {@code cbrt} is about
+     * 510 bytes, {@code exp} 550, {@code log1p} 950, {@code expm1} 1070, {@code tanh} 2230, {@code sinh} and {@code cosh}
      * 2900 (both branches of their shared code).
      */
     private static int weight(Node n, boolean fastMath, boolean inlined) {
@@ -142,7 +142,7 @@ final class VectorChunks {
         }
         if (n.type() == DType.F32 && n instanceof Node.Unary u) {
             switch (u.op()) {
-                case EXP, EXPM1, LOG, LOG10, LOG1P -> {
+                case EXP, EXPM1, LOG, LOG10, LOG1P, CBRT -> {
                     return 30;
                 }
                 case TANH -> {

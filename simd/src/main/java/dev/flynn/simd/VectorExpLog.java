@@ -29,10 +29,10 @@ import static jdk.incubator.vector.VectorOperators.NE;
  *
  * <p>Intermediates are double-double where a rounding would cost accuracy (the reduced exponential,
  * the logarithm feeding pow, cbrt, log10, log1p), so each F64 result is within 1 ulp of the correctly
- * rounded value. F32 exp, expm1, sinh, cosh, tanh ({@link VectorExpFloat}), log, log10 and log1p are
- * computed in float lanes (their reductions carry the few rounding errors that matter as float-floats,
- * which keeps them within 1 ulp); F32 cbrt, pow and hypot widen their lanes, compute in F64 and round
- * once.
+ * rounded value. F32 exp, expm1, sinh, cosh, tanh ({@link VectorExpFloat}), log, log10, log1p and cbrt
+ * are computed in float lanes (their reductions carry the few rounding errors that matter as
+ * float-floats, which keeps them within 1 ulp); F32 pow and hypot widen their lanes, compute in F64
+ * and round once.
  *
  * <p>Kernels hold a copy of this code ({@link VectorInliner}), so it uses only public API, members of
  * this package that are not private (record accessors, not fields) and compile-time constants.
@@ -434,7 +434,7 @@ final class VectorExpLog {
         return r.blend(x, x.compare(EQ, Float.POSITIVE_INFINITY).or(x.test(IS_NAN)));
     }
 
-    // ---- F32 cbrt, pow, hypot: each half of the lanes widened to F64, computed there and rounded once ----
+    // ---- F32 pow and hypot: each half of the lanes widened to F64, computed there and rounded once ----
 
     /** The F64 species of half the lanes in the same number of bits. */
     private static VectorSpecies<Double> halfLanes(FloatVector x) {
@@ -505,8 +505,49 @@ final class VectorExpLog {
         return r.blend(x, x.abs().compare(LT, 0x1p-25f).or(x.compare(EQ, Float.POSITIVE_INFINITY)).or(x.test(IS_NAN)));
     }
 
+    /*
+     * cbrt: |x| = 2^(3q + j) m with m in [1, 2) and j in {0, 1, 2}, so cbrt|x| = 2^q cbrt(2^j m). A
+     * minimax polynomial of degree 5 for cbrt(m) on [1, 2] (relative error 2^-19.6), times 2^(j/3)
+     * rounded to float, starts one Newton step on a = 2^j m (exact), y - (y^3 - a) / (3 y^2), with
+     * y^3 as a float-float and y^3 - a exact (Sterbenz): the step leaves an error near 2^-38 of y, and
+     * only its final subtraction rounds at the result's scale.
+     */
+    private static final float CBRT_C0 = 0x1.e4b0e4p-2f;
+    private static final float CBRT_C1 = 0x1.ad2326p-1f;
+    private static final float CBRT_C2 = -0x1.e07d0ap-2f;
+    private static final float CBRT_C3 = 0x1.9f490ap-3f;
+    private static final float CBRT_C4 = -0x1.9cc36p-5f;
+    private static final float CBRT_C5 = 0x1.5e84d2p-8f;
+    private static final float CBRT2 = 0x1.428a3p0f;
+    private static final float CBRT4 = 0x1.965feap0f;
+    /** floor(n / 3) = (n * THIRD_MUL) >> 16 for 0 <= n < 2^15: the Vector API has no fast integer division. */
+    private static final int THIRD_MUL = 21846;
+    /** The exponent bias plus 24 for a subnormal lifted by 2^24 plus 2, a multiple of 3 so that n >= 0. */
+    private static final int CBRT_BIAS = 153;
+
     static FloatVector cbrt(FloatVector x) {
-        return join(x, cbrt(low(x)), cbrt(high(x)));
+        FloatVector ax = x.abs();
+        VectorMask<Float> sub = ax.compare(LT, 0x1p-126f);
+        IntVector bits = ax.blend(ax.mul(0x1p24f), sub).reinterpretAsInts();
+        IntVector n = bits.lanewise(LSHR, 23).sub(bits.broadcast(0).blend(24, sub.cast(bits.species()))).add(CBRT_BIAS - 127);
+        IntVector q = n.mul(THIRD_MUL).lanewise(LSHR, 16);
+        IntVector j = n.sub(q.mul(3));
+        FloatVector m = bits.and(0x007FFFFF).or(0x3F800000).reinterpretAsFloats();
+        FloatVector m2 = m.mul(m);
+        FloatVector p = m.fma(CBRT_C5, CBRT_C4).fma(m2, m.fma(CBRT_C3, CBRT_C2)).fma(m2, m.fma(CBRT_C1, CBRT_C0));
+        VectorMask<Float> j1 = j.compare(EQ, 1).cast(x.species());
+        VectorMask<Float> j2 = j.compare(EQ, 2).cast(x.species());
+        FloatVector y = p.mul(x.broadcast(1f).blend(CBRT2, j1).blend(CBRT4, j2));
+        FloatVector a = m.mul(x.broadcast(1f).blend(2f, j1).blend(4f, j2));
+        FloatVector y2 = y.mul(y);
+        FloatVector y2l = y.fma(y, y2.neg());
+        FloatVector y3 = y2.mul(y);
+        FloatVector y3l = y2.fma(y, y3.neg()).add(y2l.mul(y));
+        FloatVector res = y3.sub(a).add(y3l);
+        FloatVector root = y.sub(res.div(y2.mul(3f)));
+        FloatVector r = VectorArcTrig.copySign(root.mul(VectorExpFloat.twoPow(q.sub(CBRT_BIAS / 3))), x);
+        // ±0, ±Inf and NaN are their own cube roots
+        return r.blend(x, ax.compare(EQ, 0).or(ax.compare(EQ, Float.POSITIVE_INFINITY)).or(x.test(IS_NAN)));
     }
 
     static FloatVector pow(FloatVector x, FloatVector y) {

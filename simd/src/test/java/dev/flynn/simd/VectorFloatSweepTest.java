@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The F32 routines computed in float lanes ({@link VectorExpLog}'s exp, expm1, sinh, cosh, tanh, log,
- * log10, log1p) swept over the float bit patterns: every {@code STRIDE}-th pattern from a per-op
+ * The F32 routines computed in float lanes ({@link VectorExpLog}'s exp, expm1, sinh, cosh, tanh, cbrt,
+ * log, log10, log1p) swept over the float bit patterns: every {@code STRIDE}-th pattern from a per-op
  * offset (131,072 inputs each by default, positive and negative, normal and subnormal), plus the patterns
  * next to each op's thresholds. A float has only 2^32 values, so {@code -Dflynn.test.f32Stride=1} checks
  * every one (an hour or more per op on a loaded 2-core machine). The reference is {@code Math} on the
@@ -39,7 +39,9 @@ class VectorFloatSweepTest {
         SINH(VectorExpLog::sinh, Math::sinh, 0x1p-25f, 0.34657359f, 12f, 89.41599f),
         COSH(VectorExpLog::cosh, Math::cosh, 0.34657359f, 12f, 89.41599f),
         // small argument, 2x crossing ln2/2, the result rounding to 1, the switch to 1
-        TANH(VectorExpLog::tanh, Math::tanh, 0x1p-13f, 0.1732868f, 9.010913f, 10f);
+        TANH(VectorExpLog::tanh, Math::tanh, 0x1p-13f, 0.1732868f, 9.010913f, 10f),
+        // subnormal arguments, each residue of the exponent mod 3
+        CBRT(VectorExpLog::cbrt, Math::cbrt, 0x1p-126f, 1f, 2f, 4f, 8f, Float.MAX_VALUE);
 
         final UnaryOperator<FloatVector> routine;
         final DoubleUnaryOperator reference;
