@@ -4,14 +4,10 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
-import static jdk.incubator.vector.VectorOperators.D2F;
 import static jdk.incubator.vector.VectorOperators.EQ;
-import static jdk.incubator.vector.VectorOperators.F2D;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.I2F;
@@ -434,33 +430,6 @@ final class VectorExpLog {
         return r.blend(x, x.compare(EQ, Float.POSITIVE_INFINITY).or(x.test(IS_NAN)));
     }
 
-    // ---- F32 pow and hypot: each half of the lanes widened to F64, computed there and rounded once ----
-
-    /** The F64 species of half the lanes in the same number of bits. */
-    private static VectorSpecies<Double> halfLanes(FloatVector x) {
-        return switch (x.species().vectorBitSize()) {
-            case 64 -> DoubleVector.SPECIES_64;
-            case 128 -> DoubleVector.SPECIES_128;
-            case 256 -> DoubleVector.SPECIES_256;
-            default -> DoubleVector.SPECIES_512;
-        };
-    }
-
-    private static DoubleVector low(FloatVector x) {
-        return (DoubleVector) x.convertShape(F2D, halfLanes(x), 0);
-    }
-
-    private static DoubleVector high(FloatVector x) {
-        return (DoubleVector) x.convertShape(F2D, halfLanes(x), 1);
-    }
-
-    /** The two halves rounded to F32 and put back in place; narrowing fills the other lanes with zero bits. */
-    private static FloatVector join(FloatVector like, DoubleVector low, DoubleVector high) {
-        Vector<Float> a = low.convertShape(D2F, like.species(), 0);
-        Vector<Float> b = high.convertShape(D2F, like.species(), -1);
-        return a.reinterpretAsInts().or(b.reinterpretAsInts()).reinterpretAsFloats();
-    }
-
     static FloatVector exp(FloatVector x) {
         return VectorExpFloat.exp(x);
     }
@@ -548,13 +517,5 @@ final class VectorExpLog {
         FloatVector r = VectorArcTrig.copySign(root.mul(VectorExpFloat.twoPow(q.sub(CBRT_BIAS / 3))), x);
         // ±0, ±Inf and NaN are their own cube roots
         return r.blend(x, ax.compare(EQ, 0).or(ax.compare(EQ, Float.POSITIVE_INFINITY)).or(x.test(IS_NAN)));
-    }
-
-    static FloatVector pow(FloatVector x, FloatVector y) {
-        return join(x, pow(low(x), low(y)), pow(high(x), high(y)));
-    }
-
-    static FloatVector hypot(FloatVector x, FloatVector y) {
-        return join(x, hypot(low(x), low(y)), hypot(high(x), high(y)));
     }
 }
