@@ -1,7 +1,6 @@
 package dev.flynn;
 
 import dev.flynn.spi.BackendProvider;
-import dev.flynn.spi.Binding;
 import dev.flynn.spi.Call;
 import dev.flynn.spi.Partial;
 import dev.flynn.spi.State;
@@ -404,28 +403,7 @@ public final class Flynn implements AutoCloseable {
      * @throws BackendUnavailableException if this runtime's forced backend cannot run
      */
     public double reduceDouble(Kernel kernel, Object... inputs) {
-        CallBinder.Scratch s = CallBinder.acquire();
-        long n;
-        try {
-            Partial p = reduceRaw(kernel, inputs, inputs.length, s);
-            n = s.call.n();
-            if (!RangeRescue.needed(kernel, p, n)) {
-                return ReductionFinish.value(kernel, p);
-            }
-        } finally {
-            CallBinder.release(s);
-        }
-        return RangeRescue.value(kernel, n, k -> reduceUnrescued(k, inputs));
-    }
-
-    /** A reduction's value from its first run, even where it left the exponent range: for {@link RangeRescue}. */
-    private double reduceUnrescued(Kernel kernel, Object[] inputs) {
-        CallBinder.Scratch s = CallBinder.acquire();
-        try {
-            return ReductionFinish.value(kernel, reduceRaw(kernel, inputs, inputs.length, s));
-        } finally {
-            CallBinder.release(s);
-        }
+        return ReduceCalls.reduceDouble(this, kernel, inputs);
     }
 
     /**
@@ -436,7 +414,7 @@ public final class Flynn implements AutoCloseable {
      * @return the reduced value
      */
     public double reduceDouble(Kernel kernel, Object a) {
-        return reduceDoubleFixed(kernel, 1, a, null);
+        return ReduceCalls.reduceDouble(this, kernel, 1, a, null);
     }
 
     /**
@@ -448,33 +426,7 @@ public final class Flynn implements AutoCloseable {
      * @return the reduced value
      */
     public double reduceDouble(Kernel kernel, Object a, Object b) {
-        return reduceDoubleFixed(kernel, 2, a, b);
-    }
-
-    private double reduceDoubleFixed(Kernel kernel, int count, Object a, Object b) {
-        HandleDirect d = kernel == null || !kernel.isReduction() ? null : kernel.generic(this);
-        if (d != null) {
-            int n = d.length(null, a, b, null, count);
-            if (n > 0) {
-                Partial p = d.reduce(a, b, n);
-                if (p != null) {
-                    return d.value(p);
-                }
-            }
-        }
-        CallBinder.Scratch s = CallBinder.acquire();
-        long n;
-        try {
-            Partial p = reduceRaw(kernel, s.inputs(a, b, null), count, s);
-            n = s.call.n();
-            if (!RangeRescue.needed(kernel, p, n)) {
-                return ReductionFinish.value(kernel, p);
-            }
-        } finally {
-            CallBinder.release(s);
-        }
-        Object[] inputs = count == 1 ? new Object[] {a} : new Object[] {a, b};
-        return RangeRescue.value(kernel, n, k -> reduceUnrescued(k, inputs));
+        return ReduceCalls.reduceDouble(this, kernel, 2, a, b);
     }
 
     /**
@@ -487,7 +439,7 @@ public final class Flynn implements AutoCloseable {
     public long reduceLong(Kernel kernel, Object a) {
         CallBinder.Scratch s = CallBinder.acquire();
         try {
-            Partial p = reduceRaw(kernel, s.inputs(a, null, null), 1, s);
+            Partial p = ReduceCalls.reduceRaw(this, kernel, s.inputs(a, null, null), 1, s);
             return ReductionFinish.longChecked(kernel, p);
         } finally {
             CallBinder.release(s);
@@ -506,7 +458,7 @@ public final class Flynn implements AutoCloseable {
     public long reduceLong(Kernel kernel, Object... inputs) {
         CallBinder.Scratch s = CallBinder.acquire();
         try {
-            return ReductionFinish.longChecked(kernel, reduceRaw(kernel, inputs, inputs.length, s));
+            return ReductionFinish.longChecked(kernel, ReduceCalls.reduceRaw(this, kernel, inputs, inputs.length, s));
         } finally {
             CallBinder.release(s);
         }
@@ -523,7 +475,7 @@ public final class Flynn implements AutoCloseable {
     public boolean reduceBoolean(Kernel kernel, Object... inputs) {
         CallBinder.Scratch s = CallBinder.acquire();
         try {
-            Partial p = reduceRaw(kernel, inputs, inputs.length, s);
+            Partial p = ReduceCalls.reduceRaw(this, kernel, inputs, inputs.length, s);
             return ReductionFinish.booleanChecked(kernel, p, s.call.n());
         } finally {
             CallBinder.release(s);
@@ -563,20 +515,7 @@ public final class Flynn implements AutoCloseable {
      * @throws IllegalArgumentException if the lengths or element types do not match the kernel
      */
     public ReductionState reducePartial(Kernel kernel, Object... inputs) {
-        CallBinder.Scratch s = CallBinder.acquire();
-        try {
-            Partial p;
-            try {
-                p = reduceRaw(kernel, inputs, inputs.length, s);
-            } catch (ReductionFinish.UndefinedEmptyException e) {
-                // a piece of no elements is fine; only finishing the whole is undefined
-                return ReductionState.empty(kernel);
-            }
-            long n = s.call.n();
-            return n == 0 ? ReductionState.empty(kernel) : ReductionState.of(kernel, ReductionFinish.state(kernel, p), n);
-        } finally {
-            CallBinder.release(s);
-        }
+        return ReduceCalls.reducePartial(this, kernel, inputs);
     }
 
     /**
@@ -609,33 +548,6 @@ public final class Flynn implements AutoCloseable {
         Kernel kernel = state.kernel();
         State s = state.isEmpty() ? ReductionFinish.emptyState(kernel) : state.state();
         return kernel.reduction().orElseThrow().finish(s, state.count());
-    }
-
-    private Partial reduceRaw(Kernel kernel, Object[] inputs, int count, CallBinder.Scratch s) {
-        Objects.requireNonNull(kernel, "kernel");
-        Objects.requireNonNull(inputs, "inputs");
-        if (!kernel.isReduction()) {
-            throw new IllegalArgumentException("kernel " + kernel + " is a map; call into/apply, or reduce it first");
-        }
-        Call call = s.call;
-        long n = CallBinder.bindInputs(kernel, inputs, count, call, s);
-        if (n < 0) {
-            throw new IllegalArgumentException("reduction " + kernel + " was given only scalars; give at least one array");
-        }
-        BackendProvider b = select(kernel, call, n, null);
-        Object compiled = kernel.plan(b, CallBinder.bindingCodes(kernel, call, Binding.NONE), call, Binding.NONE);
-        long[] args = CallBinder.args(kernel, call, s);
-        Partial p = s.partial;
-        p.clear();
-        int workers = CallBinder.threadsFor(threads, call, null);
-        call.set(kernel.ir(), compiled, null, 0, n, args, workers, workers > 1 ? pool() : null);
-        if (n == 0) {
-            ReductionFinish.empty(kernel, p);
-        } else {
-            b.reduce(call, p);
-        }
-        s.owner.last = b.name();
-        return p;
     }
 
     // ---- backend selection and threads -----------------------------------------------------------
