@@ -5,10 +5,10 @@ import dev.flynn.ir.BinaryOp;
 import dev.flynn.ir.KernelIR;
 import dev.flynn.ir.Node;
 import dev.flynn.ir.ReduceOp;
-import dev.flynn.ir.ReduceSpec;
 import dev.flynn.ir.Schedule;
 import dev.flynn.spi.Binding;
 import dev.flynn.spi.Partials;
+import dev.flynn.spi.ReduceLowering;
 
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
@@ -277,151 +277,206 @@ final class ScalarLoop {
 
     void emitReduce(int resultSlot) {
         prologue();
-        ReduceSpec spec = ir.reduce().orElseThrow();
-        DType t = ir.body().type();
-        TypeKind k = kind(t);
-        Node v = ir.body();
-        switch (spec.op()) {
-            case SUM, PROD -> {
-                int acc = cob.allocateLocal(k);
-                pushIdentity(spec.op(), t);
-                cob.storeLocal(k, acc);
-                int comp = -1;
-                if (spec.compensated() && t.isFloating()) {
-                    comp = cob.allocateLocal(k);
-                    pushZero(t);
-                    cob.storeLocal(k, comp);
-                }
-                int compSlot = comp;
-                loop(() -> {
-                    evaluateBody();
-                    if (compSlot >= 0) {
-                        // t = s + v; c = neumaier(c, s, v, t); s = t
-                        int sum = cob.allocateLocal(k);
-                        cob.loadLocal(k, acc);
-                        body.load(v);
-                        arith(cob, BinaryOp.ADD, k);
-                        cob.storeLocal(k, sum);
-                        cob.loadLocal(k, compSlot).loadLocal(k, acc);
-                        body.load(v);
-                        cob.loadLocal(k, sum);
-                        ClassDesc d = desc(t);
-                        cob.invokestatic(CD_RULES, "neumaier", MethodTypeDesc.of(d, d, d, d, d)).storeLocal(k, compSlot);
-                        cob.loadLocal(k, sum).storeLocal(k, acc);
-                    } else {
-                        cob.loadLocal(k, acc);
-                        body.load(v);
-                        arith(cob, spec.op() == ReduceOp.SUM ? BinaryOp.ADD : BinaryOp.MUL, k);
-                        cob.storeLocal(k, acc);
-                    }
-                });
-                cob.aload(resultSlot).loadLocal(k, acc);
-                storePartialValue(cob, t);
-                if (compSlot >= 0) {
-                    cob.aload(resultSlot).loadLocal(k, compSlot);
-                    if (t == DType.F32) cob.f2d();
-                    cob.putfield(CD_PARTIAL, "c", CD_double);
-                }
-            }
-            case MIN, MAX -> {
-                int acc = cob.allocateLocal(k);
-                firstValue(acc, k);
-                loop(() -> {
-                    evaluateBody();
-                    cob.loadLocal(k, acc);
-                    body.load(v);
-                    cob.invokestatic(CD_MATH, spec.op() == ReduceOp.MIN ? "min" : "max",
-                            MethodTypeDesc.of(desc(t), desc(t), desc(t)));
-                    cob.storeLocal(k, acc);
-                });
-                cob.aload(resultSlot).loadLocal(k, acc);
-                storePartialValue(cob, t);
-            }
-            case ARGMIN, ARGMAX -> {
-                int best = cob.allocateLocal(k);
-                int index = cob.allocateLocal(TypeKind.LONG);
-                firstValue(best, k);
-                cob.lload(startSlot).lstore(index);
-                String takes = spec.op() == ReduceOp.ARGMIN ? "argminTakes" : "argmaxTakes";
-                // core declares the rule on widened values: F32 and I32 compare the same widened
-                ClassDesc wide = t.isFloating() ? CD_double : CD_long;
-                loop(() -> {
-                    evaluateBody();
-                    Label skip = cob.newLabel();
-                    cob.loadLocal(k, best);
-                    widen(t);
-                    body.load(v);
-                    widen(t);
-                    cob.invokestatic(CD_RULES, takes, MethodTypeDesc.of(CD_boolean, wide, wide));
-                    cob.ifeq(skip);
-                    body.load(v);
-                    cob.storeLocal(k, best);
-                    if (intLoop) {
-                        cob.iload(i).i2l();
-                    } else {
-                        cob.lload(i);
-                    }
-                    cob.lstore(index);
-                    cob.labelBinding(skip);
-                });
-                cob.aload(resultSlot).loadLocal(k, best);
-                storePartialValue(cob, t);
-                cob.aload(resultSlot).lload(index).putfield(CD_PARTIAL, "index", CD_long);
-            }
-            case MOMENTS -> {
-                // two passes over the range: the mean first, then squared deviations from it,
-                // which avoids the cancellation of the one-pass sum-of-squares formula
-                int sum = cob.allocateLocal(TypeKind.DOUBLE);
-                cob.dconst_0().dstore(sum);
-                loop(() -> {
-                    evaluateBody();
-                    cob.dload(sum);
-                    body.load(v);
-                    cob.dadd().dstore(sum);
-                });
-                int count = cob.allocateLocal(TypeKind.LONG);
-                cob.lload(endSlot).lload(startSlot).lsub().lstore(count);
-                int mean = cob.allocateLocal(TypeKind.DOUBLE);
-                cob.dload(sum).lload(count).l2d().ddiv().dstore(mean);
-                int m2 = cob.allocateLocal(TypeKind.DOUBLE);
-                cob.dconst_0().dstore(m2);
-                loop(() -> {
-                    evaluateBody();
-                    int dev = cob.allocateLocal(TypeKind.DOUBLE);
-                    body.load(v);
-                    cob.dload(mean).dsub().dstore(dev);
-                    cob.dload(m2).dload(dev).dload(dev).dmul().dadd().dstore(m2);
-                });
-                cob.aload(resultSlot).lload(count).putfield(CD_PARTIAL, "n", CD_long);
-                cob.aload(resultSlot).dload(mean).putfield(CD_PARTIAL, "mean", CD_double);
-                cob.aload(resultSlot).dload(m2).putfield(CD_PARTIAL, "m2", CD_double);
-            }
-            case CUSTOM -> {
-                Node combine = spec.combine().orElseThrow();
-                Node.Const identity = spec.identity().orElseThrow();
-                int acc = cob.allocateLocal(k);
-                cob.aload(argsSlot).loadConstant(identity.slot()).laload();
-                fromBits(cob, t);
-                cob.storeLocal(k, acc);
-                int val = cob.allocateLocal(k);
-                ScalarLowering fold = new ScalarLowering(cob, argsSlot);
-                fold.bindInput(0, acc);
-                fold.bindInput(1, val);
-                Schedule cs = Schedule.of(combine);
-                fold.hoist(cs);
-                loop(() -> {
-                    evaluateBody();
-                    body.load(v);
-                    cob.storeLocal(k, val);
-                    fold.evaluate(cs);
-                    fold.load(combine);
-                    cob.storeLocal(k, acc);
-                });
-                cob.aload(resultSlot).loadLocal(k, acc);
-                storePartialValue(cob, t);
-            }
-        }
+        ReduceLowering.lower(ir.reduce().orElseThrow(), ir.body().type(), new Reductions(resultSlot));
         cob.return_();
+    }
+
+    /**
+     * One case per reduction of core's {@link ReduceLowering}: each emits its loops over the range and
+     * stores its state's fields into the {@code Partial} in local {@code resultSlot}.
+     */
+    private final class Reductions implements ReduceLowering<Void> {
+        private final int resultSlot;
+        private final Node v = ir.body();
+
+        Reductions(int resultSlot) {
+            this.resultSlot = resultSlot;
+        }
+
+        @Override
+        public Void sum(DType t) {
+            return plain(t, ReduceOp.SUM, BinaryOp.ADD);
+        }
+
+        @Override
+        public Void prod(DType t) {
+            return plain(t, ReduceOp.PROD, BinaryOp.MUL);
+        }
+
+        private Void plain(DType t, ReduceOp op, BinaryOp step) {
+            TypeKind k = kind(t);
+            int acc = cob.allocateLocal(k);
+            pushIdentity(op, t);
+            cob.storeLocal(k, acc);
+            loop(() -> {
+                evaluateBody();
+                cob.loadLocal(k, acc);
+                body.load(v);
+                arith(cob, step, k);
+                cob.storeLocal(k, acc);
+            });
+            cob.aload(resultSlot).loadLocal(k, acc);
+            storePartialValue(cob, t);
+            return null;
+        }
+
+        @Override
+        public Void compensatedSum(DType t) {
+            TypeKind k = kind(t);
+            int acc = cob.allocateLocal(k);
+            pushIdentity(ReduceOp.SUM, t);
+            cob.storeLocal(k, acc);
+            int comp = cob.allocateLocal(k);
+            pushZero(t);
+            cob.storeLocal(k, comp);
+            loop(() -> {
+                evaluateBody();
+                // t = s + v; c = neumaier(c, s, v, t); s = t
+                int sum = cob.allocateLocal(k);
+                cob.loadLocal(k, acc);
+                body.load(v);
+                arith(cob, BinaryOp.ADD, k);
+                cob.storeLocal(k, sum);
+                cob.loadLocal(k, comp).loadLocal(k, acc);
+                body.load(v);
+                cob.loadLocal(k, sum);
+                ClassDesc d = desc(t);
+                cob.invokestatic(CD_RULES, "neumaier", MethodTypeDesc.of(d, d, d, d, d)).storeLocal(k, comp);
+                cob.loadLocal(k, sum).storeLocal(k, acc);
+            });
+            cob.aload(resultSlot).loadLocal(k, acc);
+            storePartialValue(cob, t);
+            cob.aload(resultSlot).loadLocal(k, comp);
+            if (t == DType.F32) cob.f2d();
+            cob.putfield(CD_PARTIAL, "c", CD_double);
+            return null;
+        }
+
+        @Override
+        public Void min(DType t) {
+            return extreme(t, "min");
+        }
+
+        @Override
+        public Void max(DType t) {
+            return extreme(t, "max");
+        }
+
+        private Void extreme(DType t, String math) {
+            TypeKind k = kind(t);
+            int acc = cob.allocateLocal(k);
+            firstValue(acc, k);
+            loop(() -> {
+                evaluateBody();
+                cob.loadLocal(k, acc);
+                body.load(v);
+                cob.invokestatic(CD_MATH, math, MethodTypeDesc.of(desc(t), desc(t), desc(t)));
+                cob.storeLocal(k, acc);
+            });
+            cob.aload(resultSlot).loadLocal(k, acc);
+            storePartialValue(cob, t);
+            return null;
+        }
+
+        @Override
+        public Void argmin(DType t) {
+            return arg(t, "argminTakes");
+        }
+
+        @Override
+        public Void argmax(DType t) {
+            return arg(t, "argmaxTakes");
+        }
+
+        private Void arg(DType t, String takes) {
+            TypeKind k = kind(t);
+            int best = cob.allocateLocal(k);
+            int index = cob.allocateLocal(TypeKind.LONG);
+            firstValue(best, k);
+            cob.lload(startSlot).lstore(index);
+            // core declares the rule on widened values: F32 and I32 compare the same widened
+            ClassDesc wide = t.isFloating() ? CD_double : CD_long;
+            loop(() -> {
+                evaluateBody();
+                Label skip = cob.newLabel();
+                cob.loadLocal(k, best);
+                widen(t);
+                body.load(v);
+                widen(t);
+                cob.invokestatic(CD_RULES, takes, MethodTypeDesc.of(CD_boolean, wide, wide));
+                cob.ifeq(skip);
+                body.load(v);
+                cob.storeLocal(k, best);
+                if (intLoop) {
+                    cob.iload(i).i2l();
+                } else {
+                    cob.lload(i);
+                }
+                cob.lstore(index);
+                cob.labelBinding(skip);
+            });
+            cob.aload(resultSlot).loadLocal(k, best);
+            storePartialValue(cob, t);
+            cob.aload(resultSlot).lload(index).putfield(CD_PARTIAL, "index", CD_long);
+            return null;
+        }
+
+        @Override
+        public Void moments(DType t) {
+            // two passes over the range: the mean first, then squared deviations from it,
+            // which avoids the cancellation of the one-pass sum-of-squares formula
+            int sum = cob.allocateLocal(TypeKind.DOUBLE);
+            cob.dconst_0().dstore(sum);
+            loop(() -> {
+                evaluateBody();
+                cob.dload(sum);
+                body.load(v);
+                cob.dadd().dstore(sum);
+            });
+            int count = cob.allocateLocal(TypeKind.LONG);
+            cob.lload(endSlot).lload(startSlot).lsub().lstore(count);
+            int mean = cob.allocateLocal(TypeKind.DOUBLE);
+            cob.dload(sum).lload(count).l2d().ddiv().dstore(mean);
+            int m2 = cob.allocateLocal(TypeKind.DOUBLE);
+            cob.dconst_0().dstore(m2);
+            loop(() -> {
+                evaluateBody();
+                int dev = cob.allocateLocal(TypeKind.DOUBLE);
+                body.load(v);
+                cob.dload(mean).dsub().dstore(dev);
+                cob.dload(m2).dload(dev).dload(dev).dmul().dadd().dstore(m2);
+            });
+            cob.aload(resultSlot).lload(count).putfield(CD_PARTIAL, "n", CD_long);
+            cob.aload(resultSlot).dload(mean).putfield(CD_PARTIAL, "mean", CD_double);
+            cob.aload(resultSlot).dload(m2).putfield(CD_PARTIAL, "m2", CD_double);
+            return null;
+        }
+
+        @Override
+        public Void custom(DType t, Node combine, Node.Const identity) {
+            TypeKind k = kind(t);
+            int acc = cob.allocateLocal(k);
+            cob.aload(argsSlot).loadConstant(identity.slot()).laload();
+            fromBits(cob, t);
+            cob.storeLocal(k, acc);
+            int val = cob.allocateLocal(k);
+            ScalarLowering fold = new ScalarLowering(cob, argsSlot);
+            fold.bindInput(0, acc);
+            fold.bindInput(1, val);
+            Schedule cs = Schedule.of(combine);
+            fold.hoist(cs);
+            loop(() -> {
+                evaluateBody();
+                body.load(v);
+                cob.storeLocal(k, val);
+                fold.evaluate(cs);
+                fold.load(combine);
+                cob.storeLocal(k, acc);
+            });
+            cob.aload(resultSlot).loadLocal(k, acc);
+            storePartialValue(cob, t);
+            return null;
+        }
     }
 
     /** acc = body(start): the first value of a non-empty range seeds min, max, argmin and argmax. */

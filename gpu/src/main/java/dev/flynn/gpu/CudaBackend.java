@@ -152,7 +152,7 @@ public final class CudaBackend implements BackendProvider {
         decode(spec, call.ir().body().type(), rec, result);
     }
 
-    /** Reads a partial record as {@link PtxGenerator.State#store} wrote it: each field in its own type in its slot. */
+    /** Reads a partial record as {@code ptx.PtxState.store} wrote it: each field in its own type in its slot. */
     static void decode(ReduceSpec spec, DType type, MemorySegment rec, Partial p) {
         StateLayout layout = StateLayout.of(spec, type);
         long[] slots = new long[StateLayout.MAX_SLOTS];

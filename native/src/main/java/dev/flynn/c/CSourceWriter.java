@@ -8,6 +8,7 @@ import dev.flynn.ir.ReduceSpec;
 import dev.flynn.ir.Schedule;
 import dev.flynn.spi.Binding;
 import dev.flynn.spi.Partials;
+import dev.flynn.spi.ReduceLowering;
 import dev.flynn.spi.StateLayout;
 
 import java.util.List;
@@ -94,47 +95,13 @@ final class CSourceWriter {
      * rules on every pair of special values by {@code CReductionRulesTest}.
      */
     private void writeReduce(ReduceSpec spec) {
-        CType t = CType.of(ir.body().type());
         layout = StateLayout.of(spec, ir.body().type());
         open("int32_t flynn_reduce(" + params("restrict ") + "int64_t start, int64_t end, "
                 + "const int64_t* restrict args, int64_t* restrict result)");
         prologue("restrict ");
         line("int32_t err = 0;");
         line("for (int k = 0; k < " + StateLayout.MAX_SLOTS + "; k++) result[k] = 0;");
-        switch (spec.op()) {
-            case SUM -> {
-                if (spec.compensated() && t.isFloating()) {
-                    neumaier(t);
-                } else {
-                    lanes(t, "acc", identity(ReduceOp.SUM, t), CSourceWriter::add);
-                    value(t, "acc[0]");
-                }
-            }
-            case PROD -> {
-                lanes(t, "acc", identity(ReduceOp.PROD, t), (a, b) -> "(" + a + " * " + b + ")");
-                value(t, "acc[0]");
-            }
-            case MIN -> {
-                lanes(t, "acc", identity(ReduceOp.MIN, t),
-                        t.isFloating() ? (a, b) -> "flynn_min_" + t.suffix() + "(" + a + ", " + b + ")"
-                                : (a, b) -> "(" + a + " <= " + b + " ? " + a + " : " + b + ")");
-                value(t, "acc[0]");
-            }
-            case MAX -> {
-                lanes(t, "acc", identity(ReduceOp.MAX, t),
-                        t.isFloating() ? (a, b) -> "flynn_max_" + t.suffix() + "(" + a + ", " + b + ")"
-                                : (a, b) -> "(" + a + " >= " + b + " ? " + a + " : " + b + ")");
-                value(t, "acc[0]");
-            }
-            case ARGMIN, ARGMAX -> arg(t, spec.op() == ReduceOp.ARGMIN ? "<" : ">");
-            case MOMENTS -> moments(t);
-            case CUSTOM -> {
-                Node.Const id = spec.identity().orElseThrow();
-                Node combine = spec.combine().orElseThrow();
-                lanes(t, "acc", "c" + id.slot(), (a, b) -> inlineCombine(combine, a, b));
-                value(t, "acc[0]");
-            }
-        }
+        ReduceLowering.lower(spec, ir.body().type(), new Cases());
         line("return err;");
         close();
     }
@@ -154,6 +121,75 @@ final class CSourceWriter {
     }
 
     // ---- reductions ----------------------------------------------------------------------------
+
+    /** One case per reduction of core's {@link ReduceLowering}: each writes its loop and stores its fields. */
+    private final class Cases implements ReduceLowering<Void> {
+        @Override
+        public Void sum(DType type) {
+            CType t = CType.of(type);
+            lanes(t, "acc", identity(ReduceOp.SUM, t), CSourceWriter::add);
+            value(t, "acc[0]");
+            return null;
+        }
+
+        @Override
+        public Void compensatedSum(DType type) {
+            neumaier(CType.of(type));
+            return null;
+        }
+
+        @Override
+        public Void prod(DType type) {
+            CType t = CType.of(type);
+            lanes(t, "acc", identity(ReduceOp.PROD, t), (a, b) -> "(" + a + " * " + b + ")");
+            value(t, "acc[0]");
+            return null;
+        }
+
+        @Override
+        public Void min(DType type) {
+            return extreme(CType.of(type), ReduceOp.MIN, "min", "<=");
+        }
+
+        @Override
+        public Void max(DType type) {
+            return extreme(CType.of(type), ReduceOp.MAX, "max", ">=");
+        }
+
+        /** Floating min and max by the prelude's functions (NaN and signed zeros as Java's); integers by {@code cmp}. */
+        private Void extreme(CType t, ReduceOp op, String fn, String cmp) {
+            lanes(t, "acc", identity(op, t),
+                    t.isFloating() ? (a, b) -> "flynn_" + fn + "_" + t.suffix() + "(" + a + ", " + b + ")"
+                            : (a, b) -> "(" + a + " " + cmp + " " + b + " ? " + a + " : " + b + ")");
+            value(t, "acc[0]");
+            return null;
+        }
+
+        @Override
+        public Void argmin(DType type) {
+            arg(CType.of(type), "<");
+            return null;
+        }
+
+        @Override
+        public Void argmax(DType type) {
+            arg(CType.of(type), ">");
+            return null;
+        }
+
+        @Override
+        public Void moments(DType type) {
+            CSourceWriter.this.moments(CType.of(type));
+            return null;
+        }
+
+        @Override
+        public Void custom(DType type, Node combine, Node.Const identity) {
+            lanes(CType.of(type), "acc", "c" + identity.slot(), (a, b) -> inlineCombine(combine, a, b));
+            value(CType.of(type), "acc[0]");
+            return null;
+        }
+    }
 
     /**
      * Folds the body's values into {@link #LANES} accumulators with {@code fold}, then folds the

@@ -9,6 +9,7 @@ import dev.flynn.simd.VectorCompiler.Plan;
 import dev.flynn.simd.VectorCompiler.Position;
 import dev.flynn.simd.VectorCompiler.Val;
 import dev.flynn.spi.Partials;
+import dev.flynn.spi.ReduceLowering;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.Vector;
@@ -60,31 +61,78 @@ final class VectorReductions extends VectorLoops {
         }
         prologue(startSlot, endSlot, roots);
         DType t = ir.body().type();
-        switch (spec.op()) {
-            case SUM -> {
-                if (spec.compensated() && t.isFloating()) {
-                    compensatedSum(t);
-                } else {
-                    Val acc = fold(t, identity(ReduceOp.SUM, t), this::valueAt,
-                            (x, y) -> lanewise(VectorOperators.ADD, x, y, t, null));
-                    finishLanes(acc, t, VectorOperators.ADD);
-                }
-            }
-            case PROD -> finishLanes(fold(t, identity(ReduceOp.PROD, t), this::valueAt,
-                    (x, y) -> lanewise(VectorOperators.MUL, x, y, t, null)), t, VectorOperators.MUL);
-            case MIN -> finishLanes(fold(t, identity(ReduceOp.MIN, t), this::valueAt,
-                    (x, y) -> lanewise(VectorOperators.MIN, x, y, t, null)), t, VectorOperators.MIN);
-            case MAX -> finishLanes(fold(t, identity(ReduceOp.MAX, t), this::valueAt,
-                    (x, y) -> lanewise(VectorOperators.MAX, x, y, t, null)), t, VectorOperators.MAX);
-            case ARGMIN, ARGMAX -> arg(t, spec.op() == ReduceOp.ARGMIN);
-            case MOMENTS -> moments();
-            case CUSTOM -> custom(spec, t);
-        }
+        ReduceLowering.lower(spec, t, new Cases(spec));
         c.return_();
     }
 
     Val valueAt(Position pos) {
         return eval(ir.body(), pos, hoisted);
+    }
+
+    /** One case per reduction of core's {@link ReduceLowering}: each emits its loops and stores its state. */
+    private final class Cases implements ReduceLowering<Void> {
+        private final ReduceSpec spec;
+
+        Cases(ReduceSpec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public Void sum(DType t) {
+            return lanes(t, ReduceOp.SUM, VectorOperators.ADD);
+        }
+
+        @Override
+        public Void compensatedSum(DType t) {
+            VectorReductions.this.compensatedSum(t);
+            return null;
+        }
+
+        @Override
+        public Void prod(DType t) {
+            return lanes(t, ReduceOp.PROD, VectorOperators.MUL);
+        }
+
+        @Override
+        public Void min(DType t) {
+            return lanes(t, ReduceOp.MIN, VectorOperators.MIN);
+        }
+
+        @Override
+        public Void max(DType t) {
+            return lanes(t, ReduceOp.MAX, VectorOperators.MAX);
+        }
+
+        /** Folds the values into lanes from {@code op}'s identity by {@code operator}, then the lanes by it. */
+        private Void lanes(DType t, ReduceOp op, VectorOperators.Associative operator) {
+            finishLanes(fold(t, identity(op, t), VectorReductions.this::valueAt,
+                    (x, y) -> lanewise(operator, x, y, t, null)), t, operator);
+            return null;
+        }
+
+        @Override
+        public Void argmin(DType t) {
+            arg(t, true);
+            return null;
+        }
+
+        @Override
+        public Void argmax(DType t) {
+            arg(t, false);
+            return null;
+        }
+
+        @Override
+        public Void moments(DType t) {
+            VectorReductions.this.moments();
+            return null;
+        }
+
+        @Override
+        public Void custom(DType t, Node combine, Node.Const identity) {
+            VectorReductions.this.custom(spec, t);
+            return null;
+        }
     }
 
     /** Core's identity of SUM, PROD, MIN or MAX in every lane. */

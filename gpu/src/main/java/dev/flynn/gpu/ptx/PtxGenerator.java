@@ -3,12 +3,9 @@ package dev.flynn.gpu.ptx;
 import dev.flynn.DType;
 import dev.flynn.ir.KernelIR;
 import dev.flynn.ir.Node;
-import dev.flynn.ir.ReduceOp;
 import dev.flynn.ir.ReduceSpec;
 import dev.flynn.ir.Schedule;
 import dev.flynn.spi.Binding;
-import dev.flynn.spi.Partials;
-import dev.flynn.spi.StateLayout;
 
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -19,7 +16,6 @@ import java.util.Set;
 import static dev.flynn.gpu.ptx.PtxType.B32;
 import static dev.flynn.gpu.ptx.PtxType.F32;
 import static dev.flynn.gpu.ptx.PtxType.F64;
-import static dev.flynn.gpu.ptx.PtxType.PRED;
 import static dev.flynn.gpu.ptx.PtxType.S64;
 import static dev.flynn.gpu.ptx.PtxType.U32;
 import static dev.flynn.gpu.ptx.PtxType.U64;
@@ -143,10 +139,10 @@ public final class PtxGenerator {
         PtxReg partials = b.global(b.param(finalPass ? "partials" : "out"));
         PtxReg result = finalPass ? b.global(b.param("result")) : null;
         b.prologue(ir.body(), !finalPass);
-        State acc = State.identity(b, spec, type);
+        PtxState acc = PtxState.identity(b, spec, type);
         Loop loop = b.gridStride(n, finalPass ? "fold_partials" : "fold");
         if (finalPass) {
-            State next = State.load(b, spec, type, b.address(partials, loop.i, PtxModule.PARTIAL_BYTES), false);
+            PtxState next = PtxState.load(b, spec, type, b.address(partials, loop.i, PtxModule.PARTIAL_BYTES), false);
             acc.merge(b, next);
         } else {
             b.evaluate(ir.body(), loop.i);
@@ -172,7 +168,7 @@ public final class PtxGenerator {
         // warp 0 combines the WARPS warp results: lanes 0..WARPS-1 load them, offsets WARPS/2 .. 1
         PtxReg src = w.op(PtxOp.ADD, U64, smem, w.mulWide(U32, w.op(PtxOp.AND, B32, lane, WARPS - 1),
                 PtxModule.PARTIAL_BYTES));
-        State block = State.load(b, spec, type, src, true);
+        PtxState block = PtxState.load(b, spec, type, src, true);
         for (int off = WARPS / 2; off >= 1; off >>= 1) {
             block.merge(b, block.shuffle(b, off));
         }
@@ -324,232 +320,5 @@ public final class PtxGenerator {
             return r;
         }
 
-    }
-
-    /**
-     * The registers of one reduction state and how states fold, merge, shuffle, load and store. The
-     * identities are core's ({@link Partials#identity}) and a stored record has the slots of core's
-     * {@link StateLayout}; the merge rules (argmin's NaN and tie rule, Neumaier's step, Chan's formula)
-     * are written in PTX below and checked against core's reference rules on every pair of special
-     * values by {@code EmulatedGpuReductionRulesTest}.
-     */
-    static final class State {
-        final ReduceSpec spec;
-        final DType type;
-        final PtxType t;
-        final StateLayout layout;
-        /** value, or MOMENTS' count (as f64) */
-        PtxReg v;
-        /** compensation, or argmin/argmax's index (u64), or MOMENTS' mean */
-        PtxReg x;
-        /** MOMENTS' m2 */
-        PtxReg m2;
-
-        private State(ReduceSpec spec, DType type) {
-            this.spec = spec;
-            this.type = type;
-            this.t = PtxType.of(type);
-            this.layout = StateLayout.of(spec, type);
-        }
-
-        static State identity(Body b, ReduceSpec spec, DType type) {
-            State s = new State(spec, type);
-            PtxWriter w = b.w;
-            PtxType t = s.t;
-            boolean fl = type.isFloating();
-            switch (spec.op()) {
-                case SUM -> {
-                    s.v = w.mov(t, immediate(ReduceOp.SUM, type));
-                    if (spec.compensated() && fl) {
-                        s.x = w.mov(t, immediate(ReduceOp.SUM, type));
-                    }
-                }
-                case PROD -> s.v = w.mov(t, immediate(ReduceOp.PROD, type));
-                // argmin starts from MIN's identity, which loses every tie to a real element
-                case MIN, ARGMIN -> s.v = w.mov(t, immediate(ReduceOp.MIN, type));
-                case MAX, ARGMAX -> s.v = w.mov(t, immediate(ReduceOp.MAX, type));
-                case MOMENTS -> {
-                    s.v = w.mov(F64, PtxWriter.f64(0.0));
-                    s.x = w.mov(F64, PtxWriter.f64(0.0));
-                    s.m2 = w.mov(F64, PtxWriter.f64(0.0));
-                }
-                case CUSTOM -> s.v = w.mov(t, b.value(spec.identity().orElseThrow()));
-            }
-            if (spec.op() == ReduceOp.ARGMIN || spec.op() == ReduceOp.ARGMAX) {
-                // an empty state loses every tie: its index is the largest
-                s.x = w.mov(U64, "-1");
-            }
-            return s;
-        }
-
-        /** Core's identity of {@code op} as a PTX immediate of {@code type}. */
-        private static String immediate(ReduceOp op, DType type) {
-            Number id = Partials.identity(op, type);
-            return type.isFloating() ? PtxWriter.fimm(PtxType.of(type), id.doubleValue()) : String.valueOf(id.longValue());
-        }
-
-        private State fresh() {
-            return new State(spec, type);
-        }
-
-        /** Folds the value {@code val} of element {@code i} into this state. */
-        void fold(Body b, PtxReg val, PtxReg i) {
-            PtxWriter w = b.w;
-            switch (spec.op()) {
-                case MOMENTS -> {
-                    // Welford: n += 1; d = x - mean; mean += d/n; m2 += d (x - mean)
-                    w.opInto(v, PtxOp.ADD_RN, F64, v, PtxWriter.f64(1.0));
-                    PtxReg d = w.op(PtxOp.SUB_RN, F64, val, x);
-                    w.opInto(x, PtxOp.ADD_RN, F64, x, w.op(PtxOp.DIV_RN, F64, d, v));
-                    w.opInto(m2, PtxOp.FMA_RN, F64, d, w.op(PtxOp.SUB_RN, F64, val, x), m2);
-                }
-                default -> {
-                    State e = fresh();
-                    e.v = val;
-                    if (spec.op() == ReduceOp.ARGMIN || spec.op() == ReduceOp.ARGMAX) {
-                        e.x = i;
-                    } else if (spec.compensated() && type.isFloating()) {
-                        e.x = w.mov(t, PtxWriter.fimm(t, 0.0));
-                    }
-                    merge(b, e);
-                }
-            }
-        }
-
-        /** this = merge(this, o), in place. */
-        void merge(Body b, State o) {
-            PtxWriter w = b.w;
-            boolean fl = type.isFloating();
-            switch (spec.op()) {
-                case SUM -> {
-                    if (spec.compensated() && fl) {
-                        // Neumaier, as Partials.merge: t = s + x; c += |s| >= |x| ? (s - t) + x : (x - t) + s; c += x.c
-                        PtxReg sum = w.op(PtxOp.ADD_RN, t, v, o.v);
-                        PtxReg big = w.setp(PtxCmp.GE, t, w.op(PtxOp.ABS, t, v), w.op(PtxOp.ABS, t, o.v));
-                        PtxReg e1 = w.op(PtxOp.ADD_RN, t, w.op(PtxOp.SUB_RN, t, v, sum), o.v);
-                        PtxReg e2 = w.op(PtxOp.ADD_RN, t, w.op(PtxOp.SUB_RN, t, o.v, sum), v);
-                        w.opInto(x, PtxOp.ADD_RN, t, x, w.selp(t, e1, e2, big));
-                        w.opInto(x, PtxOp.ADD_RN, t, x, o.x);
-                        w.move(v, sum);
-                    } else {
-                        w.opInto(v, fl ? PtxOp.ADD_RN : PtxOp.ADD, t, v, o.v);
-                    }
-                }
-                case PROD -> w.opInto(v, fl ? PtxOp.MUL_RN : PtxOp.MUL_LO, t, v, o.v);
-                case MIN, MAX -> {
-                    boolean min = spec.op() == ReduceOp.MIN;
-                    if (fl) {
-                        w.move(v, b.ops.floatMinMax(t, v, o.v, min));
-                    } else {
-                        w.opInto(v, min ? PtxOp.MIN : PtxOp.MAX, t, v, o.v);
-                    }
-                }
-                case ARGMIN, ARGMAX -> {
-                    PtxCmp better = spec.op() == ReduceOp.ARGMIN ? PtxCmp.LT : PtxCmp.GT;
-                    PtxReg lower = w.setp(PtxCmp.LT, U64, o.x, x);
-                    PtxReg take;
-                    if (fl) {
-                        // the NaN with the lowest index wins; else the better value, ties to the lower index
-                        PtxReg aNaN = w.setp(PtxCmp.NAN, t, v, v);
-                        PtxReg bNaN = w.setp(PtxCmp.NAN, t, o.v, o.v);
-                        PtxReg wins = w.op(PtxOp.OR, PRED, w.setp(better, t, o.v, v),
-                                w.op(PtxOp.AND, PRED, w.setp(PtxCmp.EQ, t, o.v, v), lower));
-                        PtxReg ifA = w.op(PtxOp.AND, PRED, bNaN, lower);
-                        PtxReg ifNotA = w.op(PtxOp.OR, PRED, bNaN, wins);
-                        take = w.op(PtxOp.OR, PRED, w.op(PtxOp.AND, PRED, aNaN, ifA),
-                                w.op(PtxOp.AND, PRED, w.op(PtxOp.NOT, PRED, aNaN), ifNotA));
-                    } else {
-                        take = w.op(PtxOp.OR, PRED, w.setp(better, t, o.v, v),
-                                w.op(PtxOp.AND, PRED, w.setp(PtxCmp.EQ, t, o.v, v), lower));
-                    }
-                    w.move(v, w.selp(t, o.v, v, take));
-                    w.move(x, w.selp(U64, o.x, x, take));
-                }
-                case MOMENTS -> {
-                    // Chan: n = na + nb; d = mb - ma; mean = ma + d nb/n; m2 = m2a + m2b + d^2 na nb / n
-                    PtxReg n = w.op(PtxOp.ADD_RN, F64, v, o.v);
-                    PtxReg d = w.op(PtxOp.SUB_RN, F64, o.x, x);
-                    PtxReg safeN = w.selp(F64, PtxWriter.f64(1.0), n, w.setp(PtxCmp.EQ, F64, n, PtxWriter.f64(0.0)));
-                    PtxReg mean = w.op(PtxOp.ADD_RN, F64, x,
-                            w.op(PtxOp.MUL_RN, F64, d, w.op(PtxOp.DIV_RN, F64, o.v, safeN)));
-                    PtxReg prod = w.op(PtxOp.DIV_RN, F64, w.op(PtxOp.MUL_RN, F64, v, o.v), safeN);
-                    PtxReg m = w.op(PtxOp.ADD_RN, F64, w.op(PtxOp.ADD_RN, F64, m2, o.m2),
-                            w.op(PtxOp.MUL_RN, F64, w.op(PtxOp.MUL_RN, F64, d, d), prod));
-                    // an empty side leaves the other unchanged (no 0 * inf or NaN from it)
-                    PtxReg bEmpty = w.setp(PtxCmp.EQ, F64, o.v, PtxWriter.f64(0.0));
-                    PtxReg aEmpty = w.setp(PtxCmp.EQ, F64, v, PtxWriter.f64(0.0));
-                    PtxReg mean2 = w.selp(F64, o.x, w.selp(F64, x, mean, bEmpty), aEmpty);
-                    PtxReg m22 = w.selp(F64, o.m2, w.selp(F64, m2, m, bEmpty), aEmpty);
-                    w.move(v, n);
-                    w.move(x, mean2);
-                    w.move(m2, m22);
-                }
-                case CUSTOM -> w.move(v, b.evaluateWith(spec.combine().orElseThrow(), v, o.v));
-            }
-        }
-
-        /** The state of lane {@code lane + off} (shfl.sync.down over the full warp). */
-        State shuffle(Body b, int off) {
-            State s = fresh();
-            s.v = shfl(b, v, off);
-            s.x = x == null ? null : shfl(b, x, off);
-            s.m2 = m2 == null ? null : shfl(b, m2, off);
-            return s;
-        }
-
-        private static PtxReg shfl(Body b, PtxReg r, int off) {
-            PtxWriter w = b.w;
-            if (r.type() == PRED) {
-                throw new IllegalStateException("masks are not reduced");
-            }
-            if (r.type().size() == 4) {
-                return w.shuffleDown(r, off);
-            }
-            PtxReg[] halves = w.unpack(r);
-            PtxReg lo = w.shuffleDown(halves[0], off);
-            PtxReg hi = w.shuffleDown(halves[1], off);
-            return w.pack(r.type(), lo, hi);
-        }
-
-        /** Stores the state as a partial record at {@code addr}, in {@link StateLayout}'s slots. */
-        void store(Body b, PtxReg addr, boolean shared) {
-            PtxOp st = shared ? PtxOp.ST_SHARED : PtxOp.ST_GLOBAL;
-            PtxWriter w = b.w;
-            for (StateLayout.Field f : layout.fields()) {
-                PtxReg r = switch (f) {
-                    // the count as an integer, as Partial.n holds it
-                    case COUNT -> w.cvt(PtxOp.CVT_RZI, U64, F64, v);
-                    case VALUE -> v;
-                    case COMPENSATION, INDEX, MEAN -> x;
-                    case M2 -> m2;
-                };
-                w.store(st, fieldType(f), addr, layout.offset(f), r);
-            }
-        }
-
-        /** Loads a partial record into a new state. */
-        static State load(Body b, ReduceSpec spec, DType type, PtxReg addr, boolean shared) {
-            PtxOp ld = shared ? PtxOp.LD_SHARED : PtxOp.LD_GLOBAL;
-            PtxWriter w = b.w;
-            State s = new State(spec, type);
-            for (StateLayout.Field f : s.layout.fields()) {
-                PtxReg r = w.load(ld, s.fieldType(f), addr, s.layout.offset(f));
-                switch (f) {
-                    case COUNT -> s.v = w.cvt(PtxOp.CVT_RN, F64, U64, r);
-                    case VALUE -> s.v = r;
-                    case COMPENSATION, INDEX, MEAN -> s.x = r;
-                    case M2 -> s.m2 = r;
-                }
-            }
-            return s;
-        }
-
-        /** The PTX type a field has in a record: an index and a count are unsigned. */
-        private PtxType fieldType(StateLayout.Field f) {
-            return switch (f) {
-                case INDEX, COUNT -> U64;
-                default -> PtxType.of(StateLayout.typeOf(f, type));
-            };
-        }
     }
 }
