@@ -9,5 +9,5 @@ module dev.flynn.simd {
 
     exports dev.flynn.simd;
 
-    provides dev.flynn.spi.BackendProvider with dev.flynn.simd.VectorBackend;
+    provides dev.flynn.spi.BackendProvider with dev.flynn.simd.SimdBackend;
 }

@@ -90,7 +90,7 @@ final class BackendRegistry {
             }
             return p.impl;
         }
-        throw new BackendUnavailableException("no backend is available: add dev.flynn:flynn-cpu-fallback (the scalar"
+        throw new BackendUnavailableException("no backend is available: add dev.flynn:flynn-scalar (the scalar"
                 + " backend) to the class path" + (skipped == null ? "" : "; " + skipped.impl.name() + ": " + skipped.availability()));
     }
 
@@ -107,7 +107,7 @@ final class BackendRegistry {
                 return p.impl;
             }
         }
-        throw new BackendUnavailableException("no CPU backend is available: add dev.flynn:flynn-cpu-fallback (the"
+        throw new BackendUnavailableException("no CPU backend is available: add dev.flynn:flynn-scalar (the"
                 + " scalar backend) to the class path");
     }
 
@@ -135,15 +135,7 @@ final class BackendRegistry {
             }
         }
         throw new BackendUnavailableException("backend " + backend.id()
-                + " is not on the class path: add the dev.flynn:flynn-" + moduleOf(backend) + " dependency");
-    }
-
-    private static String moduleOf(Backend b) {
-        return switch (b) {
-            case SCALAR -> "cpu-fallback";
-            case C -> "native";
-            default -> b.id();
-        };
+                + " is not on the class path: add the dev.flynn:flynn-" + backend.id() + " dependency");
     }
 
     private static List<Provider> discover() {

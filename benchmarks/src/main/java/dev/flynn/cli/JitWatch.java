@@ -30,7 +30,7 @@ final class JitWatch {
 
     /** The generated kernel classes, by backend; hidden classes are listed as {@code prefix/0x...}. */
     private static final Map<String, String> GENERATED = Map.of(
-            "scalar", "dev.flynn.scalar.ScalarKernel", "simd", "dev.flynn.simd.VectorKernel");
+            "scalar", "dev.flynn.scalar.ScalarKernel", "simd", "dev.flynn.simd.SimdKernel");
 
     /** {@code <compile id> <level> <state> <class>.<method>(<descriptor>) [addresses]}. */
     private static final Pattern LINE = Pattern.compile("^(\\d+) (\\d+) (-?\\d+) (\\S+)\\.([^.(]+)\\(");

@@ -22,10 +22,6 @@ import java.util.Map;
  * @param notes    backends that cannot run, with the reason and the fix
  */
 record Plan(List<Target> shown, List<Target> measured, List<String> notes) {
-    /** The jar that provides each backend, for the message when one is missing. */
-    private static final Map<String, String> JARS = Map.of(
-            "scalar", "flynn-cpu-fallback", "simd", "flynn-simd", "gpu", "flynn-gpu", "c", "flynn-native");
-
     /** Room left for everything else (the JIT's data, the reference's BigDecimals, Chart.js). */
     private static final long SLACK = 64L << 20;
 
@@ -42,7 +38,7 @@ record Plan(List<Target> shown, List<Target> measured, List<String> notes) {
 
     /** What to do about a backend whose provider is not on the class path. */
     static String notFound(String backend) {
-        return "put the " + JARS.getOrDefault(backend, "flynn-" + backend) + " jar on the class path";
+        return "put the flynn-" + backend + " jar on the class path";
     }
 
     /**

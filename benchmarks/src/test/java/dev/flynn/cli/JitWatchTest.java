@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reading HotSpot's code list, and deciding from it whether a kernel is compiled at the top tier. */
 class JitWatchTest {
-    private static final String V = "dev.flynn.simd.VectorKernel/0x00000000830c4c00";
-    private static final String W = "dev.flynn.simd.VectorKernel/0x00000000830c5000";
+    private static final String V = "dev.flynn.simd.SimdKernel/0x00000000830c4c00";
+    private static final String W = "dev.flynn.simd.SimdKernel/0x00000000830c5000";
 
     private static JitWatch.Nmethod nm(int id, int level, int state, String type) {
         return new JitWatch.Nmethod(id, level, state, type, "map");
@@ -26,12 +26,12 @@ class JitWatchTest {
     void parsesTheCodeList() {
         String listing = """
                 1282 1 0 dev.flynn.spi.Call.data()[Ljava/lang/Object; [0x00007f7e13f23808, 0x00007f7e13f23900 - 0x00007f7e13f239c0]
-                1409 4 0 dev.flynn.simd.VectorKernel/0x00000000830c4c00.map([Ljava/lang/Object;[JLjava/lang/Object;JJJ[J)V [0x1, 0x2 - 0x3]
-                1331 2 1 dev.flynn.simd.VectorKernel/0x00000000830c4c00.map([Ljava/lang/Object;[JLjava/lang/Object;JJJ[J)V [0x1, 0x2 - 0x3]
+                1409 4 0 dev.flynn.simd.SimdKernel/0x00000000830c4c00.map([Ljava/lang/Object;[JLjava/lang/Object;JJJ[J)V [0x1, 0x2 - 0x3]
+                1331 2 1 dev.flynn.simd.SimdKernel/0x00000000830c4c00.map([Ljava/lang/Object;[JLjava/lang/Object;JJJ[J)V [0x1, 0x2 - 0x3]
                 1500 3 0 dev.flynn.scalar.ScalarKernel/0x00000000830c6000.reduce([Ljava/lang/Object;[JJJ[JLdev/flynn/spi/Partial;)V [0x1, 0x2 - 0x3]
                 """;
         assertEquals(List.of(new JitWatch.Nmethod(1409, 4, 0, V, "map"), new JitWatch.Nmethod(1331, 2, 1, V, "map")),
-                JitWatch.parse(listing, "dev.flynn.simd.VectorKernel"));
+                JitWatch.parse(listing, "dev.flynn.simd.SimdKernel"));
         assertEquals(List.of(new JitWatch.Nmethod(1500, 3, 0, "dev.flynn.scalar.ScalarKernel/0x00000000830c6000", "reduce")),
                 JitWatch.parse(listing, "dev.flynn.scalar.ScalarKernel"));
     }
@@ -97,7 +97,7 @@ class JitWatchTest {
             // a generous budget: C2 compiles a hot loop long before; the verdict does not depend on speed
             Set<String> mine = w.warm("simd", before, () -> simd.into(k, out, x, y), 300_000_000_000L);
             assertEquals(1, mine.size(), "the kernel's one class: " + mine);
-            assertTrue(mine.iterator().next().startsWith("dev.flynn.simd.VectorKernel/"), mine.toString());
+            assertTrue(mine.iterator().next().startsWith("dev.flynn.simd.SimdKernel/"), mine.toString());
             assertTrue(w.snapshot("simd").stream().anyMatch(n -> mine.contains(n.type()) && n.level() == JitWatch.C2));
             assertFalse(w.inUse("simd", mine).isEmpty());
             assertTrue(w.settle("simd", mine, () -> simd.into(k, out, x, y), 300_000_000_000L));

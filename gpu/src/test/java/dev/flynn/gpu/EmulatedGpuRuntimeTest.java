@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The GPU backend's runtime on the PTX emulator: device-resident arrays chained with no transfer,
  * reductions on them, AUTO's choice, the error flag, out-of-memory and sticky errors, the module
- * cache and freeing. Everything here runs the real {@link CudaBackend} and {@link CudaContext}; only
+ * cache and freeing. Everything here runs the real {@link GpuBackend} and {@link CudaContext}; only
  * the device underneath is emulated. Runs in the {@code emulated-gpu} surefire execution.
  */
 class EmulatedGpuRuntimeTest {
@@ -179,7 +179,7 @@ class EmulatedGpuRuntimeTest {
         } finally {
             in.run();
         }
-        assertFalse(new CudaBackend().probe().available());
+        assertFalse(new GpuBackend().probe().available());
         assertThrows(IllegalStateException.class, CudaContext::get);
         float[] x = new float[1 << 22];
         float[] out = new float[1 << 22];
@@ -198,9 +198,9 @@ class EmulatedGpuRuntimeTest {
         try (Flynn gpu = Flynn.builder().backend(Backend.GPU).build(); GpuArray dx = GpuArray.upload(x);
              GpuArray dout = GpuArray.allocate(DType.F32, 300)) {
             gpu.into(Kernel.map(DType.F32, a -> a.mul(2.5).add(7)), dout, dx);
-            int modules = CudaBackend.cachedModules();
+            int modules = GpuBackend.cachedModules();
             gpu.into(Kernel.map(DType.F32, a -> a.mul(3.5).add(9)), dout, dx);
-            assertEquals(modules, CudaBackend.cachedModules());
+            assertEquals(modules, GpuBackend.cachedModules());
             dout.download(out);
             for (int i = 0; i < 300; i++) {
                 assertEquals(x[i] * 3.5f + 9f, out[i]);
@@ -219,7 +219,7 @@ class EmulatedGpuRuntimeTest {
         float[] out = new float[10];
         try (Flynn gpu = Flynn.builder().backend(Backend.GPU).build()) {
             collect();
-            int before = CudaBackend.cachedModules();
+            int before = GpuBackend.cachedModules();
             assertEquals(before, dev.loadedModules(), "modules loaded before");
             Kernel kept = Kernel.map(DType.F32, a -> a.sub(a.mul(3)));
             gpu.into(kept, out, x);
@@ -236,7 +236,7 @@ class EmulatedGpuRuntimeTest {
             }
             assertTrue(dev.loadedModules() <= before + count + 1);
             collect();
-            int modules = CudaBackend.cachedModules();
+            int modules = GpuBackend.cachedModules();
             assertTrue(modules <= before + 1 + KernelCache.RECENT, modules + " modules held after " + count
                     + " kernels were dropped; at most " + (before + 1 + KernelCache.RECENT) + " expected");
             assertEquals(modules, dev.loadedModules(), "every module the cache let go of is unloaded from the device");

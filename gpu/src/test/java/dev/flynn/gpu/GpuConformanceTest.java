@@ -18,7 +18,7 @@ class GpuConformanceTest extends ConformanceSuite {
     @BeforeAll
     void requireGpu() {
         Assumptions.assumeFalse(CudaContext.emulatorSelected(), "the PTX emulator is selected, not a GPU");
-        Availability a = new CudaBackend().probe();
+        Availability a = new GpuBackend().probe();
         Assumptions.assumeTrue(a.available(), () -> "no GPU here, GPU conformance skipped: " + a);
     }
 

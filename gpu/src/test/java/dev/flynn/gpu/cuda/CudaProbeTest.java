@@ -2,7 +2,7 @@ package dev.flynn.gpu.cuda;
 
 import dev.flynn.BackendInfo;
 import dev.flynn.Flynn;
-import dev.flynn.gpu.CudaBackend;
+import dev.flynn.gpu.GpuBackend;
 import dev.flynn.gpu.ptx.PtxTarget;
 import dev.flynn.spi.Availability;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class CudaProbeTest {
 
     @Test
     void constructionAndProbeNeverThrow() {
-        CudaBackend b = new CudaBackend();
+        GpuBackend b = new GpuBackend();
         assertEquals("gpu", b.name());
         assertEquals(300, b.priority());
         Availability a = b.probe();

@@ -1,0 +1,216 @@
+package dev.flynn.gpu;
+
+import dev.flynn.DType;
+import dev.flynn.DeviceArray;
+import dev.flynn.gpu.cuda.CudaContext;
+import dev.flynn.gpu.cuda.CudaProbe;
+import dev.flynn.gpu.ptx.PtxGenerator;
+import dev.flynn.ir.KernelIR;
+import dev.flynn.ir.ReduceSpec;
+import dev.flynn.spi.Availability;
+import dev.flynn.spi.BackendProvider;
+import dev.flynn.spi.Binding;
+import dev.flynn.spi.Call;
+import dev.flynn.spi.Partial;
+import dev.flynn.spi.StateLayout;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The GPU (SIMT) backend: kernels compiled to PTX and run through JCuda's driver API. Host arrays are
+ * copied in chunks through pinned buffers; {@link GpuArray}s stay on the device between calls.
+ * Nothing touches JCuda before {@link #probe()}: constructing this class never fails.
+ *
+ * <p>System properties: {@code flynn.gpu.minHostElements} (AUTO runs host-array calls here from this
+ * many elements on; default 2^22), {@code flynn.gpu.fastMath} ({@code true}: F32 exp, log, sin and
+ * cos use the {@code .approx} instructions; see docs/GPU.md for their bounds) and
+ * {@code flynn.gpu.device} ({@code cuda}, the default, or {@code emulator}: the generated PTX is
+ * interpreted on the CPU instead, with no GPU and no JCuda, for testing; slow).
+ */
+public final class GpuBackend implements BackendProvider {
+
+    /** Creates the backend, as {@link java.util.ServiceLoader} does; all probing happens in {@link #probe()}. */
+    public GpuBackend() {
+    }
+    /** Host-array calls below this many elements cost more in transfers than they gain. */
+    static final long MIN_HOST_ELEMENTS = Long.getLong("flynn.gpu.minHostElements", 1L << 22);
+    static final boolean FAST_MATH = Boolean.getBoolean("flynn.gpu.fastMath");
+    private static final Optional<String> SMALL = Optional.of("host arrays below " + MIN_HOST_ELEMENTS
+            + " elements (flynn.gpu.minHostElements) are faster on the CPU than copied to the GPU");
+
+    @Override
+    public String name() {
+        return "gpu";
+    }
+
+    @Override
+    public int priority() {
+        return 300;
+    }
+
+    @Override
+    public Availability probe() {
+        String off = CudaContext.disabledReason();
+        if (off != null) {
+            return Availability.unavailable("disabled after a fatal CUDA error: " + off, "restart the JVM");
+        }
+        try {
+            CudaContext.checkDeviceProperty();
+        } catch (IllegalArgumentException e) {
+            return Availability.unavailable(e.getMessage(), "set -D" + CudaContext.DEVICE_PROPERTY
+                    + "=cuda or -D" + CudaContext.DEVICE_PROPERTY + "=emulator, or leave it unset");
+        }
+        if (CudaContext.emulatorSelected()) {
+            try {
+                return Availability.available("PTX emulator: " + CudaContext.get().device.name()
+                        + " (generated PTX interpreted on the CPU, for testing; slow)");
+            } catch (RuntimeException e) {
+                return Availability.unavailable("the PTX emulator failed to start: " + e, "report this as a bug");
+            }
+        }
+        return CudaProbe.probe(CudaProbe.driverLocations());
+    }
+
+    @Override
+    public Optional<String> declines(Call call) {
+        String off = CudaContext.disabledReason();
+        if (off != null) {
+            // AUTO moves on to the CPU backends; the call that hit the error already threw it
+            return Optional.of("the GPU backend is disabled after a fatal CUDA error: " + off);
+        }
+        if (call.out() instanceof DeviceArray) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < call.ir().arity(); i++) {
+            if (call.data()[i] instanceof DeviceArray) {
+                return Optional.empty();
+            }
+        }
+        return call.n() < MIN_HOST_ELEMENTS ? SMALL : Optional.empty();
+    }
+
+    @Override
+    public Object prepare(KernelIR ir, String shapeKey, List<Binding> inputs, Binding output) {
+        CudaContext ctx = CudaContext.get();
+        StringBuilder key = new StringBuilder(shapeKey).append('|');
+        for (Binding b : inputs) {
+            key.append(b == Binding.SCALAR ? 's' : 'm');
+        }
+        key.append(FAST_MATH ? "|fast" : "");
+        return ctx.module(key.toString(), () -> PtxGenerator.generate(ir, inputs, ctx.target, FAST_MATH));
+    }
+
+    @Override
+    public void map(Call call) {
+        CudaContext ctx = CudaContext.get();
+        CudaContext.Compiled k = (CudaContext.Compiled) call.compiled();
+        KernelIR ir = call.ir();
+        long n = call.n();
+        List<CudaContext.Allocation> temps = new ArrayList<>();
+        try {
+            long[] inputs = inputPointers(ctx, call, temps);
+            DType t = ir.body().type();
+            long bytes = n * t.byteSize();
+            // a kernel that may raise the error flag writes into a temporary, copied to the caller's
+            // array only once the flag is known clear: a failed call writes nothing
+            long device = call.out() instanceof GpuArray g ? g.pointer() + call.outOffset() * t.byteSize() : 0;
+            boolean direct = device != 0 && !k.module().checksErrors();
+            long out = device;
+            if (!direct) {
+                CudaContext.Allocation a = ctx.allocate(Math.max(1, bytes));
+                temps.add(a);
+                out = a.address();
+            }
+            ctx.launchMap(k, n, out, inputs, call.args());
+            if (device == 0) {
+                ctx.download(out, call.out(), call.outOffset(), bytes, t);
+            } else if (!direct) {
+                ctx.copy(device, out, bytes);
+            }
+        } finally {
+            temps.forEach(CudaContext.Allocation::run);
+        }
+    }
+
+    @Override
+    public void reduce(Call call, Partial result) {
+        CudaContext ctx = CudaContext.get();
+        CudaContext.Compiled k = (CudaContext.Compiled) call.compiled();
+        List<CudaContext.Allocation> temps = new ArrayList<>();
+        MemorySegment rec;
+        try {
+            long[] inputs = inputPointers(ctx, call, temps);
+            rec = ctx.launchReduce(k, call.n(), inputs, call.args());
+        } finally {
+            temps.forEach(CudaContext.Allocation::run);
+        }
+        ReduceSpec spec = call.ir().reduce().orElseThrow();
+        decode(spec, call.ir().body().type(), rec, result);
+    }
+
+    /** Reads a partial record as {@code ptx.PtxState.store} wrote it: each field in its own type in its slot. */
+    static void decode(ReduceSpec spec, DType type, MemorySegment rec, Partial p) {
+        StateLayout layout = StateLayout.of(spec, type);
+        long[] slots = new long[StateLayout.MAX_SLOTS];
+        for (StateLayout.Field f : layout.fields()) {
+            long at = layout.offset(f);
+            slots[layout.slot(f)] = switch (StateLayout.typeOf(f, type)) {
+                case F32 -> Double.doubleToRawLongBits(rec.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at));
+                case F64, I64 -> rec.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
+                case I32 -> rec.get(ValueLayout.JAVA_INT_UNALIGNED, at);
+                case BOOL -> throw new IllegalStateException("masks are not reduced directly");
+            };
+        }
+        layout.decode(slots, type, p);
+    }
+
+    /** Device addresses of the memory inputs, uploading host arrays and segments into temporaries. */
+    private static long[] inputPointers(CudaContext ctx, Call call, List<CudaContext.Allocation> temps) {
+        KernelIR ir = call.ir();
+        int count = 0;
+        for (int i = 0; i < ir.arity(); i++) {
+            count += call.data()[i] == null ? 0 : 1;
+        }
+        long[] ptrs = new long[count];
+        int j = 0;
+        for (int i = 0; i < ir.arity(); i++) {
+            Object d = call.data()[i];
+            if (d == null) {
+                continue;
+            }
+            DType t = ir.inputs().get(i);
+            long off = call.offsets()[i];
+            if (d instanceof GpuArray g) {
+                ptrs[j++] = g.pointer() + off * t.byteSize();
+            } else if (d instanceof DeviceArray other) {
+                throw new IllegalArgumentException("input " + i + " lives on backend " + other.backend()
+                        + ", not on the GPU backend");
+            } else {
+                long bytes = call.n() * t.byteSize();
+                CudaContext.Allocation a = ctx.allocate(bytes);
+                temps.add(a);
+                ctx.upload(d, off, a.address(), bytes, t);
+                ptrs[j++] = a.address();
+            }
+        }
+        return ptrs;
+    }
+
+    /**
+     * Number of loaded modules (tests check that literals do not multiply it).
+     *
+     * @return the number of loaded modules
+     */
+    public static int cachedModules() {
+        return CudaContext.get().cachedModules();
+    }
+
+    @Override
+    public int cachedKernels() {
+        return CudaContext.cachedModulesIfStarted();
+    }
+}
