@@ -174,6 +174,18 @@ public final class SparkKernels {
         return reduceAll(ds, reductions, true);
     }
 
+    /**
+     * {@link #reduceAll} with the values read in their own types: {@code getDouble}, {@code getLong}
+     * or {@code getBoolean}, which check each reduction's result type.
+     *
+     * @param ds the dataset
+     * @param reductions the reductions and their columns
+     * @return the values, in the order of {@code reductions}
+     */
+    public static SparkResults reduceAllTyped(Dataset<Row> ds, List<SparkReduction> reductions) {
+        return new SparkResults(reductions, reduceAll(ds, reductions));
+    }
+
     // rescale: whether a reduction whose accumulation left the exponent range is rerun (RangeRescue)
     private static List<Object> reduceAll(Dataset<Row> ds, List<SparkReduction> reductions, boolean rescale) {
         Objects.requireNonNull(ds, "ds");

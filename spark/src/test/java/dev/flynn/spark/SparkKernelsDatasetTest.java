@@ -248,6 +248,37 @@ class SparkKernelsDatasetTest {
     }
 
     @Test
+    void typedResultsReadEachReductionInItsOwnTypeAndNameTheRightGetterOtherwise() {
+        List<SparkReduction> rs = List.of(
+                SparkReduction.of(Kernel.parse("x", DType.F32).reduce(Reduction.max()), "f"),
+                SparkReduction.of(Kernel.parse("x", DType.I32).reduce(Reduction.argmin()), "i"),
+                SparkReduction.of(Kernel.parse("x > 99.99", DType.F64).reduce(Reduction.any()), "x"),
+                SparkReduction.of(Kernel.parse("x > 100", DType.F64).reduce(Reduction.any()), "x"));
+        SparkResults got = SparkKernels.reduceAllTyped(df, rs);
+        float fmax = Float.NEGATIVE_INFINITY;
+        boolean above = false;
+        for (int r = 0; r < N; r++) {
+            fmax = Math.max(fmax, f[r]);
+            above |= x[r] > 99.99;
+        }
+        assertEquals(4, got.size());
+        assertEquals(fmax, got.getDouble(0));
+        assertEquals(500L, got.getLong(1));
+        assertEquals(500.0, got.getDouble(1));
+        assertEquals(above, got.getBoolean(2));
+        assertTrue(above, "sin(id) * 100 comes within 0.01 of 100 in " + N + " rows");
+        assertEquals(false, got.getBoolean(3));
+        assertEquals(List.of(fmax, 500L, above, false), got.values());
+        assertEquals(SparkKernels.reduceAll(df, rs), got.values());
+        assertEquals(rs.get(1), got.reduction(1));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> got.getLong(0)).getMessage().contains("call getDouble"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> got.getDouble(2)).getMessage().contains("call getBoolean"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> got.getBoolean(1)).getMessage().contains("call getLong"));
+        assertThrows(IndexOutOfBoundsException.class, () -> got.getDouble(4));
+        assertThrows(UnsupportedOperationException.class, () -> got.values().set(0, 1.0));
+    }
+
+    @Test
     void resultsAreReproducibleAndOnePassGivesTheSameAsSeparateJobs() {
         Kernel body = Kernel.parse("x * y", List.of("x", "y"), List.of(DType.F64, DType.F64));
         List<SparkReduction> rs = List.of(
