@@ -115,6 +115,47 @@ public final class ReductionState {
         return count == 0;
     }
 
+    /**
+     * {@link Flynn#finish(ReductionState)} as a double (exact for F32, F64 and I32 results).
+     *
+     * @return the value of the reduction over all pieces merged into this state
+     * @throws IllegalArgumentException if the result is a boolean, or the reduction of no elements is undefined
+     */
+    public double finishDouble() {
+        if (kernel.resultType() == DType.BOOL) {
+            throw new IllegalArgumentException(kernel + " has a BOOL result; call finishBoolean");
+        }
+        return ((Number) Flynn.finish(this)).doubleValue();
+    }
+
+    /**
+     * {@link Flynn#finish(ReductionState)} for integer results: argmin, argmax, count, sums of integers.
+     *
+     * @return the value of the reduction over all pieces merged into this state
+     * @throws IllegalArgumentException if the result is not an integer, or the reduction of no elements is undefined
+     */
+    public long finishLong() {
+        if (!kernel.resultType().isIntegral()) {
+            throw new IllegalArgumentException(kernel + " has a " + kernel.resultType() + " result; call "
+                    + (kernel.resultType() == DType.BOOL ? "finishBoolean" : "finishDouble"));
+        }
+        return ((Number) Flynn.finish(this)).longValue();
+    }
+
+    /**
+     * {@link Flynn#finish(ReductionState)} for any/all reductions.
+     *
+     * @return the value of the reduction over all pieces merged into this state
+     * @throws IllegalArgumentException if the result is not a boolean
+     */
+    public boolean finishBoolean() {
+        if (kernel.resultType() != DType.BOOL) {
+            throw new IllegalArgumentException(kernel + " has a " + kernel.resultType() + " result; call "
+                    + (kernel.resultType().isIntegral() ? "finishLong" : "finishDouble"));
+        }
+        return (Boolean) Flynn.finish(this);
+    }
+
     /** The typed state; null when empty. */
     State state() {
         return state;

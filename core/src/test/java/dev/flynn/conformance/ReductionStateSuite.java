@@ -17,11 +17,13 @@ import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -236,6 +238,36 @@ public abstract class ReductionStateSuite {
         assertEquals(a.hashCode(), b.hashCode());
         assertEquals(6.0, Flynn.finish(runtime.merge(a, b)));
         assertNotEquals(a, runtime.reducePartial(sumF64, (Object) new double[] {2, 1, 0}));
+    }
+
+    @Test
+    void typedFinishesGiveTheValueInItsOwnTypeAndNameTheRightOneOtherwise() {
+        Kernel argmin = Kernel.map(DType.F64, x -> x).reduce(Reduction.argmin());
+        ReductionState a = runtime.merge(runtime.reducePartial(argmin, (Object) new double[] {5, 6, 7}),
+                runtime.reducePartial(argmin, (Object) new double[] {3, 1, 1}));
+        assertEquals(4L, a.finishLong());
+        assertEquals(4.0, a.finishDouble());
+        assertTrue(assertThrows(IllegalArgumentException.class, a::finishBoolean).getMessage().contains("call finishLong"));
+
+        // a long sum past 2^53 is exact only through finishLong
+        Kernel lsum = Kernel.map(DType.I64, x -> x).reduce(Reduction.sum());
+        ReductionState l = runtime.merge(runtime.reducePartial(lsum, (Object) new long[] {1L << 62, 1}),
+                runtime.reducePartial(lsum, (Object) new long[] {2}));
+        assertEquals((1L << 62) + 3, l.finishLong());
+
+        Kernel mean = Kernel.map(DType.F32, x -> x).reduce(Reduction.mean());
+        float[] xs = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f};
+        ReductionState m = runtime.merge(runtime.reducePartial(mean, (Object) Arrays.copyOfRange(xs, 0, 2)),
+                runtime.reducePartial(mean, (Object) Arrays.copyOfRange(xs, 2, 5)));
+        assertEquals(((Number) Flynn.finish(m)).doubleValue(), m.finishDouble());
+        assertEquals(0.3, m.finishDouble(), 1e-7);
+        assertTrue(assertThrows(IllegalArgumentException.class, m::finishLong).getMessage().contains("call finishDouble"));
+
+        Kernel any = Kernel.parse("x > 2", DType.F64).reduce(Reduction.any());
+        assertTrue(runtime.reducePartial(any, (Object) new double[] {1, 3}).finishBoolean());
+        assertFalse(runtime.reducePartial(any, (Object) new double[] {1, 2}).finishBoolean());
+        assertTrue(assertThrows(IllegalArgumentException.class, runtime.reducePartial(any, (Object) new double[] {1})::finishDouble)
+                .getMessage().contains("call finishBoolean"));
     }
 
     @Test
