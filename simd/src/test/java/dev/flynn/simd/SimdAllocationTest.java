@@ -114,18 +114,24 @@ class SimdAllocationTest {
      * transcendental still allocates in this fork (measured with -Xbatch, this order, 4103 elements):
      * <ul>
      * <li>F32 maps 23-264 bytes (expm1 24, log1p 120, log10 216, tan 23, asin 119, acos 71, atan2 264,
-     * hypot 144), F64 maps 24-696 (expm1 552, log 384, sin 168, cos 216, tan 72, asin 600, acos 552,
-     * atan 120, tanh 528, atan2 696, hypot 24), F32 sums 384-2592, F64 sums 72-3096: the masked tail.
-     * Its loads and stores past the array's end go through the Vector API's per-lane bounds check
-     * ({@code AbstractMask.checkIndexByLane}), whose comparison mask C2 materializes as an object in
-     * the compiled kernel (JFR allocation samples: {@code FloatVector.compareTemplate} inlined at the
-     * tail's {@code fromArray}/{@code intoArray} in {@code SimdKernel.map}), about 24 bytes per
-     * array accessed; whether it does depends on the profiles other kernels left, so these counts move
-     * with what ran before.</li>
-     * <li>F32 sinh, cosh, tanh and pow, F64 cbrt, log1p, log10, sinh, cosh and pow: 25 KB to 850 KB
-     * per call, vectors boxed throughout: kernels of 3500-6600 bytecodes (two copies of the routine),
-     * on which C1 bails out ("out of virtual registers in LIR generator"), reach no C2-compiled code
-     * within the measured calls.</li>
+     * hypot 144), F64 maps 24-696 (expm1 552, log 384, sin 168, cos 216, tan 72, asin 600, acos 552, atan
+     * 120, tanh 528, atan2 696, hypot 24): the masked tail. Its loads and stores past the array's end go
+     * through the Vector API's per-lane bounds check ({@code AbstractMask.checkIndexByLane}), whose
+     * comparison mask C2 materializes as an object in the compiled kernel (JFR allocation samples: {@code
+     * FloatVector.compareTemplate} inlined at the tail's {@code fromArray}/{@code intoArray} in {@code
+     * SimdKernel.map}), about 24 bytes per array accessed (with {@code
+     * -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0}, which skips that check, log and atan2 F32 maps
+     * measured 48 and 72 bytes in a scratch JVM drop to 0); whether C2 boxes it depends on the profiles
+     * other kernels left, so these counts move with what ran before.</li>
+     * <li>F32 sums 384-2592 bytes (expm1, log1p, log10, sin, cos, tan, asin, acos, atan, atan2, hypot), F64
+     * sums 72-3096 (exp, expm1, log, sin, cos, tan, asin, acos, atan, tanh, atan2, hypot): cause not
+     * established; in a scratch JVM with the same flags the sin F32 and F64 sums allocate nothing.</li>
+     * <li>F32 sinh, cosh, tanh and pow, F64 cbrt, log1p, log10, sinh, cosh and pow: 25 KB to 850 KB per
+     * call, vectors boxed throughout the loop. These kernels hold 3400-6600 bytecodes (the routine twice,
+     * loop and tail); C1 gives up on them ("out of virtual registers in LIR generator"), so they run
+     * interpreted until C2 compiles them. In a scratch JVM with the same flags and data, after {@code
+     * warmUp}, sinh F32 does reach C2 code and then allocates only the tail's 48 bytes; what keeps these
+     * kernels from C2 code during this test's calls is not established.</li>
      * </ul>
      */
     static final java.util.Set<String> ZERO_ALLOCATION = java.util.Set.of(
