@@ -25,7 +25,7 @@ import java.util.List;
  * with the Java backends. Configured by the {@code flynn.c.*} properties of {@link CConfig}.
  */
 public final class CBackend extends CpuBackend {
-    /** Below the Vector API backend: AUTO prefers pure Java and uses C where SIMD is unavailable. */
+    /** Below the SIMD backend: AUTO prefers pure Java and uses C where SIMD is unavailable. */
     public static final int PRIORITY = 50;
 
     /** Exercises what every kernel needs: stdint, libm, '#pragma omp simd' with a reduction. */

@@ -7,7 +7,7 @@ import java.lang.reflect.Method;
 import java.util.Optional;
 
 /**
- * Decides whether the Vector API backend can run in this JVM. It must not touch any
+ * Decides whether the SIMD backend (Vector API) can run in this JVM. It must not touch any
  * {@code jdk.incubator.vector} class before it has checked that the module is readable: loading one
  * without the module throws {@code NoClassDefFoundError}, and a class that holds Vector API constants
  * would fail to initialise.

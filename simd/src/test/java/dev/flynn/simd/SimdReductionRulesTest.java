@@ -3,7 +3,7 @@ package dev.flynn.simd;
 import dev.flynn.Backend;
 import dev.flynn.conformance.ReductionRulesSuite;
 
-/** The Vector API backend's reduction steps and lane merges against core's reference rules. */
+/** The SIMD backend's reduction steps and lane merges against core's reference rules. */
 class SimdReductionRulesTest extends ReductionRulesSuite {
     @Override
     protected Backend backend() {

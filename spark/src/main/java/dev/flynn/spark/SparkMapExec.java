@@ -131,6 +131,11 @@ public final class SparkMapExec extends SparkPlan {
     }
 
     @Override
+    public scala.collection.Iterator<Object> stringArgs() {
+        return fields.stringArgs();
+    }
+
+    @Override
     public int productArity() {
         return SparkMapFields.ARITY;
     }

@@ -3,8 +3,11 @@ package dev.flynn.spark;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import scala.collection.immutable.Seq;
 
+import scala.jdk.javaapi.CollectionConverters;
+
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -42,6 +45,15 @@ record SparkMapFields<P>(P child, Seq<Attribute> inputs, Seq<Attribute> dropped,
             case 5 -> columns;
             default -> throw new IndexOutOfBoundsException("a Flynn map node has " + ARITY + " fields, not field " + n);
         };
+    }
+
+    /**
+     * What a node's {@code explain()} prints: the columns and the kernel as its expression, where
+     * Catalyst's default (every product element) would print the kernel's encoded bytes.
+     */
+    scala.collection.Iterator<Object> stringArgs() {
+        List<Object> shown = List.of(inputs, dropped, result, "kernel " + SparkKernelCodec.decode(kernel));
+        return CollectionConverters.asScala(shown.iterator());
     }
 
     @Override

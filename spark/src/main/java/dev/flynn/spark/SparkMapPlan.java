@@ -96,6 +96,11 @@ public final class SparkMapPlan extends LogicalPlan {
     }
 
     @Override
+    public scala.collection.Iterator<Object> stringArgs() {
+        return fields.stringArgs();
+    }
+
+    @Override
     public int productArity() {
         return SparkMapFields.ARITY;
     }

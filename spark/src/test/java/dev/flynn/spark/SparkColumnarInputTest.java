@@ -150,8 +150,14 @@ class SparkColumnarInputTest {
             double[] x = cached.select("x").collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
             double[] y = cached.select("y").collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
             Dataset<Row> z = SparkKernels.withColumn(cached, "z", exp, "x", "y");
-            assertTrue(z.queryExecution().executedPlan().treeString().contains("FlynnMap"),
-                    () -> z.queryExecution().executedPlan().treeString());
+            String physical = z.queryExecution().executedPlan().treeString();
+            String logical = z.queryExecution().optimizedPlan().treeString();
+            assertTrue(physical.contains("FlynnMap"), physical);
+            // explain() shows the kernel as an expression, never its encoded bytes
+            String shown = "kernel " + SparkKernelCodec.decode(SparkKernelCodec.encode(exp));
+            for (String plan : List.of(physical, logical)) {
+                assertTrue(plan.contains(shown) && plan.contains("exp(y)") && !plan.contains("[B@"), plan);
+            }
             List<Object> columnar = column(z, SparkInput.Path.COLUMNAR);
             double[] local = exp.doubles(x, y);
             for (int r = 0; r < N; r++) {
