@@ -90,6 +90,13 @@ final class CallBinder {
                 outLen = d.length();
                 outBinding = Binding.DEVICE;
             }
+            case DeviceSlice d -> {
+                checkType("output", t, d.array().type());
+                outStore = d.array();
+                outOff = d.offset();
+                outLen = d.length();
+                outBinding = Binding.DEVICE;
+            }
             case MemorySegment seg -> {
                 if (seg.isReadOnly()) {
                     throw new IllegalArgumentException("the output segment is read-only");
@@ -202,6 +209,10 @@ final class CallBinder {
                     checkType(what(kernel, i), want, d.type());
                 }
                 call.input(i, d, 0);
+                len = d.length();
+            } else if (in instanceof DeviceSlice d) {
+                checkType(what(kernel, i), want, d.array().type());
+                call.input(i, d.array(), d.offset());
                 len = d.length();
             } else if (in instanceof Slice sl) {
                 checkType(what(kernel, i), want, sl.type());

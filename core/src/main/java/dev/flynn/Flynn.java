@@ -29,6 +29,8 @@ public final class Flynn implements AutoCloseable {
     private volatile ForkJoinPool pool;
     /** The provider of a forced backend, once found available. */
     private volatile BackendProvider forced;
+    /** This runtime on one thread, for the per-line calls of n-D work that runs lines in parallel. */
+    private volatile Flynn serial;
 
     private Flynn(Backend backend, int threads) {
         this.backend = backend;
@@ -211,6 +213,11 @@ public final class Flynn implements AutoCloseable {
 
     /**
      * Runs a map kernel into {@code out}: an array, {@link Slice} or {@code MemorySegment} of the result type.
+     * With an {@link NdView} among the output and inputs the call is n-dimensional: 1-D operands count as
+     * views of shape {@code [n]}, the inputs broadcast to the output's shape by NumPy's rules, and each
+     * line of the output is one 1-D call on this runtime's backend (see docs/SEMANTICS.md, "Views and
+     * broadcasting"):
+     * <pre>{@code flynn.into(add, NdView.of(out, 3, 4), NdView.of(m, 3, 4), NdView.of(row, 1, 4));}</pre>
      *
      * @param kernel the kernel to run
      * @param out the output: an array, {@link Slice} or {@code MemorySegment} of the result type; may be an input
@@ -224,6 +231,10 @@ public final class Flynn implements AutoCloseable {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(inputs, "inputs");
         requireMap(kernel);
+        if (NdMaps.involved(out, inputs, inputs.length)) {
+            NdMaps.into(this, kernel, out, inputs, inputs.length);
+            return;
+        }
         CallBinder.Scratch s = CallBinder.acquire();
         try {
             CallBinder.map(this, kernel, out, inputs, inputs.length, s);
@@ -280,6 +291,10 @@ public final class Flynn implements AutoCloseable {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(out, "out");
         requireMap(kernel);
+        if (out instanceof NdView || a instanceof NdView || b instanceof NdView || c instanceof NdView) {
+            NdMaps.into(this, kernel, out, new Object[] {a, b, c}, count);
+            return;
+        }
         CallBinder.Scratch s = CallBinder.acquire();
         try {
             CallBinder.map(this, kernel, out, s.inputs(a, b, c), count, s);
@@ -294,7 +309,8 @@ public final class Flynn implements AutoCloseable {
      * @param kernel the kernel to run
      * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
     numbers, which broadcast
-     * @return a new array of the result type ({@code float[]} for F32, ...)
+     * @return a new array of the result type ({@code float[]} for F32, ...); with an {@link NdView} input, a
+     *     row-major view of a new array of the inputs' broadcast shape
      * @throws IllegalArgumentException if the lengths or element types do not match the kernel
      * @throws BackendUnavailableException if this runtime's forced backend cannot run
      */
@@ -302,6 +318,9 @@ public final class Flynn implements AutoCloseable {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(inputs, "inputs");
         requireMap(kernel);
+        if (NdMaps.involved(null, inputs, inputs.length)) {
+            return NdMaps.apply(this, kernel, inputs, inputs.length);
+        }
         CallBinder.Scratch s = CallBinder.acquire();
         try {
             long n = CallBinder.bindInputs(kernel, inputs, inputs.length, s.call, s);
@@ -377,7 +396,9 @@ public final class Flynn implements AutoCloseable {
         if (kernel.resultType() != want) {
             throw new IllegalArgumentException("kernel " + kernel + " produces " + kernel.resultType() + ", not " + want);
         }
-        return apply(kernel, inputs);
+        Object out = apply(kernel, inputs);
+        // n-D inputs give a row-major view of a new array: the typed forms return that array
+        return out instanceof NdView v ? v.storage() : out;
     }
 
     private static void requireMap(Kernel kernel) {
@@ -561,6 +582,18 @@ public final class Flynn implements AutoCloseable {
             return p;
         }
         return BackendRegistry.auto(kernel, call, n, out, threads);
+    }
+
+    /** This runtime's backend on the calling thread only: n-D work runs its lines in parallel instead. */
+    Flynn serial() {
+        if (threads == 1) {
+            return this;
+        }
+        Flynn s = serial;
+        if (s == null) {
+            s = serial = new Flynn(backend, 1);
+        }
+        return s;
     }
 
     ForkJoinPool pool() {
