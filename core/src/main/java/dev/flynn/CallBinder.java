@@ -68,6 +68,26 @@ final class CallBinder {
 
     /** Binds and checks a map call, then runs it on the runtime's backend. */
     static void map(Flynn runtime, Kernel kernel, Object out, Object[] inputs, int count, Scratch s) {
+        run(runtime, kernel, null, out, inputs, count, s);
+    }
+
+    /**
+     * Binds and checks a scan call as the map it scans (the same checks, the same compiled map), then
+     * runs it as a scan on the runtime's backend.
+     */
+    static void scan(Flynn runtime, ScanKernel kernel, Object out, Object[] inputs, Scratch s) {
+        run(runtime, kernel.map(), kernel.scan(), out, inputs, inputs.length, s);
+    }
+
+    private static void launch(BackendProvider b, Call call, Scan scan) {
+        if (scan == null) {
+            b.map(call);
+        } else {
+            b.scan(call, scan.op(), scan.exclusive());
+        }
+    }
+
+    private static void run(Flynn runtime, Kernel kernel, Scan scan, Object out, Object[] inputs, int count, Scratch s) {
         Call call = s.call;
         long n = bindInputs(kernel, inputs, count, call, s);
         DType t = kernel.resultType();
@@ -135,32 +155,32 @@ final class CallBinder {
         int workers = threadsFor(runtime.threads(), call, outStore);
         boolean temp = n > 0 && (kernel.mayThrow() || overlapsPartly(kernel, call, outStore, outOff, n));
         if (temp) {
-            runIntoTemporary(runtime, kernel, b, call, compiled, outStore, outOff, outBinding, n, args, workers);
+            runIntoTemporary(runtime, kernel, scan, b, call, compiled, outStore, outOff, outBinding, n, args, workers);
         } else if (n > 0) {
             call.set(kernel.ir(), compiled, outStore, outOff, n, args, workers, workers > 1 ? runtime.pool() : null);
-            b.map(call);
+            launch(b, call, scan);
         }
         s.owner.last = b.name();
     }
 
-    private static void runIntoTemporary(Flynn runtime, Kernel kernel, BackendProvider b, Call call, Object compiled, Object outStore,
+    private static void runIntoTemporary(Flynn runtime, Kernel kernel, Scan scan, BackendProvider b, Call call, Object compiled, Object outStore,
                                   long outOff, Binding outBinding, long n, long[] args, int workers) {
         DType t = kernel.resultType();
         if (outBinding == Binding.DEVICE) {
             // device memory is written by its backend; a failed launch leaves no partial host state
             call.set(kernel.ir(), compiled, outStore, outOff, n, args, workers, workers > 1 ? runtime.pool() : null);
-            b.map(call);
+            launch(b, call, scan);
         } else if (outBinding == Binding.ARRAY) {
             Object tmp = java.lang.reflect.Array.newInstance(t.javaType(), (int) n);
             Object tmpCompiled = kernel.plan(b, bindingCodes(kernel, call, Binding.ARRAY), call, Binding.ARRAY);
             call.set(kernel.ir(), tmpCompiled, tmp, 0, n, args, workers, workers > 1 ? runtime.pool() : null);
-            b.map(call);
+            launch(b, call, scan);
             System.arraycopy(tmp, 0, outStore, (int) outOff, (int) n);
         } else {
             try (Arena arena = Arena.ofShared()) {
                 MemorySegment tmp = arena.allocate(n * t.byteSize(), t.byteSize());
                 call.set(kernel.ir(), compiled, tmp, 0, n, args, workers, workers > 1 ? runtime.pool() : null);
-                b.map(call);
+                launch(b, call, scan);
                 MemorySegment.copy(tmp, 0, (MemorySegment) outStore, outOff * t.byteSize(), n * t.byteSize());
             }
         }

@@ -323,16 +323,53 @@ public final class Flynn implements AutoCloseable {
         }
         CallBinder.Scratch s = CallBinder.acquire();
         try {
-            long n = CallBinder.bindInputs(kernel, inputs, inputs.length, s.call, s);
-            if (n < 0) {
-                throw new IllegalArgumentException("kernel " + kernel + " was given only scalars; give at least one array"
-                        + " so the output length is known");
-            }
-            if (n > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException(n + " elements do not fit a Java array; use into() with a MemorySegment");
-            }
-            Object out = java.lang.reflect.Array.newInstance(kernel.resultType().javaType(), (int) n);
+            Object out = newOutput(kernel, inputs, s);
             CallBinder.map(this, kernel, out, inputs, inputs.length, s);
+            return out;
+        } finally {
+            CallBinder.release(s);
+        }
+    }
+
+    /**
+     * Runs a scan into {@code out} on this runtime: the map's values folded in {@link dev.flynn.ir.ScanOp}'s
+     * block order, the same bits on every backend and for any thread count.
+     *
+     * @param kernel the scan
+     * @param out an array, {@link Slice}, {@code MemorySegment} or {@link DeviceArray} of the result type;
+     *            may be an input (in place)
+     * @param inputs the map's inputs: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s, or
+     *               numbers, which broadcast
+     * @throws IllegalArgumentException if the lengths or element types do not match the kernel
+     * @throws BackendUnavailableException if this runtime's forced backend cannot run
+     */
+    public void into(ScanKernel kernel, Object out, Object... inputs) {
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(inputs, "inputs");
+        CallBinder.Scratch s = CallBinder.acquire();
+        try {
+            CallBinder.scan(this, kernel, out, inputs, s);
+        } finally {
+            CallBinder.release(s);
+        }
+    }
+
+    /**
+     * Runs a scan into a new array of its result type.
+     *
+     * @param kernel the scan
+     * @param inputs the map's inputs
+     * @return a new array of the result type ({@code float[]} for F32, ...)
+     * @throws IllegalArgumentException if the lengths or element types do not match the kernel
+     */
+    public Object apply(ScanKernel kernel, Object... inputs) {
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(inputs, "inputs");
+        CallBinder.Scratch s = CallBinder.acquire();
+        try {
+            Object out = newOutput(kernel.map(), inputs, s);
+            CallBinder.scan(this, kernel, out, inputs, s);
             return out;
         } finally {
             CallBinder.release(s);
@@ -389,6 +426,19 @@ public final class Flynn implements AutoCloseable {
      */
     public long[] longs(Kernel kernel, Object... inputs) {
         return (long[]) typed(kernel, DType.I64, inputs);
+    }
+
+    /** A new array as long as the inputs, checked first. */
+    private static Object newOutput(Kernel kernel, Object[] inputs, CallBinder.Scratch s) {
+        long n = CallBinder.bindInputs(kernel, inputs, inputs.length, s.call, s);
+        if (n < 0) {
+            throw new IllegalArgumentException("kernel " + kernel + " was given only scalars; give at least one array"
+                    + " so the output length is known");
+        }
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(n + " elements do not fit a Java array; use into() with a MemorySegment");
+        }
+        return java.lang.reflect.Array.newInstance(kernel.resultType().javaType(), (int) n);
     }
 
     private Object typed(Kernel kernel, DType want, Object[] inputs) {

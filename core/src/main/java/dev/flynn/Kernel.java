@@ -258,6 +258,18 @@ public final class Kernel {
     }
 
     /**
+     * This map's values scanned: {@code map(F32, x -> x).scan(Scan.sum())} is a cumulative sum, fused
+     * with the map (no temporary array).
+     *
+     * @param s the scan, such as {@link Scan#sum()} or {@code Scan.sum(true)}
+     * @return the scan kernel; this kernel is unchanged
+     * @throws IllegalArgumentException if this kernel is a reduction or computes a mask
+     */
+    public ScanKernel scan(Scan s) {
+        return new ScanKernel(this, s);
+    }
+
+    /**
      * {@code r(f(value))} over this kernel's inputs, {@code value} a node of this kernel's body: the
      * reduction run again over rescaled values ({@link RangeRescue}).
      */

@@ -3,6 +3,8 @@ package dev.flynn.benchmarks;
 import dev.flynn.DType;
 import dev.flynn.Kernel;
 import dev.flynn.Reduction;
+import dev.flynn.Scan;
+import dev.flynn.ScanKernel;
 
 import java.util.List;
 import java.util.Optional;
@@ -18,9 +20,10 @@ import java.util.function.Function;
  * @param body      the element-wise part, built for a given element type
  * @param reduction how the body's values are folded, if they are
  * @param domains   one value range per input
+ * @param scan      how the body's values are scanned, if they are (then there is no reduction)
  */
 public record BenchKernel(String name, String summary, Function<DType, Kernel> body, Optional<Reduction> reduction,
-                          List<Domain> domains) {
+                          List<Domain> domains, Optional<Scan> scan) {
 
     /** Uniformly random inputs in {@code [lo, hi)}. */
     public record Domain(double lo, double hi) {
@@ -33,9 +36,27 @@ public record BenchKernel(String name, String summary, Function<DType, Kernel> b
 
     public BenchKernel {
         domains = List.copyOf(domains);
+        if (reduction.isPresent() && scan.isPresent()) {
+            throw new IllegalArgumentException(name + ": a kernel is reduced or scanned, not both");
+        }
     }
 
-    /** The kernel to run: the body, reduced when this is a reduction. */
+    /** A map or reduction kernel. */
+    public BenchKernel(String name, String summary, Function<DType, Kernel> body, Optional<Reduction> reduction,
+                       List<Domain> domains) {
+        this(name, summary, body, reduction, domains, Optional.empty());
+    }
+
+    /** The scan to run, for a scan kernel. */
+    public ScanKernel scanKernel(DType type) {
+        return body.apply(type).scan(scan.orElseThrow(() -> new IllegalStateException(name + " is not a scan")));
+    }
+
+    public boolean isScan() {
+        return scan.isPresent();
+    }
+
+    /** The kernel to run: the body, reduced when this is a reduction (a scan's body is its map). */
     public Kernel kernel(DType type) {
         Kernel map = body.apply(type);
         return reduction.map(map::reduce).orElse(map);

@@ -4,6 +4,7 @@ import dev.flynn.DType;
 import dev.flynn.Expr;
 import dev.flynn.Kernel;
 import dev.flynn.Reduction;
+import dev.flynn.Scan;
 import dev.flynn.benchmarks.BenchKernel.Domain;
 
 import java.util.List;
@@ -21,7 +22,7 @@ import static dev.flynn.Expr.sqrt;
 /**
  * The kernels of {@code flynn bench} and of the JMH suite, each defined once. They cover the cases that
  * behave differently on hardware: streaming arithmetic (saxpy), arithmetic-bound polynomials,
- * transcendental functions, a select, reductions, and a mix (Black-Scholes).
+ * transcendental functions, a select, reductions, a scan, and a mix (Black-Scholes).
  */
 public final class KernelCatalog {
     private static final Domain UNIT = new Domain(-1, 1);
@@ -40,6 +41,8 @@ public final class KernelCatalog {
             map("relu", "where(x > 0, x, 0): a select", t -> Kernel.parse("where(x > 0, x, 0)", t), UNIT),
             reduce("sum", "sum(x)", t -> Kernel.parse("x", t), Reduction.sum(), UNIT),
             reduce("dot", "sum(x*y)", t -> Kernel.parse("x*y", t), Reduction.sum(), UNIT, UNIT),
+            new BenchKernel("cumsum", "cumulative sum of x: an inclusive scan", t -> Kernel.parse("x", t),
+                    Optional.empty(), List.of(UNIT), Optional.of(Scan.sum())),
             reduce("var", "population variance of x", t -> Kernel.parse("x", t), Reduction.variance(),
                     new Domain(0, 10)),
             map("blackscholes", "European call price: exp, log, sqrt and a polynomial normal CDF",

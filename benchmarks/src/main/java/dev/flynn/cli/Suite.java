@@ -116,6 +116,11 @@ final class Suite {
         try {
             Flynn scalar = runtime(Target.BASELINE);
             noteFirstRun(k.name(), Target.BASELINE.backend());
+            if (k.isScan()) {
+                // every backend scans in the same order: the scalar result is the one to match, bit for bit
+                return new Reference(Optional.of(scalar.apply(k.scanKernel(dtype), inputs)), Optional.empty(),
+                        Optional.empty());
+            }
             if (k.reduction().isEmpty()) {
                 Optional<Object> magnitude = Magnitude.of(kernel).map(m -> scalar.apply(m, inputs));
                 return new Reference(Optional.of(scalar.apply(kernel, inputs)), magnitude, Optional.empty());
@@ -139,9 +144,10 @@ final class Suite {
             Flynn flynn = runtime(t);
             double[] value = {Double.NaN};
             Object out = k.isReduction() ? null : java.lang.reflect.Array.newInstance(kernel.resultType().javaType(), n);
+            dev.flynn.ScanKernel scan = k.isScan() ? k.scanKernel(dtype) : null;
             Runnable call = k.isReduction()
                     ? () -> value[0] = flynn.reduceDouble(kernel, inputs)
-                    : () -> flynn.into(kernel, out, inputs);
+                    : scan != null ? () -> flynn.into(scan, out, inputs) : () -> flynn.into(kernel, out, inputs);
             String pair = noteFirstRun(k.name(), t.backend());
             Primed p = primed.computeIfAbsent(pair,
                     x -> prime(t.backend(), before.get(pair), primer(k, kernel, flynn, inputs, out, n)));
@@ -253,6 +259,10 @@ final class Suite {
             return () -> flynn.reduceDouble(kernel, prefix);
         }
         Object outPrefix = prefix(out, length);
+        if (k.isScan()) {
+            dev.flynn.ScanKernel scan = k.scanKernel(kernel.resultType());
+            return () -> flynn.into(scan, outPrefix, prefix);
+        }
         return () -> flynn.into(kernel, outPrefix, prefix);
     }
 

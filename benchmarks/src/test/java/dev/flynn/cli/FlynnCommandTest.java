@@ -98,7 +98,7 @@ class FlynnCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "bench --kernels saxpy,fft          | 'fft'   | saxpy, poly, exp, log, sin, relu, sum, dot, var, blackscholes",
+            "bench --kernels saxpy,fft          | 'fft'   | saxpy, poly, exp, log, sin, relu, sum, dot, cumsum, var, blackscholes",
             "bench --backends cuda              | 'cuda'  | scalar, simd, gpu, c",
             "bench --dtype f16                  | 'f16'   | f32, f64",
             "bench --sizes 4K,4X                | '4X'    | 4K, 16M",

@@ -75,4 +75,16 @@ public interface BackendProvider {
      * @param result receives the merged state
      */
     void reduce(Call call, Partial result);
+
+    /**
+     * Runs a scan call: the kernel is a map (its body the scanned values), written into the call's
+     * output as the inclusive or exclusive scan of {@code op}, in {@link dev.flynn.ir.ScanOp}'s block
+     * order, so that every backend gives the same bits. Writes all {@code n > 0} outputs or throws
+     * before writing any of the caller's memory.
+     *
+     * @param call the validated call, with {@link Call#compiled()} from {@link #prepare} for the map
+     * @param op the scan
+     * @param exclusive whether element {@code i} excludes value {@code i}
+     */
+    void scan(Call call, dev.flynn.ir.ScanOp op, boolean exclusive);
 }

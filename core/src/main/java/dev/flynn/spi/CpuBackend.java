@@ -186,6 +186,13 @@ public abstract class CpuBackend implements BackendProvider {
     }
 
     @Override
+    public void scan(Call call, dev.flynn.ir.ScanOp op, boolean exclusive) {
+        Compiled c = (Compiled) call.compiled();
+        CpuScan.run(call, op, exclusive, (start, end) -> c.runMap(call.data(), call.offsets(), call.out(),
+                call.outOffset(), start, end, call.args()), c.minParallel());
+    }
+
+    @Override
     public void reduce(Call call, Partial result) {
         Compiled c = (Compiled) call.compiled();
         CpuKernel k = c.kernel();

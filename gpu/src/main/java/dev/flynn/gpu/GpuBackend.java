@@ -5,8 +5,10 @@ import dev.flynn.DeviceArray;
 import dev.flynn.gpu.cuda.CudaContext;
 import dev.flynn.gpu.cuda.CudaProbe;
 import dev.flynn.gpu.ptx.PtxGenerator;
+import dev.flynn.gpu.ptx.PtxScan;
 import dev.flynn.ir.KernelIR;
 import dev.flynn.ir.ReduceSpec;
+import dev.flynn.ir.ScanOp;
 import dev.flynn.spi.Availability;
 import dev.flynn.spi.BackendProvider;
 import dev.flynn.spi.Binding;
@@ -150,6 +152,65 @@ public final class GpuBackend implements BackendProvider {
         }
         ReduceSpec spec = call.ir().reduce().orElseThrow();
         decode(spec, call.ir().body().type(), rec, result);
+    }
+
+    /**
+     * The map into a device buffer (the output itself when it is a {@link GpuArray} and the kernel
+     * cannot fail), then {@link PtxScan}'s two entries over it: blocks folded in place with their
+     * totals, the totals folded into carries on the host by core's rule ({@link ScanOp#combine}), and
+     * the carries applied. A temporary is copied to the caller's memory only once everything succeeded.
+     */
+    @Override
+    public void scan(Call call, ScanOp op, boolean exclusive) {
+        CudaContext ctx = CudaContext.get();
+        CudaContext.Compiled k = (CudaContext.Compiled) call.compiled();
+        DType t = call.ir().body().type();
+        long n = call.n();
+        long bytes = n * t.byteSize();
+        List<CudaContext.Allocation> temps = new ArrayList<>();
+        try {
+            long[] inputs = inputPointers(ctx, call, temps);
+            long device = call.out() instanceof GpuArray g ? g.pointer() + call.outOffset() * t.byteSize() : 0;
+            boolean direct = device != 0 && !k.module().checksErrors();
+            long buf = device;
+            if (!direct) {
+                CudaContext.Allocation a = ctx.allocate(Math.max(1, bytes));
+                temps.add(a);
+                buf = a.address();
+            }
+            ctx.launchMap(k, n, buf, inputs, call.args());
+            CudaContext.Compiled s = ctx.module("scan|" + op + "|" + t + (exclusive ? "|exclusive" : ""),
+                    () -> PtxScan.generate(op, t, exclusive, ctx.target));
+            int blocks = Math.toIntExact((n + ScanOp.BLOCK - 1) / ScanOp.BLOCK);
+            CudaContext.Allocation totals = ctx.allocate((long) blocks * PtxScan.SLOT_BYTES);
+            temps.add(totals);
+            ctx.launchOver(s, PtxScan.LOCAL, blocks, new long[] {n, buf, totals.address(), op.startBits(t),
+                    op.identityBits(t)});
+            if (blocks > 1) {
+                long[] slots = new long[blocks];
+                ctx.download(totals.address(), slots, 0, (long) blocks * PtxScan.SLOT_BYTES, DType.I64);
+                long carry = op.identityBits(t);
+                for (int b = 0; b < blocks; b++) {
+                    long total = fromSlot(t, slots[b]);
+                    slots[b] = carry;
+                    carry = op.combine(t, carry, total);
+                }
+                ctx.upload(slots, 0, totals.address(), (long) blocks * PtxScan.SLOT_BYTES, DType.I64);
+                ctx.launchOver(s, PtxScan.CARRY, n, new long[] {n, buf, totals.address()});
+            }
+            if (device == 0) {
+                ctx.download(buf, call.out(), call.outOffset(), bytes, t);
+            } else if (!direct) {
+                ctx.copy(device, buf, bytes);
+            }
+        } finally {
+            temps.forEach(CudaContext.Allocation::run);
+        }
+    }
+
+    /** A slot's value as core's bits: a 32-bit value sits in the slot's low half, sign-extended here. */
+    private static long fromSlot(DType t, long slot) {
+        return t.byteSize() == 4 ? (int) slot : slot;
     }
 
     /** Reads a partial record as {@code ptx.PtxState.store} wrote it: each field in its own type in its slot. */

@@ -236,6 +236,16 @@ public final class CudaContext {
     }
 
     /**
+     * Launches entry {@code entry}, a grid-stride loop over {@code count} items, on enough blocks of
+     * {@link PtxGenerator#BLOCK} threads (at most 32 per multiprocessor); every parameter 64 bits.
+     */
+    public synchronized void launchOver(Compiled k, String entry, long count, long[] params) {
+        int blocks = (int) Math.max(1, Math.min((count + PtxGenerator.BLOCK - 1) / PtxGenerator.BLOCK,
+                (long) multiprocessors * 32));
+        launch(k, entry, blocks, params, false);
+    }
+
+    /**
      * Runs both reduction passes; returns the 32-byte result record. Core reduces no empty input here,
      * but {@code n == 0} still launches one block (its partial is the identity): a grid of no blocks
      * would be a launch error.

@@ -55,6 +55,11 @@ public final class PtxGenerator {
         }
     }
 
+    /** A generator whose entries only lower {@code ir}'s body with both inputs in registers: a scan's step ({@link PtxScan}). */
+    static PtxGenerator forStep(KernelIR ir) {
+        return new PtxGenerator(ir, List.of(Binding.SCALAR, Binding.SCALAR), false);
+    }
+
     /**
      * The module for a kernel with these input bindings (only scalar or not matters: every other
      * binding reaches the kernel as a device pointer).

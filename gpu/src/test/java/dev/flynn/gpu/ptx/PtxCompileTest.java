@@ -45,6 +45,25 @@ class PtxCompileTest {
     }
 
     @Test
+    void everyScanModuleCompilesForEveryTarget() {
+        int modules = 0;
+        for (dev.flynn.ir.ScanOp op : dev.flynn.ir.ScanOp.values()) {
+            for (dev.flynn.DType type : new dev.flynn.DType[] {dev.flynn.DType.F32, dev.flynn.DType.F64,
+                    dev.flynn.DType.I32, dev.flynn.DType.I64}) {
+                for (boolean exclusive : new boolean[] {false, true}) {
+                    for (int sm : SMS) {
+                        PtxTarget target = PtxTarget.of(12000, sm / 10, sm % 10);
+                        String ptx = PtxScan.generate(op, type, exclusive, target).ptx();
+                        assertTrue(PtxOfflineCompiler.compile(ptx, target.gpuName()).length > 0, op + " " + type);
+                        modules++;
+                    }
+                }
+            }
+        }
+        assertEquals(4 * 4 * 2 * SMS.length, modules);
+    }
+
+    @Test
     void compilerIsTheOneJCudaShips() {
         assertTrue(PtxOfflineCompiler.version().startsWith("12."), PtxOfflineCompiler.version());
     }
