@@ -573,6 +573,44 @@ public final class Flynn implements AutoCloseable {
     }
 
     /**
+     * Reduces along one axis of n-D inputs: each line along {@code axis} (a row for axis 1 of a matrix,
+     * a column for axis 0) is reduced by the kernel, fused with its map, and the results form a new
+     * row-major array of the inputs' broadcast shape without that axis. Each line's result is bitwise what
+     * {@link #reduce} gives for that line's elements, whatever the thread count. Results of {@code any}
+     * and {@code all} are stored as I32 1 or 0.
+     * <pre>{@code NdView rowSums = flynn.reduceAxis(Kernel.parse("x", DType.F32).reduce(Reduction.sum()), 1, NdView.of(m, rows, cols));}</pre>
+     *
+     * @param kernel the reduction kernel
+     * @param axis the axis to reduce, 0 for the outermost
+     * @param inputs the inputs: {@link NdView}s and 1-D storage (a view of shape {@code [n]}) that broadcast
+     *     to one shape by NumPy's rules, or numbers
+     * @return a row-major view of the results over a new array of the stored result type
+     * @throws IllegalArgumentException if the shapes do not broadcast, the axis does not exist, or the
+     *     types do not match the kernel; before anything is computed
+     */
+    public NdView reduceAxis(Kernel kernel, int axis, Object... inputs) {
+        return NdReduce.along(this, kernel, axis, null, inputs);
+    }
+
+    /**
+     * {@link #reduceAxis(Kernel, int, Object...)} into a caller's output: an {@link NdView}, or 1-D storage
+     * (a view of shape {@code [n]}), of the inputs' broadcast shape without {@code axis}, holding the
+     * stored result type (the kernel's result type; I32 for {@code any} and {@code all}). Nothing is
+     * written unless every line succeeds.
+     *
+     * @param kernel the reduction kernel
+     * @param axis the axis to reduce, 0 for the outermost
+     * @param out the output, which must not share memory with an input
+     * @param inputs the inputs: {@link NdView}s, 1-D storage or numbers
+     * @throws IllegalArgumentException if the output's shape or type does not fit, it shares memory with an
+     *     input, the shapes do not broadcast, or the axis does not exist
+     */
+    public void reduceAxisInto(Kernel kernel, int axis, Object out, Object... inputs) {
+        java.util.Objects.requireNonNull(out, "out");
+        NdReduce.along(this, kernel, axis, out, inputs);
+    }
+
+    /**
      * Runs a reduction over one piece of a larger whole (a file, a partition, a range reduced on another
      * machine) and returns its unfinished state: {@link #merge} the states of neighbouring pieces in
      * index order, then {@link #finish} gives the value one reduction over the whole would. An empty

@@ -630,4 +630,26 @@ public final class Kernel {
     public Object reduce(Object... inputs) {
         return Flynn.global().reduce(this, inputs);
     }
+
+    /**
+     * Reduces along one axis of n-D inputs on the global runtime: see {@link Flynn#reduceAxis}.
+     *
+     * @param axis the axis to reduce, 0 for the outermost
+     * @param inputs {@link NdView}s, 1-D storage or numbers that broadcast to one shape
+     * @return the results, a row-major view of a new array of the remaining shape
+     */
+    public NdView reduceAxis(int axis, Object... inputs) {
+        return Flynn.global().reduceAxis(this, axis, inputs);
+    }
+
+    /**
+     * Reduces along one axis of n-D inputs into {@code out} on the global runtime: see {@link Flynn#reduceAxisInto}.
+     *
+     * @param axis the axis to reduce, 0 for the outermost
+     * @param out the output, of the remaining shape
+     * @param inputs {@link NdView}s, 1-D storage or numbers that broadcast to one shape
+     */
+    public void reduceAxisInto(int axis, Object out, Object... inputs) {
+        Flynn.global().reduceAxisInto(this, axis, out, inputs);
+    }
 }

@@ -116,7 +116,7 @@ final class NdMaps {
     }
 
     /** The identity map of each type, to copy a temporary into a strided output. */
-    private static final class Identity {
+    static final class Identity {
         private static final Kernel[] KERNELS = new Kernel[DType.values().length];
 
         static synchronized Kernel of(DType t) {
@@ -288,6 +288,16 @@ final class NdMaps {
         // overlapping memory compares by address (an offset into the array for heap segments)
         return in.type().byteSize() != out.type().byteSize() || x.address() != y.address()
                 || !Arrays.equals(in.strides(), out.strides());
+    }
+
+    /** Whether two views share any memory. */
+    static boolean overlaps(NdView a, NdView b) {
+        if (a.storage() instanceof DeviceArray || b.storage() instanceof DeviceArray) {
+            return a.storage() == b.storage();
+        }
+        MemorySegment x = extent(a);
+        MemorySegment y = extent(b);
+        return x != null && y != null && x.asOverlappingSlice(y).isPresent();
     }
 
     /** The bytes from a view's first to its last element, or null for an empty view. */

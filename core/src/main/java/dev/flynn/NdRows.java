@@ -274,6 +274,19 @@ final class NdRows {
         }
     }
 
+    /**
+     * Elements {@code offset .. offset+length-1} of an array, segment or device array as a 1-D call takes
+     * them: the whole array itself where they are all of it, else a {@link Slice}, a segment slice or a device slice.
+     */
+    static Object span(Object storage, DType type, long offset, long length) {
+        return switch (storage) {
+            case MemorySegment m -> m.asSlice(offset * type.byteSize(), length * type.byteSize());
+            case DeviceArray d -> offset == 0 && length == d.length() ? d : new DeviceSlice(d, offset, length);
+            default -> offset == 0 && length == java.lang.reflect.Array.getLength(storage) ? storage
+                    : new Slice(storage, (int) offset, (int) length);
+        };
+    }
+
     static long[] without(long[] shape, int axis) {
         long[] out = new long[shape.length - 1];
         System.arraycopy(shape, 0, out, 0, axis);
@@ -381,7 +394,12 @@ final class NdRows {
             long per = Math.max(1, Math.min(chunkLines, Math.ceilDiv(lines, 4L * threads)));
             long chunks = Math.ceilDiv(lines, per);
             ForkJoinPool pool = runtime.pool();
-            pool.invoke(new Chunks(serial, task, per, 0, chunks));
+            Chunks all = new Chunks(serial, task, per, 0, chunks);
+            pool.invoke(all);
+            // the lines ran on workers: the caller's Flynn.lastBackend() names their backend
+            if (all.backend != null) {
+                CallBinder.threadScratch().last = all.backend;
+            }
         }
 
         private final class Chunks extends RecursiveAction {
@@ -390,6 +408,8 @@ final class NdRows {
             private final long per;
             private final long lo;
             private final long hi;
+            /** The backend a line of this range ran on, if any. */
+            private String backend;
 
             Chunks(Flynn serial, Task task, long per, long lo, long hi) {
                 this.serial = serial;
@@ -403,10 +423,14 @@ final class NdRows {
             protected void compute() {
                 if (hi - lo == 1) {
                     runLines(serial, task, lo * per, Math.min(lines, (lo + 1) * per));
+                    backend = CallBinder.lastBackend();
                     return;
                 }
                 long mid = (lo + hi) >>> 1;
-                invokeAll(new Chunks(serial, task, per, lo, mid), new Chunks(serial, task, per, mid, hi));
+                Chunks left = new Chunks(serial, task, per, lo, mid);
+                Chunks right = new Chunks(serial, task, per, mid, hi);
+                invokeAll(left, right);
+                backend = left.backend != null ? left.backend : right.backend;
             }
         }
 
@@ -475,16 +499,11 @@ final class NdRows {
                     long len = lengths[i];
                     l.store = s;
                     l.index = at;
-                    l.arg = switch (s) {
-                        case MemorySegment m -> {
-                            l.store = m.asSlice(at * v.type().byteSize(), len * v.type().byteSize());
-                            l.index = 0;
-                            yield l.store;
-                        }
-                        case DeviceArray d -> at == 0 && len == d.length() ? d : new DeviceSlice(d, at, len);
-                        default -> at == 0 && len == java.lang.reflect.Array.getLength(s) ? s
-                                : new Slice(s, (int) at, (int) len);
-                    };
+                    l.arg = span(s, v.type(), at, len);
+                    if (l.arg instanceof MemorySegment m) {
+                        l.store = m;
+                        l.index = 0;
+                    }
                 }
             }
             return l;

@@ -91,6 +91,10 @@ final class ReduceCalls {
         if (!kernel.isReduction()) {
             throw new IllegalArgumentException("kernel " + kernel + " is a map; call into/apply, or reduce it first");
         }
+        if (NdReduce.involved(inputs, count)) {
+            // over all elements of n-D views: one 1-D reduction of their elements in row-major order
+            inputs = NdReduce.flatten(rt, kernel, inputs, count);
+        }
         Call call = s.call;
         long n = CallBinder.bindInputs(kernel, inputs, count, call, s);
         if (n < 0) {

@@ -5,6 +5,7 @@ import dev.flynn.DType;
 import dev.flynn.Flynn;
 import dev.flynn.Kernel;
 import dev.flynn.NdView;
+import dev.flynn.Reduction;
 import dev.flynn.Slice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -28,7 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * broadcasting of a matrix with a row vector, a column vector and a scalar, shapes 1x1, 1xN, Nx1 and
  * odd sizes, odd strides and offsets, transposed views, empty axes, segments, ranks up to 4, in-place
  * and overlapping outputs; bad shapes and strides rejected with nothing written. The kernels use exact
- * ops only, so every backend must give the Java loop's bits.
+ * ops only, so every backend must give the Java loop's bits. Axis reductions of every kind, along
+ * every axis, against the 1-D reduction of each line copied out by a plain Java loop (bitwise), and
+ * against exact Java sums and arg-extremes where those are known independently.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class NdSuite {
@@ -36,6 +40,16 @@ public abstract class NdSuite {
 
     /** The backend under test. */
     protected abstract Backend backend();
+
+    /** Matrix shapes for axis reductions; the emulated GPU takes small ones. */
+    protected long[][] reductionShapes() {
+        return new long[][] {{1, 1}, {1, 257}, {257, 1}, {7, 65}, {65, 7}, {17, 300}};
+    }
+
+    /** A line long enough to span several blocks of a 1-D reduction. */
+    protected long longLine() {
+        return 40_000;
+    }
 
     /** Row and column counts to combine; the emulated GPU takes small ones. */
     protected long[] sizes() {
@@ -390,5 +404,257 @@ public abstract class NdSuite {
         float[] r = new float[8];
         runtime.into(k, NdView.of(r, 2, 4), Slice.of(new float[] {9, 1, 2, 3, 4, 9}, 1, 4), NdView.of(new float[] {10, 20}, 2, 1));
         assertArrayEquals(new float[] {11, 12, 13, 14, 21, 22, 23, 24}, r);
+    }
+
+    // ---- reductions along an axis ------------------------------------------------------------
+
+    static List<Reduction> reductions(DType t) {
+        List<Reduction> rs = new ArrayList<>(List.of(Reduction.sum(), Reduction.prod(), Reduction.min(), Reduction.max(),
+                Reduction.argmin(), Reduction.argmax(), Reduction.mean(), Reduction.variance(1), Reduction.std(),
+                Reduction.norm1(), Reduction.norm2(), Reduction.normInf()));
+        if (t.isFloating()) {
+            rs.add(Reduction.sum(Reduction.Summation.COMPENSATED));
+            rs.add(Reduction.custom(Double.NEGATIVE_INFINITY, (acc, v) -> acc.max(v)));
+        } else {
+            rs.add(Reduction.custom(0L, (acc, v) -> acc.add(v)));
+        }
+        return rs;
+    }
+
+    /** The elements of line {@code line} along {@code axis} of a host view, copied by a plain loop into a new array. */
+    static Object lineOf(NdView v, int axis, long[] outerIndex) {
+        int n = (int) v.dim(axis);
+        Object a = java.lang.reflect.Array.newInstance(v.type().javaType(), n);
+        long[] idx = new long[v.rank()];
+        for (int k = 0, o = 0; k < v.rank(); k++) {
+            if (k != axis) {
+                idx[k] = outerIndex[o++];
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            idx[axis] = j;
+            double x = get(v, idx);
+            switch (v.type()) {
+                case F32 -> ((float[]) a)[j] = (float) x;
+                case F64 -> ((double[]) a)[j] = x;
+                case I32 -> ((int[]) a)[j] = (int) x;
+                default -> ((long[]) a)[j] = (long) x;
+            }
+        }
+        return a;
+    }
+
+    static long[] without(long[] shape, int axis) {
+        long[] out = new long[shape.length - 1];
+        for (int k = 0, o = 0; k < shape.length; k++) {
+            if (k != axis) {
+                out[o++] = shape[k];
+            }
+        }
+        return out;
+    }
+
+    /** Checks {@code got} (the result of reducing {@code in} along {@code axis}) line by line against 1-D reductions. */
+    void checkAgainstLines(Kernel k, NdView in, int axis, NdView got, String what) {
+        long[] rest = without(in.shape(), axis);
+        assertArrayEquals(rest, got.shape(), what);
+        forEach(rest, o -> {
+            Object line = lineOf(in, axis, o);
+            Object want = runtime.reduce(k, line);
+            double w = want instanceof Boolean b ? (b ? 1 : 0) : ((Number) want).doubleValue();
+            double g = get(got, o);
+            if (Double.isNaN(w)) {
+                assertTrue(Double.isNaN(g), what + " at " + Arrays.toString(o));
+            } else {
+                assertEquals(Double.doubleToRawLongBits(w), Double.doubleToRawLongBits(g),
+                        what + " at " + Arrays.toString(o) + ": " + w + " vs " + g);
+            }
+        });
+    }
+
+    /** Every reduction, fused with a map, along both axes of matrices and their transposes, in every type. */
+    @Test
+    void everyReductionAlongEveryAxisIsTheOneDimensionalReductionOfEachLine() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (DType t : new DType[] {DType.F32, DType.F64, DType.I32, DType.I64}) {
+            Kernel map = Kernel.parse("x * 3 - 1", t);
+            Kernel mask = Kernel.parse("x > 0", t);
+            for (long[] shape : reductionShapes()) {
+                NdView m = filled(t, shape, rnd);
+                NdView mt = filled(t, new long[] {shape[1], shape[0]}, rnd).transpose();
+                for (NdView in : new NdView[] {m, mt}) {
+                    for (int axis = 0; axis < 2; axis++) {
+                        for (Reduction r : reductions(t)) {
+                            Kernel k = map.reduce(r);
+                            String what = r + " of " + t + " " + in + " along " + axis;
+                            checkAgainstLines(k, in, axis, runtime.reduceAxis(k, axis, in), what);
+                        }
+                        for (Reduction r : List.of(Reduction.count(), Reduction.any(), Reduction.all())) {
+                            Kernel k = mask.reduce(r);
+                            NdView got = runtime.reduceAxis(k, axis, in);
+                            assertEquals(k.resultType() == DType.BOOL ? DType.I32 : DType.I64, got.type(), r.toString());
+                            checkAgainstLines(k, in, axis, got, r + " of " + t + " along " + axis);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Independent expectations: exact sums of integers held in doubles, and the first index of the maximum. */
+    @Test
+    void rowAndColumnSumsAndArgmaxAgainstJavaLoops() {
+        SplittableRandom rnd = new SplittableRandom(6);
+        Kernel sum = Kernel.parse("x", DType.F64).reduce(Reduction.sum());
+        Kernel argmax = Kernel.parse("x", DType.F64).reduce(Reduction.argmax());
+        for (long[] shape : reductionShapes()) {
+            int R = (int) shape[0];
+            int C = (int) shape[1];
+            double[] a = new double[R * C];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = rnd.nextInt(-5, 6);
+            }
+            NdView m = NdView.of(a, R, C);
+            double[] rows = new double[R];
+            runtime.reduceAxisInto(sum, 1, rows, m);
+            double[] cols = (double[]) runtime.reduceAxis(sum, 0, m).storage();
+            long[] arg = (long[]) runtime.reduceAxis(argmax, 0, m).storage();
+            assertEquals(backend().name().toLowerCase(java.util.Locale.ROOT), Flynn.lastBackend().orElseThrow());
+            for (int i = 0; i < R; i++) {
+                double s = 0;
+                for (int j = 0; j < C; j++) {
+                    s += a[i * C + j];
+                }
+                assertEquals(s, rows[i], "row " + i);
+            }
+            for (int j = 0; j < C; j++) {
+                double s = 0;
+                int best = 0;
+                for (int i = 0; i < R; i++) {
+                    s += a[i * C + j];
+                    if (a[i * C + j] > a[best * C + j]) {
+                        best = i;
+                    }
+                }
+                assertEquals(s, cols[j], "column " + j);
+                assertEquals(best, arg[j], "argmax of column " + j);
+            }
+        }
+    }
+
+    /** Strided, 3-D, segment and broadcast inputs; strided and 1-D outputs. */
+    @Test
+    void reductionsOfStridedBroadcastAndSegmentViews() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        Kernel sum = Kernel.parse("x * x", DType.F32).reduce(Reduction.sum());
+        // every third column from 2 of a wider matrix, with a gap after each row
+        float[] wide = randomFloats(rnd, 5 * 100 + 7);
+        NdView odd = NdView.strided(wide, 2, new long[] {5, 30}, new long[] {101, 3});
+        for (int axis = 0; axis < 2; axis++) {
+            checkAgainstLines(sum, odd, axis, runtime.reduceAxis(sum, axis, odd), "strided along " + axis);
+        }
+        // rank 3 along each axis
+        NdView cube = NdView.of(randomFloats(rnd, 3 * 4 * 5), 3, 4, 5);
+        for (int axis = 0; axis < 3; axis++) {
+            checkAgainstLines(sum, cube, axis, runtime.reduceAxis(sum, axis, cube), "3-D along " + axis);
+            checkAgainstLines(sum, cube.permute(2, 0, 1), axis, runtime.reduceAxis(sum, axis, cube.permute(2, 0, 1)),
+                    "permuted 3-D along " + axis);
+        }
+        // a dot of every row with one query vector (broadcast), into every other element of an output
+        Kernel dot = Kernel.dot(DType.F32);
+        float[] q = randomFloats(rnd, 30);
+        float[] res = new float[10];
+        NdView every2 = NdView.strided(res, 1, new long[] {5}, new long[] {2});
+        runtime.reduceAxisInto(dot, 1, every2, odd, q);
+        for (int i = 0; i < 5; i++) {
+            float[] row = (float[]) lineOf(odd, 1, new long[] {i});
+            assertEquals(runtime.reduceDouble(dot, row, q), res[1 + 2 * i], "row " + i);
+            assertEquals(0, res[2 * i]);
+        }
+        // a column vector broadcast along the reduced axis: each line is one value repeated
+        NdView col = NdView.of(new float[] {1, 2, 3}, 3, 1);
+        NdView sums = runtime.reduceAxis(Kernel.parse("x + y", DType.F32).reduce(Reduction.sum()), 1, col,
+                NdView.of(new float[] {10, 20, 30, 40}, 1, 4));
+        assertArrayEquals(new float[] {104, 108, 112}, (float[]) sums.storage());
+        NdView only = runtime.reduceAxis(Kernel.parse("x", DType.F32).reduce(Reduction.sum()), 1, col.broadcastTo(3, 4));
+        assertArrayEquals(new float[] {4, 8, 12}, (float[]) only.storage());
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment seg = arena.allocate(4L * 40 * 9, 4);
+            for (int i = 0; i < 40 * 9; i++) {
+                seg.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextDouble());
+            }
+            NdView sv = NdView.of(seg, DType.F32, 40, 9);
+            MemorySegment out = arena.allocate(4L * 9, 4);
+            runtime.reduceAxisInto(sum, 0, out, sv);
+            checkAgainstLines(sum, sv, 0, NdView.of(out, DType.F32, 9), "segment columns");
+            checkAgainstLines(sum, sv, 1, runtime.reduceAxis(sum, 1, sv), "segment rows");
+        }
+        // over all axes: one 1-D reduction of the elements in row-major order
+        float[] flat = new float[odd.dim(0) > 0 ? 150 : 0];
+        runtime.into(Kernel.parse("x", DType.F32), NdView.of(flat, 5, 30), odd);
+        assertEquals(Double.doubleToRawLongBits(runtime.reduceDouble(sum, flat)),
+                Double.doubleToRawLongBits(runtime.reduceDouble(sum, odd)));
+        assertEquals(runtime.reduce(sum, NdView.of(flat, 5, 30)), runtime.reduce(sum, flat));
+    }
+
+    /** Lines reduced on 1 and 4 threads, short and long, in parallel and one by one: the same bits. */
+    @Test
+    void resultsDoNotDependOnTheThreadCount() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        Kernel sum = Kernel.parse("x", DType.F32).reduce(Reduction.sum());
+        Kernel var = Kernel.parse("x", DType.F32).reduce(Reduction.variance());
+        long[][] shapes = {reductionShapes()[reductionShapes().length - 1], {2, longLine()}, {3, 3}};
+        try (Flynn one = Flynn.builder().backend(backend()).threads(1).build()) {
+            for (long[] shape : shapes) {
+                NdView m = NdView.of(randomFloats(rnd, (int) (shape[0] * shape[1])), shape);
+                for (Kernel k : List.of(sum, var)) {
+                    // the long rows only along them: their columns would be 40,000 calls of 2
+                    for (int axis = shape[1] == longLine() ? 1 : 0; axis < 2; axis++) {
+                        Object a = runtime.reduceAxis(k, axis, m).storage();
+                        Object b = one.reduceAxis(k, axis, m).storage();
+                        assertTrue(java.util.Objects.deepEquals(a, b), k + " " + Arrays.toString(shape) + " along " + axis);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void emptyLinesAndBadReductionsWriteNothing() {
+        Kernel sum = Kernel.parse("x", DType.F64).reduce(Reduction.sum());
+        Kernel min = Kernel.parse("x", DType.F64).reduce(Reduction.min());
+        // lines of no elements: the reduction of nothing; no lines: an empty result
+        assertArrayEquals(new double[] {0, 0, 0}, (double[]) runtime.reduceAxis(sum, 1, NdView.of(new double[0], 3, 0)).storage());
+        assertArrayEquals(new long[] {0}, runtime.reduceAxis(sum, 1, NdView.of(new double[0], 0, 3)).shape());
+        double[] out = {7, 7, 7};
+        assertThrows(IllegalArgumentException.class, () -> runtime.reduceAxisInto(min, 1, out, NdView.of(new double[0], 3, 0)));
+        NdView m = NdView.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        assertThrows(IllegalArgumentException.class, () -> runtime.reduceAxis(sum, 2, m));
+        assertThrows(IllegalArgumentException.class, () -> runtime.reduceAxis(sum, -1, m));
+        assertThrows(IllegalArgumentException.class, () -> runtime.reduceAxis(sum, 0, NdView.of(new double[1])));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> runtime.reduceAxisInto(sum, 1, out, m));
+        assertTrue(e.getMessage().contains("[2]") && e.getMessage().contains("[3]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> runtime.reduceAxisInto(sum, 0, new float[3], m));
+        assertThrows(IllegalArgumentException.class, () -> runtime.reduceAxis(Kernel.parse("x", DType.F64), 0, m));
+        assertThrows(IllegalArgumentException.class, () -> runtime.reduceAxis(sum, 0, NdView.of(new float[6], 2, 3)));
+        assertThrows(IllegalArgumentException.class, () -> runtime.reduceAxis(Kernel.dot(DType.F64), 0, m,
+                NdView.of(new double[4], 2, 2)));
+        assertThrows(IllegalArgumentException.class, () -> runtime.reduceAxis(sum, 0, 1.0));
+        // the output sharing memory with the input
+        double[] shared = {1, 2, 3, 4, 5, 6, 0, 0, 0};
+        assertThrows(IllegalArgumentException.class, () -> runtime.reduceAxisInto(sum, 0,
+                Slice.of(shared, 4, 3), NdView.strided(shared, 0, new long[] {2, 3}, new long[] {3, 1})));
+        // a broadcast output
+        assertThrows(IllegalArgumentException.class, () -> runtime.reduceAxisInto(sum, 1,
+                NdView.of(out, 3).broadcastTo(2, 3).permute(1, 0).broadcastTo(2, 3).permute(0, 1), NdView.of(new double[6], 2, 3)));
+        // integer division by zero in one line
+        Kernel div = Kernel.parse("100 / x", DType.I32).reduce(Reduction.sum());
+        int[] io = {7, 7};
+        assertThrows(ArithmeticException.class, () -> runtime.reduceAxisInto(div, 1, io, NdView.of(new int[] {1, 2, 3, 4, 0, 6}, 2, 3)));
+        assertArrayEquals(new int[] {7, 7}, io);
+        for (double v : out) {
+            assertEquals(7, v);
+        }
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 0, 0, 0}, shared);
     }
 }
