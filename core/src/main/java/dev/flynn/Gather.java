@@ -53,9 +53,11 @@ final class Gather {
             case float[] a -> {
                 float[][] d = (float[][]) scratch;
                 if (across) {
+                    // one row of the chunk at a time: a contiguous run of memory, scattered to the lines
                     for (int j = 0; j < len; j++) {
+                        long row = j * stride;
                         for (int c = 0; c < count; c++) {
-                            d[c][j] = a[(int) (base[c] + j * stride)];
+                            d[c][j] = a[(int) (base[c] + row)];
                         }
                     }
                 } else {
@@ -70,8 +72,9 @@ final class Gather {
                 double[][] d = (double[][]) scratch;
                 if (across) {
                     for (int j = 0; j < len; j++) {
+                        long row = j * stride;
                         for (int c = 0; c < count; c++) {
-                            d[c][j] = a[(int) (base[c] + j * stride)];
+                            d[c][j] = a[(int) (base[c] + row)];
                         }
                     }
                 } else {

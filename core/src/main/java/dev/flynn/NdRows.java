@@ -50,7 +50,7 @@ final class NdRows {
     /** Largest Java array, the most a scratch line can hold. */
     private static final long MAX_SCRATCH = Integer.MAX_VALUE - 8;
     /** Elements of scratch per operand and chunk: enough lines that a gather reads whole cache lines. */
-    private static final long CHUNK_ELEMENTS = 1 << 18;
+    private static final long CHUNK_ELEMENTS = 1 << 20;
     private static final int MAX_CHUNK_LINES = 256;
 
     private NdRows() {
@@ -463,7 +463,11 @@ final class NdRows {
                 for (int i = 0; i < n; i++) {
                     if (kinds[i] == Kind.SCRATCH) {
                         NdView v = ops[i].view();
-                        scratch[i] = Gather.scratch(v.type(), count, (int) lengths[i]);
+                        if (scratch[i] == null) {
+                            // one set of scratch lines for every chunk of this range: the lines of a chunk are
+                            // done with before the next chunk is gathered
+                            scratch[i] = Gather.scratch(v.type(), (int) Math.min(chunkLines, to - from), (int) lengths[i]);
+                        }
                         if (ops[i].use().reads()) {
                             Gather.gather(v.storage(), v.type(), base[i], count, strides[i], (int) lengths[i], scratch[i]);
                         }
