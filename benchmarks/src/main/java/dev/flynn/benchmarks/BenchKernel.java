@@ -21,9 +21,40 @@ import java.util.function.Function;
  * @param reduction how the body's values are folded, if they are
  * @param domains   one value range per input
  * @param scan      how the body's values are scanned, if they are (then there is no reduction)
+ * @param matrix    where the inputs are a matrix: its width and the axis reduced; empty for 1-D kernels
  */
 public record BenchKernel(String name, String summary, Function<DType, Kernel> body, Optional<Reduction> reduction,
-                          List<Domain> domains, Optional<Scan> scan) {
+                          List<Domain> domains, Optional<Scan> scan, Optional<Matrix> matrix) {
+
+    /**
+     * Inputs of {@code n} elements seen as a row-major matrix, reduced along an axis when the kernel reduces.
+     *
+     * @param cols the row length; 0 for the largest power of two at most {@code sqrt(n)} (4096 at 16M)
+     * @param axis the axis a reduction runs along: 1 for row sums, 0 for column sums
+     */
+    public record Matrix(int cols, int axis) {
+        public Matrix {
+            if (cols < 0 || axis < 0 || axis > 1) {
+                throw new IllegalArgumentException("a matrix needs cols >= 0 and axis 0 or 1, got " + cols + ", " + axis);
+            }
+        }
+
+        /** The shape {@code [rows, cols]} for {@code n} elements; rows * cols may be below n. */
+        public long[] shape(int n) {
+            int c = cols;
+            if (c == 0) {
+                c = Integer.highestOneBit(Math.max(1, (int) Math.sqrt(n)));
+            }
+            c = Math.min(c, Math.max(1, n));
+            return new long[] {Math.max(1, n / c), c};
+        }
+    }
+
+    /** A 1-D map, reduction or scan kernel. */
+    public BenchKernel(String name, String summary, Function<DType, Kernel> body, Optional<Reduction> reduction,
+                       List<Domain> domains, Optional<Scan> scan) {
+        this(name, summary, body, reduction, domains, scan, Optional.empty());
+    }
 
     /** Uniformly random inputs in {@code [lo, hi)}. */
     public record Domain(double lo, double hi) {

@@ -22,7 +22,8 @@ import static dev.flynn.Expr.sqrt;
 /**
  * The kernels of {@code flynn bench} and of the JMH suite, each defined once. They cover the cases that
  * behave differently on hardware: streaming arithmetic (saxpy), arithmetic-bound polynomials,
- * transcendental functions, a select, reductions, a scan, and a mix (Black-Scholes).
+ * transcendental functions, a select, reductions, reductions along the rows and columns of a matrix,
+ * a scan, and a mix (Black-Scholes).
  */
 public final class KernelCatalog {
     private static final Domain UNIT = new Domain(-1, 1);
@@ -46,7 +47,13 @@ public final class KernelCatalog {
             reduce("var", "population variance of x", t -> Kernel.parse("x", t), Reduction.variance(),
                     new Domain(0, 10)),
             map("blackscholes", "European call price: exp, log, sqrt and a polynomial normal CDF",
-                    KernelCatalog::blackScholes, new Domain(10, 100), new Domain(10, 100), new Domain(0.1, 2)));
+                    KernelCatalog::blackScholes, new Domain(10, 100), new Domain(10, 100), new Domain(0.1, 2)),
+            new BenchKernel("rowsum", "sum of each row of a square-ish row-major matrix: x.sum(axis=1)",
+                    t -> Kernel.parse("x", t), Optional.of(Reduction.sum()), List.of(UNIT), Optional.empty(),
+                    Optional.of(new BenchKernel.Matrix(0, 1))),
+            new BenchKernel("colsum", "sum of each column of a square-ish row-major matrix: x.sum(axis=0)",
+                    t -> Kernel.parse("x", t), Optional.of(Reduction.sum()), List.of(UNIT), Optional.empty(),
+                    Optional.of(new BenchKernel.Matrix(0, 0))));
 
     private static final Map<String, BenchKernel> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(BenchKernel::name, k -> k));

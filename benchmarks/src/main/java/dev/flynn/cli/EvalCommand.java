@@ -40,6 +40,15 @@ final class EvalCommand implements Callable<Integer> {
                     + " anything is allocated.")
     private int n = 1 << 20;
 
+    @Option(names = "--shape", paramLabel = "RxC",
+            description = "Make each input a row-major matrix of R rows and C columns (e.g. 4096x4096) instead of"
+                    + " --n elements; with --reduce, each row (--axis 1, the default) or column (--axis 0) is folded.")
+    private String shape;
+
+    @Option(names = "--axis", paramLabel = "A",
+            description = "With --shape and --reduce: 1 folds each row, 0 each column (default 1).")
+    private int axis = 1;
+
     @Option(names = "--dtype", paramLabel = "TYPE", converter = Choices.FloatType.class,
             description = "Element type of every input: f32 or f64 (default f32).")
     private DType dtype = DType.F32;
@@ -76,8 +85,18 @@ final class EvalCommand implements Callable<Integer> {
         }
         Optional<Reduction> reduction = Optional.ofNullable(reduce).map(r -> Choices.REDUCTIONS.get(r).get());
         String name = reduce == null ? expression : reduce + "(" + expression + ")";
+        Optional<BenchKernel.Matrix> matrix = Optional.empty();
+        if (shape != null) {
+            long[] rc = parseShape(shape);
+            if (axis != 0 && axis != 1) {
+                throw new ParameterException(spec.commandLine(), "--axis must be 0 (columns) or 1 (rows), got " + axis);
+            }
+            n = (int) (rc[0] * rc[1]);
+            matrix = Optional.of(new BenchKernel.Matrix((int) rc[1], axis));
+            name = name + " " + rc[0] + "x" + rc[1] + (reduction.isPresent() ? " axis " + axis : "");
+        }
         BenchKernel kernel = new BenchKernel(name, name, t -> Kernel.parse(expression, t), reduction,
-                Collections.nCopies(parsed.arity(), DOMAIN));
+                Collections.nCopies(parsed.arity(), DOMAIN), Optional.empty(), matrix);
         Context ctx = parent.context();
         List<Integer> t = threads.stream().distinct().toList();
         Plan plan = Plan.of(backendAlias.isEmpty() ? backends : backendAlias, t);
@@ -92,5 +111,29 @@ final class EvalCommand implements Callable<Integer> {
                 t.stream().mapToInt(Integer::intValue).max().orElse(1));
         Output.print(ctx, format, result);
         return 0;
+    }
+
+    /** {@code RxC}, each a size such as {@code 4096} or {@code 4K}, with at most 2^31 - 9 elements in all. */
+    private long[] parseShape(String text) {
+        String[] parts = text.strip().toLowerCase(java.util.Locale.ROOT).split("x");
+        if (parts.length != 2) {
+            throw new ParameterException(spec.commandLine(), "bad --shape '" + text + "'; give rows x columns, e.g. 4096x4096");
+        }
+        long[] rc = new long[2];
+        for (int i = 0; i < 2; i++) {
+            try {
+                rc[i] = Sizes.parse(parts[i].strip().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "bad --shape '" + text + "': " + e.getMessage());
+            }
+            if (rc[i] < 1) {
+                throw new ParameterException(spec.commandLine(), "bad --shape '" + text + "': rows and columns must be at least 1");
+            }
+        }
+        if (rc[0] * rc[1] > Integer.MAX_VALUE - 8) {
+            throw new ParameterException(spec.commandLine(), "--shape " + text + " holds " + rc[0] * rc[1]
+                    + " elements, more than a Java array (2^31 - 9)");
+        }
+        return rc;
     }
 }

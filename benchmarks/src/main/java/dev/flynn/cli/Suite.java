@@ -67,7 +67,8 @@ final class Suite {
             for (BenchKernel k : kernels) {
                 Kernel kernel = k.kernel(dtype);
                 for (int n : sizes) {
-                    Object[] inputs = InputData.inputs(k, dtype, n, SEED);
+                    int len = k.matrix().map(m -> MatrixCall.of(m, n).length()).orElse(n);
+                    Object[] inputs = InputData.inputs(k, dtype, len, SEED);
                     Reference ref = plan.hasBaseline() ? reference(k, kernel, dtype, inputs) : Reference.NONE;
                     double baselineNanos = Double.NaN;
                     for (Target t : plan.measured()) {
@@ -116,6 +117,11 @@ final class Suite {
         try {
             Flynn scalar = runtime(Target.BASELINE);
             noteFirstRun(k.name(), Target.BASELINE.backend());
+            if (k.matrix().isPresent()) {
+                // per row or column: compared with the scalar backend's own vector, element by element
+                MatrixCall mc = MatrixCall.of(k.matrix().get(), java.lang.reflect.Array.getLength(inputs[0]));
+                return new Reference(Optional.of(mc.reference(k, kernel, scalar, inputs)), Optional.empty(), Optional.empty());
+            }
             if (k.isScan()) {
                 // every backend scans in the same order: the scalar result is the one to match, bit for bit
                 return new Reference(Optional.of(scalar.apply(k.scanKernel(dtype), inputs)), Optional.empty(),
@@ -143,14 +149,17 @@ final class Suite {
         try {
             Flynn flynn = runtime(t);
             double[] value = {Double.NaN};
-            Object out = k.isReduction() ? null : java.lang.reflect.Array.newInstance(kernel.resultType().javaType(), n);
+            MatrixCall mc = k.matrix().map(m -> MatrixCall.of(m, n)).orElse(null);
+            Object out = mc != null ? mc.output(k, kernel)
+                    : k.isReduction() ? null : java.lang.reflect.Array.newInstance(kernel.resultType().javaType(), n);
             dev.flynn.ScanKernel scan = k.isScan() ? k.scanKernel(dtype) : null;
-            Runnable call = k.isReduction()
+            Runnable call = mc != null ? mc.call(k, kernel, flynn, out, inputs)
+                    : k.isReduction()
                     ? () -> value[0] = flynn.reduceDouble(kernel, inputs)
                     : scan != null ? () -> flynn.into(scan, out, inputs) : () -> flynn.into(kernel, out, inputs);
             String pair = noteFirstRun(k.name(), t.backend());
-            Primed p = primed.computeIfAbsent(pair,
-                    x -> prime(t.backend(), before.get(pair), primer(k, kernel, flynn, inputs, out, n)));
+            Primed p = primed.computeIfAbsent(pair, x -> prime(t.backend(), before.get(pair),
+                    mc != null ? mc.primer(k, kernel, flynn, inputs) : primer(k, kernel, flynn, inputs, out, n)));
             if (p.warmup() == Row.Warmup.UNSEEN) {
                 // not compiled while primed: perhaps the timed call gets it there
                 Set<String> classes = jit.watch().get().warm(t.backend(), before.get(pair), call, timing.compileNanos());
@@ -187,11 +196,14 @@ final class Suite {
             if (out != null) {
                 bytes += (long) n * kernel.resultType().byteSize();
             }
+            if (mc != null) {
+                bytes = mc.bytes(kernel, out);
+            }
             double gbps = bytes / m.medianNanos();
             double maxUlp = ref.output().map(r -> Accuracy.maxUlp(out, r)).orElse(Double.NaN);
             double termErr = ref.output().flatMap(r -> ref.magnitude().map(mag -> Accuracy.termError(out, r, mag)))
                     .orElse(Double.NaN);
-            double relErr = k.isReduction()
+            double relErr = k.isReduction() && mc == null
                     ? ref.exact().map(e -> Accuracy.relativeError(value[0], e)).orElse(Double.NaN)
                     : Double.NaN;
             double speedup = t.equals(Target.BASELINE) ? 1.0 : baselineNanos / m.medianNanos();

@@ -110,6 +110,9 @@ class FlynnCommandTest {
             "eval x --backend cuda              | 'cuda'  | scalar, simd, gpu, c",
             "eval 'x +* y'                      | 'x +* y'| position",
             "eval 'foo(x)'                      | 'foo(x)'| foo",
+            "eval x --shape 64x                 | '64x'   | 4096x4096",
+            "eval x --shape 64x0                | '64x0'  | use 1 to",
+            "eval x --shape 64x64 --axis 2      | '2'     | 0 (columns) or 1 (rows)",
             "bench --frobnicate                 | '--frobnicate' | --help",
             "frobnicate                         | 'frobnicate'   | --help"})
     void badInputIsOneLineNamingTheValueAndTheValidOnes(String command, String bad, String valid) {
@@ -121,6 +124,21 @@ class FlynnCommandTest {
         assertTrue(lines.getFirst().startsWith("flynn: "), run.err());
         assertTrue(lines.getFirst().contains(bad), run.err());
         assertTrue(lines.getFirst().contains(valid), run.err());
+    }
+
+    @Test
+    void matrixKernelsRunPerRowAndPerColumn() {
+        Run run = flynn("bench", "--kernels", "rowsum,colsum", "--sizes", "4K", "--backends", "scalar", "--threads", "1",
+                "--format", "json");
+        assertEquals(0, run.status(), run.err());
+        assertEquals(2, run.outLines().size(), run.out());
+        assertTrue(run.outLines().get(0).contains("rowsum"), run.out());
+        assertTrue(run.outLines().get(1).contains("colsum"), run.out());
+        Run eval = flynn("eval", "x*x", "--shape", "8x16", "--reduce", "sum", "--axis", "0", "--backends", "scalar",
+                "--threads", "1", "--format", "json");
+        assertEquals(0, eval.status(), eval.err());
+        assertEquals(1, eval.outLines().size(), eval.out());
+        assertTrue(eval.outLines().getFirst().contains("8x16 axis 0"), eval.out());
     }
 
     @Test
