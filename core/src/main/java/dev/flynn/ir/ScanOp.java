@@ -7,13 +7,16 @@ import dev.flynn.DType;
  * table, so its NaN and signed-zero rules are Java's), its identity, the value an exclusive scan
  * starts with, and the block structure that fixes the order of evaluation.
  *
- * <p>Order, the same on every backend: {@code [0, n)} is cut into blocks of {@link #BLOCK} elements.
- * Within a block the values are folded left to right, starting from the block's first value, into
- * the block's local prefixes {@code p}. Block {@code b}'s carry is the fold, left to right, of the
- * totals (last local prefixes) of blocks {@code 0..b-1}, starting from the identity; the inclusive
- * result at {@code i} is {@code carry ⊕ p[i]}. The exclusive result is {@link #startBits} at 0 and
- * the inclusive result at {@code i - 1} elsewhere. Threads and vector widths only decide who
- * computes which block, so the bits depend on nothing but the values.
+ * <p>Order, the same on every backend: {@code [0, n)} is cut into blocks of {@link #BLOCK} elements
+ * and each block into segments of {@link #SEGMENT}. Each segment is folded left to right from its
+ * first value into its local prefixes {@code q}. Within a block, segment {@code s > 0} takes the
+ * carry {@code e[s] = e[s-1] ⊕ t[s-1]} ({@code e[1] = t[0]}, {@code t} the segments' totals), so the
+ * block's prefixes are {@code p = q} in segment 0 and {@code p = e[s] ⊕ q} after it. Across blocks,
+ * block {@code b > 0} takes the carry {@code c[b] = c[b-1] ⊕ T[b-1]} ({@code c[1] = T[0]}, {@code T}
+ * the blocks' totals, their last {@code p}), and the inclusive result is {@code p} in block 0 and
+ * {@code c[b] ⊕ p} after it. The exclusive result is {@link #startBits} at 0 and the inclusive result
+ * at {@code i - 1} elsewhere. Threads and vector widths only decide who computes which block, so the
+ * bits depend on nothing but the values.
  */
 public enum ScanOp {
     /** Running sum in the values' type: integers wrap. */
@@ -26,12 +29,18 @@ public enum ScanOp {
     MAX(BinaryOp.MAX);
 
     /**
-     * Elements per scan block: the carry chain has {@code n / BLOCK} steps and a block's fold at most
-     * {@code BLOCK - 1}, so 4096 keeps both short for the sizes Flynn meets (the sum of the two, which
-     * the error bound counts, is smallest near {@code sqrt(n)}), and a block of F64 (32 KiB) stays in
-     * L1 between the map that fills it and the fold that follows.
+     * Elements per scan block: the unit of work of a thread, and of the carries folded across the
+     * whole scan ({@code n / BLOCK} of them, one rounding each on the way to the last element).
      */
     public static final int BLOCK = 4096;
+
+    /**
+     * Elements per segment, eight to a block: a segment's fold is one chain of dependent steps, and
+     * eight independent chains keep a core's adders busy where one would wait out each step's latency
+     * (and a GPU runs one thread per segment). A value passes at most 511 steps in its segment, 7 in
+     * its block's segment carries and one more to take them, so the bound stays small.
+     */
+    public static final int SEGMENT = 512;
 
     private final BinaryOp step;
 

@@ -6,41 +6,99 @@ import dev.flynn.ir.ScanOp;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
+import static dev.flynn.ir.ScanOp.SEGMENT;
+
 /**
- * The two loops of a scan on the CPU, over one block of the output that already holds the mapped
- * values: {@link #local} folds the block left to right in place (the block's local prefixes) and
- * {@link #carry} applies the block's carry. Written once, in Java, for every CPU backend, so that
- * each gives the bits of {@link ScanOp}'s order; each loop is a plain loop per type and op (a switch
- * inside the loop would cost a branch per element). A segment's block is copied to a per-thread array
- * and back: a block is small and the copy is a {@code memcpy}.
+ * One block of a scan on the CPU, over the block of the output that already holds the mapped values:
+ * {@link #block} folds it in place in {@link ScanOp}'s order (segments, their carries, and the block's
+ * own carry when it is known) and {@link #carry} applies a carry later. Written once, in Java, for
+ * every CPU backend, so that each gives the bits of that order. A segment's block is copied to a
+ * per-thread array and back: a block is small and the copy is a {@code memcpy}.
  */
 final class ScanLoops {
-    private static final ThreadLocal<Object[]> SCRATCH = ThreadLocal.withInitial(() -> new Object[DType.values().length]);
+    private static final int SEGMENTS = ScanOp.BLOCK / SEGMENT;
+    /** Per thread and type: a block's worth of elements (for segments) and one total per segment. */
+    private static final ThreadLocal<Object[]> SCRATCH = ThreadLocal.withInitial(() -> new Object[2 * DType.values().length]);
 
     private ScanLoops() {
     }
 
     /**
-     * Folds {@code out[from, to)} in place into its local prefixes, shifted one place right with
-     * {@code firstBits} in front for an exclusive scan, and returns the block's total.
+     * Folds {@code out[from, to)}, at most one block, in place into the block's prefixes {@code p}, or
+     * {@code carry ⊕ p} when {@code hasCarry}; for an exclusive scan then shifts them one place right
+     * with {@code firstBits} in front. Returns the block's total (its last {@code p}, without the carry).
      */
-    static long local(Object out, long outOffset, DType t, ScanOp op, boolean exclusive, long from, long to, long firstBits) {
+    static long block(Object out, long outOffset, DType t, ScanOp op, boolean exclusive, long from, long to,
+                      boolean hasCarry, long carryBits, long firstBits) {
         if (out instanceof MemorySegment seg) {
             int len = (int) (to - from);
-            Object block = scratch(t);
+            Object block = scratch(t, 0, ScanOp.BLOCK);
             long byteOffset = (outOffset + from) * t.byteSize();
             MemorySegment.copy(seg, layout(t), byteOffset, block, 0, len);
-            long total = local(block, 0, t, op, exclusive, 0, len, firstBits);
+            long total = block(block, 0, t, op, exclusive, 0, len, hasCarry, carryBits, firstBits);
             MemorySegment.copy(block, 0, seg, layout(t), byteOffset, len);
             return total;
         }
         int lo = (int) (outOffset + from);
         int hi = (int) (outOffset + to);
+        int segs = (hi - lo + SEGMENT - 1) / SEGMENT;
         long total = switch (t) {
-            case F32 -> Float.floatToRawIntBits(floats((float[]) out, lo, hi, op));
-            case F64 -> Double.doubleToRawLongBits(doubles((double[]) out, lo, hi, op));
-            case I32 -> ints((int[]) out, lo, hi, op);
-            case I64 -> longs((long[]) out, lo, hi, op);
+            case F32 -> {
+                float[] a = (float[]) out;
+                float[] tt = (float[]) scratch(t, 1, SEGMENTS);
+                ScanFolds.segments(a, lo, hi, op, tt);
+                float e = tt[0];
+                for (int s = 1; s < segs; s++) {
+                    ScanFolds.carry(a, lo + s * SEGMENT, Math.min(hi, lo + (s + 1) * SEGMENT), op, e);
+                    e = ScanFolds.step(op, e, tt[s]);
+                }
+                if (hasCarry) {
+                    ScanFolds.carry(a, lo, hi, op, Float.intBitsToFloat((int) carryBits));
+                }
+                yield Float.floatToRawIntBits(e);
+            }
+            case F64 -> {
+                double[] a = (double[]) out;
+                double[] tt = (double[]) scratch(t, 1, SEGMENTS);
+                ScanFolds.segments(a, lo, hi, op, tt);
+                double e = tt[0];
+                for (int s = 1; s < segs; s++) {
+                    ScanFolds.carry(a, lo + s * SEGMENT, Math.min(hi, lo + (s + 1) * SEGMENT), op, e);
+                    e = ScanFolds.step(op, e, tt[s]);
+                }
+                if (hasCarry) {
+                    ScanFolds.carry(a, lo, hi, op, Double.longBitsToDouble(carryBits));
+                }
+                yield Double.doubleToRawLongBits(e);
+            }
+            case I32 -> {
+                int[] a = (int[]) out;
+                int[] tt = (int[]) scratch(t, 1, SEGMENTS);
+                ScanFolds.segments(a, lo, hi, op, tt);
+                int e = tt[0];
+                for (int s = 1; s < segs; s++) {
+                    ScanFolds.carry(a, lo + s * SEGMENT, Math.min(hi, lo + (s + 1) * SEGMENT), op, e);
+                    e = ScanFolds.step(op, e, tt[s]);
+                }
+                if (hasCarry) {
+                    ScanFolds.carry(a, lo, hi, op, (int) carryBits);
+                }
+                yield e;
+            }
+            case I64 -> {
+                long[] a = (long[]) out;
+                long[] tt = (long[]) scratch(t, 1, SEGMENTS);
+                ScanFolds.segments(a, lo, hi, op, tt);
+                long e = tt[0];
+                for (int s = 1; s < segs; s++) {
+                    ScanFolds.carry(a, lo + s * SEGMENT, Math.min(hi, lo + (s + 1) * SEGMENT), op, e);
+                    e = ScanFolds.step(op, e, tt[s]);
+                }
+                if (hasCarry) {
+                    ScanFolds.carry(a, lo, hi, op, carryBits);
+                }
+                yield e;
+            }
             case BOOL -> throw new IllegalStateException("masks are not scanned");
         };
         if (exclusive) {
@@ -60,7 +118,7 @@ final class ScanLoops {
     static void carry(Object out, long outOffset, DType t, ScanOp op, long from, long to, long carryBits) {
         if (out instanceof MemorySegment seg) {
             int len = (int) (to - from);
-            Object block = scratch(t);
+            Object block = scratch(t, 0, ScanOp.BLOCK);
             long byteOffset = (outOffset + from) * t.byteSize();
             MemorySegment.copy(seg, layout(t), byteOffset, block, 0, len);
             carry(block, 0, t, op, 0, len, carryBits);
@@ -70,10 +128,10 @@ final class ScanLoops {
         int lo = (int) (outOffset + from);
         int hi = (int) (outOffset + to);
         switch (t) {
-            case F32 -> carryFloats((float[]) out, lo, hi, op, Float.intBitsToFloat((int) carryBits));
-            case F64 -> carryDoubles((double[]) out, lo, hi, op, Double.longBitsToDouble(carryBits));
-            case I32 -> carryInts((int[]) out, lo, hi, op, (int) carryBits);
-            case I64 -> carryLongs((long[]) out, lo, hi, op, carryBits);
+            case F32 -> ScanFolds.carry((float[]) out, lo, hi, op, Float.intBitsToFloat((int) carryBits));
+            case F64 -> ScanFolds.carry((double[]) out, lo, hi, op, Double.longBitsToDouble(carryBits));
+            case I32 -> ScanFolds.carry((int[]) out, lo, hi, op, (int) carryBits);
+            case I64 -> ScanFolds.carry((long[]) out, lo, hi, op, carryBits);
             case BOOL -> throw new IllegalStateException("masks are not scanned");
         }
     }
@@ -88,95 +146,15 @@ final class ScanLoops {
         };
     }
 
-    private static Object scratch(DType t) {
+    /** This thread's array {@code which} (0: a block, 1: segment totals) of type {@code t}. */
+    private static Object scratch(DType t, int which, int length) {
         Object[] all = SCRATCH.get();
-        Object block = all[t.ordinal()];
-        if (block == null) {
-            block = java.lang.reflect.Array.newInstance(t.javaType(), ScanOp.BLOCK);
-            all[t.ordinal()] = block;
+        int slot = 2 * t.ordinal() + which;
+        Object a = all[slot];
+        if (a == null) {
+            a = java.lang.reflect.Array.newInstance(t.javaType(), length);
+            all[slot] = a;
         }
-        return block;
-    }
-
-    private static float floats(float[] a, int lo, int hi, ScanOp op) {
-        float acc = a[lo];
-        switch (op) {
-            case SUM -> { for (int i = lo + 1; i < hi; i++) { acc += a[i]; a[i] = acc; } }
-            case PROD -> { for (int i = lo + 1; i < hi; i++) { acc *= a[i]; a[i] = acc; } }
-            case MIN -> { for (int i = lo + 1; i < hi; i++) { acc = Math.min(acc, a[i]); a[i] = acc; } }
-            case MAX -> { for (int i = lo + 1; i < hi; i++) { acc = Math.max(acc, a[i]); a[i] = acc; } }
-        }
-        return acc;
-    }
-
-    private static double doubles(double[] a, int lo, int hi, ScanOp op) {
-        double acc = a[lo];
-        switch (op) {
-            case SUM -> { for (int i = lo + 1; i < hi; i++) { acc += a[i]; a[i] = acc; } }
-            case PROD -> { for (int i = lo + 1; i < hi; i++) { acc *= a[i]; a[i] = acc; } }
-            case MIN -> { for (int i = lo + 1; i < hi; i++) { acc = Math.min(acc, a[i]); a[i] = acc; } }
-            case MAX -> { for (int i = lo + 1; i < hi; i++) { acc = Math.max(acc, a[i]); a[i] = acc; } }
-        }
-        return acc;
-    }
-
-    private static int ints(int[] a, int lo, int hi, ScanOp op) {
-        int acc = a[lo];
-        switch (op) {
-            case SUM -> { for (int i = lo + 1; i < hi; i++) { acc += a[i]; a[i] = acc; } }
-            case PROD -> { for (int i = lo + 1; i < hi; i++) { acc *= a[i]; a[i] = acc; } }
-            case MIN -> { for (int i = lo + 1; i < hi; i++) { acc = Math.min(acc, a[i]); a[i] = acc; } }
-            case MAX -> { for (int i = lo + 1; i < hi; i++) { acc = Math.max(acc, a[i]); a[i] = acc; } }
-        }
-        return acc;
-    }
-
-    private static long longs(long[] a, int lo, int hi, ScanOp op) {
-        long acc = a[lo];
-        switch (op) {
-            case SUM -> { for (int i = lo + 1; i < hi; i++) { acc += a[i]; a[i] = acc; } }
-            case PROD -> { for (int i = lo + 1; i < hi; i++) { acc *= a[i]; a[i] = acc; } }
-            case MIN -> { for (int i = lo + 1; i < hi; i++) { acc = Math.min(acc, a[i]); a[i] = acc; } }
-            case MAX -> { for (int i = lo + 1; i < hi; i++) { acc = Math.max(acc, a[i]); a[i] = acc; } }
-        }
-        return acc;
-    }
-
-    // the carry is the left operand, as in the order's definition: carry ⊕ p[i]
-
-    private static void carryFloats(float[] a, int lo, int hi, ScanOp op, float c) {
-        switch (op) {
-            case SUM -> { for (int i = lo; i < hi; i++) { a[i] = c + a[i]; } }
-            case PROD -> { for (int i = lo; i < hi; i++) { a[i] = c * a[i]; } }
-            case MIN -> { for (int i = lo; i < hi; i++) { a[i] = Math.min(c, a[i]); } }
-            case MAX -> { for (int i = lo; i < hi; i++) { a[i] = Math.max(c, a[i]); } }
-        }
-    }
-
-    private static void carryDoubles(double[] a, int lo, int hi, ScanOp op, double c) {
-        switch (op) {
-            case SUM -> { for (int i = lo; i < hi; i++) { a[i] = c + a[i]; } }
-            case PROD -> { for (int i = lo; i < hi; i++) { a[i] = c * a[i]; } }
-            case MIN -> { for (int i = lo; i < hi; i++) { a[i] = Math.min(c, a[i]); } }
-            case MAX -> { for (int i = lo; i < hi; i++) { a[i] = Math.max(c, a[i]); } }
-        }
-    }
-
-    private static void carryInts(int[] a, int lo, int hi, ScanOp op, int c) {
-        switch (op) {
-            case SUM -> { for (int i = lo; i < hi; i++) { a[i] = c + a[i]; } }
-            case PROD -> { for (int i = lo; i < hi; i++) { a[i] = c * a[i]; } }
-            case MIN -> { for (int i = lo; i < hi; i++) { a[i] = Math.min(c, a[i]); } }
-            case MAX -> { for (int i = lo; i < hi; i++) { a[i] = Math.max(c, a[i]); } }
-        }
-    }
-
-    private static void carryLongs(long[] a, int lo, int hi, ScanOp op, long c) {
-        switch (op) {
-            case SUM -> { for (int i = lo; i < hi; i++) { a[i] = c + a[i]; } }
-            case PROD -> { for (int i = lo; i < hi; i++) { a[i] = c * a[i]; } }
-            case MIN -> { for (int i = lo; i < hi; i++) { a[i] = Math.min(c, a[i]); } }
-            case MAX -> { for (int i = lo; i < hi; i++) { a[i] = Math.max(c, a[i]); } }
-        }
+        return a;
     }
 }

@@ -155,10 +155,10 @@ public final class GpuBackend implements BackendProvider {
     }
 
     /**
-     * The map into a device buffer (the output itself when it is a {@link GpuArray} and the kernel
-     * cannot fail), then {@link PtxScan}'s two entries over it: blocks folded in place with their
-     * totals, the totals folded into carries on the host by core's rule ({@link ScanOp#combine}), and
-     * the carries applied. A temporary is copied to the caller's memory only once everything succeeded.
+     * The map into a device buffer, then {@link PtxScan}'s two entries over it: segments folded in place
+     * with their totals, the totals folded into carries on the host by core's rule
+     * ({@link ScanOp#combine}), and the carries applied into the output (a device output directly: a
+     * map that fails has thrown before; host memory through a temporary copied back at the end).
      */
     @Override
     public void scan(Call call, ScanOp op, boolean exclusive) {
@@ -170,42 +170,65 @@ public final class GpuBackend implements BackendProvider {
         List<CudaContext.Allocation> temps = new ArrayList<>();
         try {
             long[] inputs = inputPointers(ctx, call, temps);
-            long device = call.out() instanceof GpuArray g ? g.pointer() + call.outOffset() * t.byteSize() : 0;
-            boolean direct = device != 0 && !k.module().checksErrors();
-            long buf = device;
-            if (!direct) {
-                CudaContext.Allocation a = ctx.allocate(Math.max(1, bytes));
-                temps.add(a);
-                buf = a.address();
-            }
+            CudaContext.Allocation values = ctx.allocate(Math.max(1, bytes));
+            temps.add(values);
+            long buf = values.address();
             ctx.launchMap(k, n, buf, inputs, call.args());
             CudaContext.Compiled s = ctx.module("scan|" + op + "|" + t + (exclusive ? "|exclusive" : ""),
                     () -> PtxScan.generate(op, t, exclusive, ctx.target));
+            int segments = Math.toIntExact((n + ScanOp.SEGMENT - 1) / ScanOp.SEGMENT);
             int blocks = Math.toIntExact((n + ScanOp.BLOCK - 1) / ScanOp.BLOCK);
-            CudaContext.Allocation totals = ctx.allocate((long) blocks * PtxScan.SLOT_BYTES);
-            temps.add(totals);
-            ctx.launchOver(s, PtxScan.LOCAL, blocks, new long[] {n, buf, totals.address(), op.startBits(t),
-                    op.identityBits(t)});
-            if (blocks > 1) {
-                long[] slots = new long[blocks];
-                ctx.download(totals.address(), slots, 0, (long) blocks * PtxScan.SLOT_BYTES, DType.I64);
-                long carry = op.identityBits(t);
-                for (int b = 0; b < blocks; b++) {
-                    long total = fromSlot(t, slots[b]);
-                    slots[b] = carry;
-                    carry = op.combine(t, carry, total);
-                }
-                ctx.upload(slots, 0, totals.address(), (long) blocks * PtxScan.SLOT_BYTES, DType.I64);
-                ctx.launchOver(s, PtxScan.CARRY, n, new long[] {n, buf, totals.address()});
-            }
+            CudaContext.Allocation segmentSlots = ctx.allocate((long) segments * PtxScan.SLOT_BYTES);
+            CudaContext.Allocation blockSlots = ctx.allocate((long) blocks * PtxScan.SLOT_BYTES);
+            temps.add(segmentSlots);
+            temps.add(blockSlots);
+            ctx.launchOver(s, PtxScan.LOCAL, segments, new long[] {n, buf, segmentSlots.address()});
+            long[] totals = new long[segments];
+            ctx.download(segmentSlots.address(), totals, 0, (long) segments * PtxScan.SLOT_BYTES, DType.I64);
+            long[] carries = carries(op, t, totals, blocks);
+            ctx.upload(totals, 0, segmentSlots.address(), (long) segments * PtxScan.SLOT_BYTES, DType.I64);
+            ctx.upload(carries, 0, blockSlots.address(), (long) blocks * PtxScan.SLOT_BYTES, DType.I64);
+            long device = call.out() instanceof GpuArray g ? g.pointer() + call.outOffset() * t.byteSize() : 0;
+            long dst = device;
             if (device == 0) {
-                ctx.download(buf, call.out(), call.outOffset(), bytes, t);
-            } else if (!direct) {
-                ctx.copy(device, buf, bytes);
+                // an exclusive scan shifts by one: it cannot write over the values it still reads
+                dst = buf;
+                if (exclusive) {
+                    CudaContext.Allocation a = ctx.allocate(Math.max(1, bytes));
+                    temps.add(a);
+                    dst = a.address();
+                }
+            }
+            ctx.launchOver(s, PtxScan.FINISH, n, new long[] {n, buf, dst, segmentSlots.address(), blockSlots.address(),
+                    op.startBits(t)});
+            if (device == 0) {
+                ctx.download(dst, call.out(), call.outOffset(), bytes, t);
             }
         } finally {
             temps.forEach(CudaContext.Allocation::run);
         }
+    }
+
+    /**
+     * Replaces each segment's total by its carry within its block ({@code e}, unused for a block's first
+     * segment) and returns each block's carry ({@code c}, unused for block 0), in {@link ScanOp}'s order.
+     */
+    private static long[] carries(ScanOp op, DType t, long[] segments, int blocks) {
+        int perBlock = ScanOp.BLOCK / ScanOp.SEGMENT;
+        long[] carries = new long[blocks];
+        long c = 0;
+        for (int b = 0; b < blocks; b++) {
+            int first = b * perBlock;
+            long e = fromSlot(t, segments[first]);
+            for (int s = first + 1; s < Math.min(segments.length, first + perBlock); s++) {
+                long total = fromSlot(t, segments[s]);
+                segments[s] = e;
+                e = op.combine(t, e, total);
+            }
+            carries[b] = c;
+            c = b == 0 ? e : op.combine(t, c, e);
+        }
+        return carries;
     }
 
     /** A slot's value as core's bits: a 32-bit value sits in the slot's low half, sign-extended here. */

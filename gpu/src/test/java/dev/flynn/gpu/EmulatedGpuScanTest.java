@@ -19,7 +19,7 @@ class EmulatedGpuScanTest extends ScanSuite {
         return Backend.GPU;
     }
 
-    /** Three blocks of 4096 and a bit: the carries, both passes and the block edges, in the emulator's time. */
+    /** Two blocks, the second a short one: a carry, both passes and a block edge, in the emulator's time. */
     @Override
     protected int maxSize() {
         return 4096 + 17;
