@@ -333,7 +333,8 @@ public final class Flynn implements AutoCloseable {
 
     /**
      * Runs a scan into {@code out} on this runtime: the map's values folded in {@link dev.flynn.ir.ScanOp}'s
-     * block order, the same bits on every backend and for any thread count.
+     * block order, the same bits on every backend and for any thread count. Along an axis
+     * ({@link ScanKernel#along}) of {@link NdView}s, each line is the 1-D scan of its values.
      *
      * @param kernel the scan
      * @param out an array, {@link Slice}, {@code MemorySegment} or {@link DeviceArray} of the result type;
@@ -347,6 +348,10 @@ public final class Flynn implements AutoCloseable {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(inputs, "inputs");
+        if (kernel.axis().isPresent() || NdMaps.involved(out, inputs, inputs.length)) {
+            NdScans.into(this, kernel, out, inputs);
+            return;
+        }
         CallBinder.Scratch s = CallBinder.acquire();
         try {
             CallBinder.scan(this, kernel, out, inputs, s);
@@ -360,12 +365,16 @@ public final class Flynn implements AutoCloseable {
      *
      * @param kernel the scan
      * @param inputs the map's inputs
-     * @return a new array of the result type ({@code float[]} for F32, ...)
+     * @return a new array of the result type ({@code float[]} for F32, ...); along an axis, a new
+     *         row-major {@link NdView} of the inputs' broadcast shape
      * @throws IllegalArgumentException if the lengths or element types do not match the kernel
      */
     public Object apply(ScanKernel kernel, Object... inputs) {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(inputs, "inputs");
+        if (kernel.axis().isPresent() || NdMaps.involved(null, inputs, inputs.length)) {
+            return NdScans.apply(this, kernel, inputs);
+        }
         CallBinder.Scratch s = CallBinder.acquire();
         try {
             Object out = newOutput(kernel.map(), inputs, s);

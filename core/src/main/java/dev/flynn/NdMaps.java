@@ -274,7 +274,7 @@ final class NdMaps {
     }
 
     /** Whether two views share memory other than element for element (same places, same element size). */
-    private static boolean sharesPartly(NdView in, NdView out) {
+    static boolean sharesPartly(NdView in, NdView out) {
         Object a = in.storage();
         Object b = out.storage();
         if (a instanceof DeviceArray || b instanceof DeviceArray) {
