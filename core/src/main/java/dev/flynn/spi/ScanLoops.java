@@ -46,56 +46,56 @@ final class ScanLoops {
             case F32 -> {
                 float[] a = (float[]) out;
                 float[] tt = (float[]) scratch(t, 1, SEGMENTS);
-                ScanFolds.segments(a, lo, hi, op, tt);
+                ScanFloatFolds.segments(a, lo, hi, op, tt);
                 float e = tt[0];
                 for (int s = 1; s < segs; s++) {
-                    ScanFolds.carry(a, lo + s * SEGMENT, Math.min(hi, lo + (s + 1) * SEGMENT), op, e);
-                    e = ScanFolds.step(op, e, tt[s]);
+                    ScanFloatFolds.carry(a, lo + s * SEGMENT, Math.min(hi, lo + (s + 1) * SEGMENT), op, e);
+                    e = ScanFloatFolds.step(op, e, tt[s]);
                 }
                 if (hasCarry) {
-                    ScanFolds.carry(a, lo, hi, op, Float.intBitsToFloat((int) carryBits));
+                    ScanFloatFolds.carry(a, lo, hi, op, Float.intBitsToFloat((int) carryBits));
                 }
                 yield Float.floatToRawIntBits(e);
             }
             case F64 -> {
                 double[] a = (double[]) out;
                 double[] tt = (double[]) scratch(t, 1, SEGMENTS);
-                ScanFolds.segments(a, lo, hi, op, tt);
+                ScanFloatFolds.segments(a, lo, hi, op, tt);
                 double e = tt[0];
                 for (int s = 1; s < segs; s++) {
-                    ScanFolds.carry(a, lo + s * SEGMENT, Math.min(hi, lo + (s + 1) * SEGMENT), op, e);
-                    e = ScanFolds.step(op, e, tt[s]);
+                    ScanFloatFolds.carry(a, lo + s * SEGMENT, Math.min(hi, lo + (s + 1) * SEGMENT), op, e);
+                    e = ScanFloatFolds.step(op, e, tt[s]);
                 }
                 if (hasCarry) {
-                    ScanFolds.carry(a, lo, hi, op, Double.longBitsToDouble(carryBits));
+                    ScanFloatFolds.carry(a, lo, hi, op, Double.longBitsToDouble(carryBits));
                 }
                 yield Double.doubleToRawLongBits(e);
             }
             case I32 -> {
                 int[] a = (int[]) out;
                 int[] tt = (int[]) scratch(t, 1, SEGMENTS);
-                ScanFolds.segments(a, lo, hi, op, tt);
+                ScanIntFolds.segments(a, lo, hi, op, tt);
                 int e = tt[0];
                 for (int s = 1; s < segs; s++) {
-                    ScanFolds.carry(a, lo + s * SEGMENT, Math.min(hi, lo + (s + 1) * SEGMENT), op, e);
-                    e = ScanFolds.step(op, e, tt[s]);
+                    ScanIntFolds.carry(a, lo + s * SEGMENT, Math.min(hi, lo + (s + 1) * SEGMENT), op, e);
+                    e = ScanIntFolds.step(op, e, tt[s]);
                 }
                 if (hasCarry) {
-                    ScanFolds.carry(a, lo, hi, op, (int) carryBits);
+                    ScanIntFolds.carry(a, lo, hi, op, (int) carryBits);
                 }
                 yield e;
             }
             case I64 -> {
                 long[] a = (long[]) out;
                 long[] tt = (long[]) scratch(t, 1, SEGMENTS);
-                ScanFolds.segments(a, lo, hi, op, tt);
+                ScanIntFolds.segments(a, lo, hi, op, tt);
                 long e = tt[0];
                 for (int s = 1; s < segs; s++) {
-                    ScanFolds.carry(a, lo + s * SEGMENT, Math.min(hi, lo + (s + 1) * SEGMENT), op, e);
-                    e = ScanFolds.step(op, e, tt[s]);
+                    ScanIntFolds.carry(a, lo + s * SEGMENT, Math.min(hi, lo + (s + 1) * SEGMENT), op, e);
+                    e = ScanIntFolds.step(op, e, tt[s]);
                 }
                 if (hasCarry) {
-                    ScanFolds.carry(a, lo, hi, op, carryBits);
+                    ScanIntFolds.carry(a, lo, hi, op, carryBits);
                 }
                 yield e;
             }
@@ -128,10 +128,10 @@ final class ScanLoops {
         int lo = (int) (outOffset + from);
         int hi = (int) (outOffset + to);
         switch (t) {
-            case F32 -> ScanFolds.carry((float[]) out, lo, hi, op, Float.intBitsToFloat((int) carryBits));
-            case F64 -> ScanFolds.carry((double[]) out, lo, hi, op, Double.longBitsToDouble(carryBits));
-            case I32 -> ScanFolds.carry((int[]) out, lo, hi, op, (int) carryBits);
-            case I64 -> ScanFolds.carry((long[]) out, lo, hi, op, carryBits);
+            case F32 -> ScanFloatFolds.carry((float[]) out, lo, hi, op, Float.intBitsToFloat((int) carryBits));
+            case F64 -> ScanFloatFolds.carry((double[]) out, lo, hi, op, Double.longBitsToDouble(carryBits));
+            case I32 -> ScanIntFolds.carry((int[]) out, lo, hi, op, (int) carryBits);
+            case I64 -> ScanIntFolds.carry((long[]) out, lo, hi, op, carryBits);
             case BOOL -> throw new IllegalStateException("masks are not scanned");
         }
     }
