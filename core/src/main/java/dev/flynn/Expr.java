@@ -32,11 +32,18 @@ public final class Expr implements ExprArithmetic, ExprComparisons {
     /** True when the value depends on literals only: it takes its partner's float type. */
     private final boolean weak;
     private final List<String> names;
+    /** The reductions over the row this value refers to ({@link Row}); none in a plain kernel. */
+    private final RowTerms rows;
 
     Expr(Node node, boolean weak, List<String> names) {
+        this(node, weak, names, RowTerms.NONE);
+    }
+
+    Expr(Node node, boolean weak, List<String> names, RowTerms rows) {
         this.node = node;
         this.weak = weak;
         this.names = names;
+        this.rows = rows;
     }
 
     /**
@@ -67,9 +74,13 @@ public final class Expr implements ExprArithmetic, ExprComparisons {
         return names;
     }
 
+    RowTerms rows() {
+        return rows;
+    }
+
     @Override
     public String toString() {
-        return Printer.print(node, names);
+        return rows.isEmpty() ? Printer.print(node, names) : RowText.print(this);
     }
 
     // ---- literals --------------------------------------------------------------------------
@@ -129,7 +140,7 @@ public final class Expr implements ExprArithmetic, ExprComparisons {
         } catch (IllegalArgumentException e) {
             throw error(e.getMessage(), this);
         }
-        return new Expr(new Node.Cast(node, type), false, names);
+        return new Expr(new Node.Cast(node, type), false, names, rows);
     }
 
     /**
@@ -471,7 +482,7 @@ public final class Expr implements ExprArithmetic, ExprComparisons {
             throw error(e.getMessage(), a, b, c);
         }
         return new Expr(new Node.Ternary(TernaryOp.FMA, coerce(a, t), coerce(b, t), coerce(c, t), t),
-                a.weak && b.weak && c.weak, namesOf(a, b, c));
+                a.weak && b.weak && c.weak, namesOf(a, b, c), RowTerms.union(a.rows, b.rows, c.rows));
     }
 
     /**
@@ -493,7 +504,7 @@ public final class Expr implements ExprArithmetic, ExprComparisons {
             throw error(e.getMessage(), mask, a, b);
         }
         return new Expr(new Node.Select(mask.node, coerce(a, t), coerce(b, t), t), a.weak && b.weak,
-                namesOf(mask, a, b));
+                namesOf(mask, a, b), RowTerms.union(mask.rows, a.rows, b.rows));
     }
 
     /**

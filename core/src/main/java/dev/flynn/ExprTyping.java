@@ -25,7 +25,7 @@ final class ExprTyping {
         } catch (IllegalArgumentException e) {
             throw error(e.getMessage() + " in " + op.symbol(), x);
         }
-        return new Expr(new Node.Unary(op, coerce(x, t), t), x.weak(), x.names());
+        return new Expr(new Node.Unary(op, coerce(x, t), t), x.weak(), x.names(), x.rows());
     }
 
     static Expr binary(BinaryOp op, Expr a, Expr b) {
@@ -44,7 +44,8 @@ final class ExprTyping {
             throw error(e.getMessage(), a, b);
         }
         // a shift's count is converted to the shifted value's type: Java uses its low 5 or 6 bits either way
-        return new Expr(new Node.Binary(op, coerce(a, t), coerce(b, t), t), a.weak() && b.weak(), namesOf(a, b));
+        return new Expr(new Node.Binary(op, coerce(a, t), coerce(b, t), t), a.weak() && b.weak(), namesOf(a, b),
+                RowTerms.union(a.rows(), b.rows()));
     }
 
     static Expr compare(CompareOp op, Expr a, Expr b) {
@@ -58,7 +59,8 @@ final class ExprTyping {
         } catch (IllegalArgumentException e) {
             throw error(e.getMessage(), a, b);
         }
-        return new Expr(new Node.Compare(op, coerce(a, t), coerce(b, t)), false, namesOf(a, b));
+        return new Expr(new Node.Compare(op, coerce(a, t), coerce(b, t)), false, namesOf(a, b),
+                RowTerms.union(a.rows(), b.rows()));
     }
 
     /** Java promotion, except that a literal-only float operand takes a float partner's type. */

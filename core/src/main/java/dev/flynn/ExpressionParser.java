@@ -44,12 +44,15 @@ final class ExpressionParser {
     private final List<DType> types;
     private final DType inferredType;
     private final boolean inferNames;
+    /** Whether a one-argument {@code max(e)}, {@code sum(e)}, ... may reduce over the row ({@link RowKernel}). */
+    private final boolean rows;
     private final List<Expr> inputs = new ArrayList<>();
     /** Names bound with {@code let}: the same value wherever the name is used. */
     private final Map<String, Expr> bound = new java.util.HashMap<>();
 
-    private ExpressionParser(String src, List<String> names, List<DType> types, DType inferredType) {
+    private ExpressionParser(String src, List<String> names, List<DType> types, DType inferredType, boolean rows) {
         this.src = src;
+        this.rows = rows;
         this.inferNames = inferredType != null;
         this.names = new ArrayList<>(names);
         this.types = new ArrayList<>(types);
@@ -67,11 +70,28 @@ final class ExpressionParser {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    /** A parsed expression: the inputs' names and types, in the kernel's order, and the body. */
+    record Parsed(List<String> names, List<DType> types, Expr body) {
+    }
+
     static Kernel parse(String src, Optional<List<List<?>>> namesAndTypes, DType inferredType) {
+        Parsed p = parse(src, namesAndTypes, inferredType, false);
+        try {
+            return KernelBuilder.fromExpr(p.names(), p.types(), p.body());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + "\n  in: " + src, e);
+        }
+    }
+
+    /**
+     * Parses {@code src}; with {@code rows}, a one-argument call of a reduction ({@link Row#names()})
+     * is that reduction over the row.
+     */
+    @SuppressWarnings("unchecked")
+    static Parsed parse(String src, Optional<List<List<?>>> namesAndTypes, DType inferredType, boolean rows) {
         List<String> names = namesAndTypes.map(l -> (List<String>) l.get(0)).orElse(List.of());
         List<DType> types = namesAndTypes.map(l -> (List<DType>) l.get(1)).orElse(List.of());
-        ExpressionParser p = new ExpressionParser(src, names, types, inferredType);
+        ExpressionParser p = new ExpressionParser(src, names, types, inferredType, rows);
         if (!p.inferNames) {
             // every input exists up front, so unused ones still count and keep their position
             p.inputs.addAll(KernelBuilder.inputs(p.names, p.types));
@@ -88,11 +108,7 @@ final class ExpressionParser {
         if (p.names.isEmpty()) {
             throw p.error("the expression has no inputs", 0);
         }
-        try {
-            return KernelBuilder.fromExpr(List.copyOf(p.names), List.copyOf(p.types), body);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + "\n  in: " + src, e);
-        }
+        return new Parsed(List.copyOf(p.names), List.copyOf(p.types), body);
     }
 
     private static boolean isReserved(String n) {
@@ -426,9 +442,18 @@ final class ExpressionParser {
 
     private Expr call(String name, List<Expr> a, int at) {
         String f = name.toLowerCase(Locale.ROOT);
+        Optional<Reduction> overRow = a.size() == 1 ? Row.named(f) : Optional.empty();
+        if (overRow.isPresent()) {
+            if (!rows) {
+                throw error(f + "(...) with one argument reduces over the row, which a Kernel cannot: parse this"
+                        + " with RowKernel.parse, or reduce a map with Kernel.reduce", at);
+            }
+            return guard(at, () -> Row.over(overRow.get(), a.getFirst()));
+        }
         Integer arity = FUNCTIONS.get(f);
         if (arity == null) {
-            throw error("unknown function '" + name + "'; known: " + String.join(", ", FUNCTIONS.keySet()), at);
+            throw error("unknown function '" + name + "'; known: " + String.join(", ", FUNCTIONS.keySet())
+                    + (rows ? "; over the row, with one argument: " + String.join(", ", Row.names()) : ""), at);
         }
         if (arity != a.size()) {
             throw error(name + " takes " + arity + " argument" + (arity == 1 ? "" : "s") + ", got " + a.size(), at);

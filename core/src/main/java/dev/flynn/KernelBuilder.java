@@ -29,11 +29,17 @@ final class KernelBuilder {
         if (types.isEmpty()) {
             throw new IllegalArgumentException("a kernel needs at least one input");
         }
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < types.size(); i++) {
-            names.add(types.size() <= 4 ? XYZW.get(i) : "x" + i);
-        }
+        List<String> names = names(types.size());
         return fromExpr(names, types, body.apply(inputs(names, types)));
+    }
+
+    /** The names of traced inputs: {@code x, y, z, w} up to four, else {@code x0, x1, ...}. */
+    static List<String> names(int count) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            names.add(count <= 4 ? XYZW.get(i) : "x" + i);
+        }
+        return List.copyOf(names);
     }
 
     static List<Expr> inputs(List<String> names, List<DType> types) {
@@ -51,6 +57,10 @@ final class KernelBuilder {
 
     static Kernel fromExpr(List<String> names, List<DType> types, Expr body) {
         Objects.requireNonNull(body, "the kernel body returned null");
+        if (!body.rows().isEmpty()) {
+            throw new IllegalArgumentException(body + " reduces over the row (Row.max, Row.sum, ...), which a Kernel"
+                    + " cannot: build it with RowKernel.map");
+        }
         return build(names, types, body.node(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 

@@ -27,52 +27,61 @@ final class ReductionLowering {
         DType t = body.type();
         Optional<Node> combine = Optional.empty();
         Optional<Node.Const> identity = Optional.empty();
-        // the body that turns this reduction into its ReduceOp (r.op()): moments of F64 values, sums of |x|, ...
-        switch (r.kind()) {
-            case SUM, PROD, MIN, MAX, ARGMIN, ARGMAX -> {
+        if (r.kind() == Reduction.Kind.CUSTOM) {
+            requireNumber(r, body);
+            Reduction.Custom custom = (Reduction.Custom) r;
+            Expr id = new Expr(custom.identity() instanceof Long l ? Node.Const.ofLong(t, l)
+                    : Node.Const.of(t, custom.identity().doubleValue()), false, List.of());
+            List<String> accNames = List.of("acc", "value");
+            Expr c = custom.combine().apply(Expr.input(0, t, accNames), Expr.input(1, t, accNames));
+            if (c == null || c.type() != t) {
+                throw new IllegalArgumentException("the combine expression must return " + t + ", got "
+                        + (c == null ? "null" : c + " : " + c.type()));
             }
+            combine = Optional.of(c.node());
+            identity = Optional.of((Node.Const) id.node());
+        } else {
+            body = folded(r, body);
+        }
+        ReduceSpec spec = r.op() == ReduceOp.CUSTOM ? null : new ReduceSpec(r.op(),
+                r.summation() == Reduction.Summation.COMPENSATED, Optional.empty(), Optional.empty());
+        return KernelBuilder.build(kernel.inputNames(), kernel.ir().inputs(), body.node(), Optional.of(r),
+                Optional.ofNullable(spec), combine, identity);
+    }
+
+    /**
+     * The values {@code r}'s op folds for {@code body} (moments of F64 values, sums of |x|, a mask
+     * counted as I64, ...), checking that {@code r} fits the body's type; not for custom reductions.
+     */
+    static Expr folded(Reduction r, Expr body) {
+        Expr folded = switch (r.kind()) {
+            case SUM, PROD, MIN, MAX, ARGMIN, ARGMAX -> body;
             case MEAN, VARIANCE, STD -> {
                 requireNumber(r, body);
-                body = body.toF64();
+                yield body.toF64();
             }
             case NORM1, NORM_INF -> {
                 requireNumber(r, body);
-                body = floating(body).abs();
+                yield floating(body).abs();
             }
             case NORM2 -> {
                 requireNumber(r, body);
                 Expr f = floating(body);
-                body = f.mul(f);
+                yield f.mul(f);
             }
             case COUNT, ANY, ALL -> {
-                if (t != DType.BOOL) {
-                    throw new IllegalArgumentException(r + " needs a mask (a comparison), but " + body + " is " + t);
+                if (body.type() != DType.BOOL) {
+                    throw new IllegalArgumentException(r + " needs a mask (a comparison), but " + body + " is "
+                            + body.type());
                 }
-                body = body.toI64();
+                yield body.toI64();
             }
-            case CUSTOM -> {
-                requireNumber(r, body);
-                Reduction.Custom custom = (Reduction.Custom) r;
-                Expr id = new Expr(custom.identity() instanceof Long l ? Node.Const.ofLong(t, l)
-                        : Node.Const.of(t, custom.identity().doubleValue()), false, List.of());
-                List<String> accNames = List.of("acc", "value");
-                Expr c = custom.combine().apply(Expr.input(0, t, accNames), Expr.input(1, t, accNames));
-                if (c == null || c.type() != t) {
-                    throw new IllegalArgumentException("the combine expression must return " + t + ", got "
-                            + (c == null ? "null" : c + " : " + c.type()));
-                }
-                combine = Optional.of(c.node());
-                identity = Optional.of((Node.Const) id.node());
-            }
+            case CUSTOM -> throw new IllegalStateException("a custom reduction folds its own combine");
+        };
+        if (r.kind() != Reduction.Kind.COUNT && r.kind() != Reduction.Kind.ANY && r.kind() != Reduction.Kind.ALL) {
+            requireNumber(r, folded);
         }
-        ReduceSpec spec = r.op() == ReduceOp.CUSTOM ? null : new ReduceSpec(r.op(),
-                r.summation() == Reduction.Summation.COMPENSATED, Optional.empty(), Optional.empty());
-        if (r.kind() != Reduction.Kind.CUSTOM && r.kind() != Reduction.Kind.COUNT && r.kind() != Reduction.Kind.ANY
-                && r.kind() != Reduction.Kind.ALL) {
-            requireNumber(r, body);
-        }
-        return KernelBuilder.build(kernel.inputNames(), kernel.ir().inputs(), body.node(), Optional.of(r),
-                Optional.ofNullable(spec), combine, identity);
+        return folded;
     }
 
     static DType resultTypeOf(KernelIR ir, Optional<Reduction> reduction) {
