@@ -161,7 +161,7 @@ public abstract class RowKernelSuite {
         double[] g = random(DType.F32, rng, n, 2);
         for (Builtin b : Builtin.values()) {
             double[] one = run(runtimes[0], b, DType.F32, x, g, g);
-            for (Flynn rt : runtimes) {
+            for (Flynn rt : new Flynn[] {runtimes[1], runtimes[2]}) {
                 assertArrayEquals(one, run(rt, b, DType.F32, x, g, g), b + " with " + rt.threads() + " threads");
             }
         }
