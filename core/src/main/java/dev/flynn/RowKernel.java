@@ -25,12 +25,23 @@ public final class RowKernel {
     private final List<DType> types;
     private final String text;
     private final RowPlan plan;
+    /** The axis of n-D views that rows run along; negative counts from the last. */
+    private final int axis;
 
     private RowKernel(ExpressionParser.Parsed parsed) {
         this.names = parsed.names();
         this.types = parsed.types();
         this.text = parsed.body().toString();
         this.plan = RowPlan.of(names, types, parsed.body());
+        this.axis = -1;
+    }
+
+    private RowKernel(RowKernel k, int axis) {
+        this.names = k.names;
+        this.types = k.types;
+        this.text = k.text;
+        this.plan = k.plan;
+        this.axis = axis;
     }
 
     // ---- building ---------------------------------------------------------------------------------
@@ -271,6 +282,27 @@ public final class RowKernel {
         return List.copyOf(ks);
     }
 
+    /**
+     * This kernel with its rows along {@code axis} of n-D views (the default is the last axis, -1):
+     * {@code RowKernel.softmax(F32).alongAxis(0)} normalizes each column of a matrix. 1-D storage is one
+     * row whatever the axis.
+     *
+     * @param axis an axis of the views it will run on, from 0, or negative to count from the last (-1)
+     * @return a kernel of the same expression along {@code axis}
+     */
+    public RowKernel alongAxis(int axis) {
+        return new RowKernel(this, axis);
+    }
+
+    /**
+     * The axis of n-D views that rows run along.
+     *
+     * @return the axis; negative counts from the last
+     */
+    public int axis() {
+        return axis;
+    }
+
     @Override
     public String toString() {
         return text;
@@ -279,12 +311,17 @@ public final class RowKernel {
     // ---- running ----------------------------------------------------------------------------------
 
     /**
-     * Runs this kernel on the global runtime into {@code out}, the whole of a 1-D input being one row.
+     * Runs this kernel on the global runtime into {@code out}. Over 1-D storage the whole array is one
+     * row; with an {@link NdView} among the operands (the output must then be one) rows run along
+     * {@link #axis()}, inputs broadcast to the output's shape with NumPy's rules (a row vector of
+     * shape {@code [C]} for every row of {@code [R, C]}), lines in parallel, each computed as its 1-D form:
+     * <pre>{@code RowKernel.layerNorm(F32, 1e-5).into(NdView.of(out, R, C), NdView.of(x, R, C), NdView.of(g, C), NdView.of(b, C));}</pre>
      *
      * @param out an array, {@link Slice} or {@code MemorySegment} of the result type; may be an input (in place)
      * @param inputs the inputs in order: arrays, {@link Slice}s, {@code MemorySegment}s, {@link DeviceArray}s,
-     *               or numbers, which broadcast
-     * @throws IllegalArgumentException if the lengths or element types do not match, before anything is written
+     *               {@link NdView}s, or numbers, which broadcast
+     * @throws IllegalArgumentException if the lengths, shapes or element types do not match, or the axis does
+     *                                  not exist, before anything is written
      */
     public void into(Object out, Object... inputs) {
         into(Flynn.global(), out, inputs);
@@ -302,18 +339,38 @@ public final class RowKernel {
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(out, "out");
         check(inputs);
-        RowRun.run(runtime, plan, out, inputs);
+        if (RowLines.involved(out, inputs)) {
+            RowLines.run(runtime, plan, axis, types, names, out, inputs);
+        } else {
+            RowRun.run(runtime, plan, out, inputs);
+        }
     }
 
     /**
      * Runs this kernel on the global runtime into a new array of the result type.
      *
      * @param inputs the inputs in order; at least one an array, {@link Slice} or segment
-     * @return a new array ({@code float[]} for F32, ...)
+     * @return a new array ({@code float[]} for F32, ...); with an {@link NdView} input, a new row-major view of
+     *         the inputs' broadcast shape
      * @throws IllegalArgumentException if the lengths or element types do not match
      */
     public Object apply(Object... inputs) {
         check(inputs);
+        if (RowLines.involved(null, inputs)) {
+            long[] shape = RowLines.shape(types, names, inputs);
+            long size = 1;
+            for (long d : shape) {
+                size = Math.multiplyExact(size, d);
+            }
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("shape " + java.util.Arrays.toString(shape) + " holds " + size
+                        + " elements, more than a Java array; use into() with a view of a MemorySegment");
+            }
+            NdView out = new NdView(java.lang.reflect.Array.newInstance(resultType().javaType(), (int) size), resultType(),
+                    shape, NdMaps.rowMajorStrides(shape), 0);
+            into(Flynn.global(), out, inputs);
+            return out;
+        }
         long n = -1;
         for (int i = 0; i < inputs.length && n < 0; i++) {
             Object in = inputs[i];
@@ -344,24 +401,26 @@ public final class RowKernel {
      * Runs this F32 kernel on the global runtime into a new {@code float[]}: {@code softmax.floats(x)}.
      *
      * @param inputs the inputs in order
-     * @return the results
+     * @return the results; with {@link NdView} inputs, in row-major order of their broadcast shape
      * @throws IllegalArgumentException if the result type is not F32, or the inputs do not match
      */
     public float[] floats(Object... inputs) {
         requireResult(DType.F32);
-        return (float[]) apply(inputs);
+        Object r = apply(inputs);
+        return (float[]) (r instanceof NdView v ? v.storage() : r);
     }
 
     /**
      * Runs this F64 kernel on the global runtime into a new {@code double[]}.
      *
      * @param inputs the inputs in order
-     * @return the results
+     * @return the results; with {@link NdView} inputs, in row-major order of their broadcast shape
      * @throws IllegalArgumentException if the result type is not F64, or the inputs do not match
      */
     public double[] doubles(Object... inputs) {
         requireResult(DType.F64);
-        return (double[]) apply(inputs);
+        Object r = apply(inputs);
+        return (double[]) (r instanceof NdView v ? v.storage() : r);
     }
 
     private void requireResult(DType want) {

@@ -5,6 +5,7 @@ import dev.flynn.DType;
 import dev.flynn.Expr;
 import dev.flynn.Flynn;
 import dev.flynn.Kernel;
+import dev.flynn.NdView;
 import dev.flynn.Reduction;
 import dev.flynn.Row;
 import dev.flynn.RowKernel;
@@ -309,6 +310,138 @@ public abstract class RowKernelSuite {
         for (float v : out) {
             assertEquals(7f, v, "nothing written");
         }
+    }
+
+    // ---- n-D views: each line is the 1-D form ----------------------------------------------------------
+
+    /** The matrix shapes: 1x1, 1xN, Nx1, odd sizes; the GPU emulator keeps to its sizes. */
+    private long[][] shapes() {
+        int c = size(65);
+        return new long[][] {{1, 1}, {1, c}, {c, 1}, {3, 17}, {7, c}, {2, 3, 5}};
+    }
+
+    /** Every row of a matrix, contiguous or transposed, with g and b as row vectors or numbers, is its 1-D result. */
+    @TestFactory
+    Stream<DynamicTest> everyLineIsTheOneDimensionalResult() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (long[] shape : shapes()) {
+            for (Builtin b : Builtin.values()) {
+                for (boolean transposed : shape.length == 2 ? new boolean[] {false, true} : new boolean[] {false}) {
+                    tests.add(DynamicTest.dynamicTest(b + " " + Arrays.toString(shape) + (transposed ? " transposed" : ""),
+                            () -> checkLines(b, shape, transposed)));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    private void checkLines(Builtin b, long[] shape, boolean transposed) {
+        int cols = (int) shape[shape.length - 1];
+        int lines = (int) (Arrays.stream(shape).reduce(1, Math::multiplyExact) / cols);
+        SplittableRandom rng = new SplittableRandom(SEED ^ cols ^ lines);
+        float[] data = (float[]) column(DType.F32, random(DType.F32, rng, lines * cols, 8));
+        float[] g = (float[]) column(DType.F32, random(DType.F32, rng, cols, 2));
+        NdView x;
+        if (transposed) {
+            // the same values stored column-major: lines of stride `lines`, gathered into scratch
+            float[] colMajor = new float[data.length];
+            for (int r = 0; r < lines; r++) {
+                for (int c = 0; c < cols; c++) {
+                    colMajor[c * lines + r] = data[r * cols + c];
+                }
+            }
+            x = NdView.of(colMajor, cols, lines).transpose();
+        } else {
+            x = NdView.of(data, shape);
+        }
+        RowKernel k = kernel(b, DType.F32);
+        float[] out = new float[data.length];
+        Object[] in = switch (b) {
+            case SOFTMAX, LOG_SOFTMAX -> new Object[] {x};
+            case LAYER_NORM -> new Object[] {x, NdView.of(g, cols), 0.5f};
+            case RMS_NORM -> new Object[] {x, NdView.of(g, cols)};
+        };
+        for (Flynn rt : runtimes) {
+            k.into(rt, NdView.of(out, shape), in);
+            for (int r = 0; r < lines; r++) {
+                float[] row = Arrays.copyOfRange(data, r * cols, (r + 1) * cols);
+                float[] want = new float[cols];
+                Object[] rowIn = in.clone();
+                rowIn[0] = row;
+                if (rowIn.length > 1) {
+                    rowIn[1] = g;
+                }
+                k.into(runtimes[0], want, rowIn);
+                assertArrayEquals(want, Arrays.copyOfRange(out, r * cols, (r + 1) * cols),
+                        b + " line " + r + " with " + rt.threads() + " threads");
+            }
+        }
+    }
+
+    @Test
+    void columnsAlongAxisZeroAndPerRowNumbersFromAColumnVector() {
+        int rows = 5;
+        int cols = size(33);
+        float[] data = (float[]) column(DType.F32, random(DType.F32, new SplittableRandom(SEED), rows * cols, 8));
+        float[] out = new float[data.length];
+        RowKernel.softmax(DType.F32).alongAxis(0).into(runtimes[2], NdView.of(out, rows, cols), NdView.of(data, rows, cols));
+        for (int c = 0; c < cols; c++) {
+            float[] col = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                col[r] = data[r * cols + c];
+            }
+            float[] want = new float[rows];
+            RowKernel.softmax(DType.F32).into(runtimes[0], want, col);
+            for (int r = 0; r < rows; r++) {
+                assertEquals(want[r], out[r * cols + c], "column " + c + " row " + r);
+            }
+        }
+        // g of shape [rows, 1]: each row's g is a number
+        float[] g = {1, 2, 3, 4, 5};
+        RowKernel.rmsNorm(DType.F32, EPS).into(runtimes[1], NdView.of(out, rows, cols), NdView.of(data, rows, cols),
+                NdView.of(g, rows, 1));
+        for (int r = 0; r < rows; r++) {
+            float[] want = new float[cols];
+            RowKernel.rmsNorm(DType.F32, EPS).into(runtimes[0], want, Arrays.copyOfRange(data, r * cols, (r + 1) * cols), g[r]);
+            assertArrayEquals(want, Arrays.copyOfRange(out, r * cols, (r + 1) * cols), "row " + r);
+        }
+        float[] applied = RowKernel.softmax(DType.F32).floats(NdView.of(data, rows, cols));
+        RowKernel.softmax(DType.F32).into(runtimes[0], NdView.of(out, rows, cols), NdView.of(data, rows, cols));
+        assertArrayEquals(out, applied, "apply gives a row-major result");
+    }
+
+    @Test
+    void badShapesAxesAndOverlapsAreRejectedBeforeAnythingIsWritten() {
+        float[] x = new float[12];
+        float[] out = new float[12];
+        Arrays.fill(out, 7f);
+        RowKernel softmax = RowKernel.softmax(DType.F32);
+        NdView o = NdView.of(out, 3, 4);
+        assertThrows(IllegalArgumentException.class, () -> softmax.into(runtimes[1], NdView.of(out, 4, 3), NdView.of(x, 3, 4)));
+        assertThrows(IllegalArgumentException.class, () -> softmax.alongAxis(2).into(runtimes[1], o, NdView.of(x, 3, 4)));
+        assertThrows(IllegalArgumentException.class, () -> RowKernel.rmsNorm(DType.F32, EPS)
+                .into(runtimes[1], o, NdView.of(x, 3, 4), NdView.of(new float[3], 3)));
+        // the output one row further on in the same array as the input: rows would read what earlier rows wrote
+        float[] shared = new float[16];
+        assertThrows(IllegalArgumentException.class, () -> softmax.into(runtimes[1],
+                NdView.strided(shared, 4, new long[] {3, 4}, new long[] {4, 1}), NdView.of(shared, 16).broadcastTo(1, 16)));
+        assertThrows(IllegalArgumentException.class, () -> softmax.into(runtimes[1],
+                NdView.strided(shared, 4, new long[] {3, 4}, new long[] {4, 1}),
+                NdView.strided(shared, 0, new long[] {3, 4}, new long[] {4, 1})));
+        assertThrows(IllegalArgumentException.class, () -> softmax.into(runtimes[1], NdView.of(out, 3, 0),
+                NdView.of(new float[0], 3, 0)), "max of an empty row");
+        for (float v : out) {
+            assertEquals(7f, v, "nothing written");
+        }
+        for (float v : shared) {
+            assertEquals(0f, v, "nothing written");
+        }
+        softmax.into(runtimes[1], NdView.of(new float[0], 0, 4), NdView.of(new float[0], 0, 4));
+        float[] inPlace = {1, 2, 3, 4, 5, 6};
+        softmax.into(runtimes[2], NdView.of(inPlace, 2, 3), NdView.of(inPlace, 2, 3));
+        float[] want = new float[3];
+        softmax.into(runtimes[0], want, new float[] {4, 5, 6});
+        assertArrayEquals(want, Arrays.copyOfRange(inPlace, 3, 6), "in place");
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
