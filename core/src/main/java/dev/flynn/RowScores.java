@@ -1,25 +1,17 @@
 package dev.flynn;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
+import java.lang.foreign.ValueLayout;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ForkJoinTask;
 
 /**
  * The work behind {@link Scoring}: every row of the matrix is scored against every query by one 1-D
- * reduction call of that row, on a one-thread runtime of the caller's backend, so each score is
- * bitwise the 1-D call's result for that row whatever the thread count; rows are shared among the
- * caller's threads in fixed chunks. The arguments are checked by {@link Scoring} before this runs.
+ * reduction call of that row ({@link NdRows} hands the rows over and shares them among the runtime's
+ * threads), so each score is bitwise the 1-D call's result for that row whatever the thread count.
+ * The arguments are checked by {@link Scoring} before this runs.
  */
 final class RowScores {
-    /** Rows per task: enough that a task outweighs its scheduling, few enough to balance two or three threads. */
-    private static final int ROWS_PER_TASK = 256;
-    /** Elements below which a call is not worth splitting over threads. */
-    private static final long MIN_PARALLEL = 1 << 15;
-    /** Stands for a pool thread: a segment of a confined arena is read on the calling thread only. */
-    private static final Thread OTHER_THREAD = Thread.ofPlatform().unstarted(() -> { });
     private static final Map<DType, Kernel> DOT = new EnumMap<>(DType.class);
     private static final Map<DType, Kernel> L2 = new EnumMap<>(DType.class);
 
@@ -42,118 +34,69 @@ final class RowScores {
     }
 
     /**
-     * Scores rows {@code [0, matrix.dim(0))} against each query into {@code out} (queries x rows).
+     * Scores rows {@code [0, matrix.dim(0))} against each query into {@code out} (queries x rows): one
+     * {@link NdRows} line per matrix row, the row handed over as 1-D storage and the out line (that
+     * row's scores, one per query) written by the task.
      *
      * @param queries each query as 1-D storage a kernel call takes, {@code matrix.dim(1)} long
      */
     static void run(Flynn rt, Metric metric, NdView matrix, Object[] queries, NdView out) {
-        long rows = matrix.dim(0);
-        long d = matrix.dim(1);
         DType type = matrix.type();
         Kernel k = kernel(metric, type);
-        try (Flynn one = Flynn.builder().backend(rt.backend()).threads(1).build()) {
-            double[] qq = null;
-            if (metric == Metric.COSINE) {
-                qq = new double[queries.length];
-                for (int j = 0; j < queries.length; j++) {
-                    qq[j] = one.reduceDouble(k, queries[j], queries[j]);
-                }
+        double[] qq = null;
+        if (metric == Metric.COSINE) {
+            qq = new double[queries.length];
+            for (int j = 0; j < queries.length; j++) {
+                qq[j] = rt.reduceDouble(k, queries[j], queries[j]);
             }
-            double[] norms = qq;
-            long chunks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-            boolean split = rt.threads() > 1 && chunks > 1 && rows * Math.max(1, d) >= MIN_PARALLEL
-                    && rt.backend() != Backend.GPU && shareable(matrix.storage()) && shareable(out.storage());
-            if (!split) {
-                scoreRows(one, metric, k, matrix, queries, norms, out, 0, rows);
-                return;
-            }
-            List<ForkJoinTask<?>> tasks = new ArrayList<>();
-            for (long c = 0; c < chunks; c++) {
-                long from = c * ROWS_PER_TASK;
-                long to = Math.min(rows, from + ROWS_PER_TASK);
-                tasks.add(ForkJoinTask.adapt(() -> scoreRows(one, metric, k, matrix, queries, norms, out, from, to)));
-            }
-            rt.pool().invoke(ForkJoinTask.adapt(() -> ForkJoinTask.invokeAll(tasks)));
         }
-    }
-
-    private static boolean shareable(Object storage) {
-        return !(storage instanceof MemorySegment m) || m.isAccessibleBy(OTHER_THREAD);
-    }
-
-    private static void scoreRows(Flynn one, Metric metric, Kernel k, NdView matrix, Object[] queries, double[] qq,
-                                  NdView out, long from, long to) {
-        long d = matrix.dim(1);
-        Object scratch = matrix.stride(1) == 1 || d <= 1 ? null
-                : java.lang.reflect.Array.newInstance(matrix.type().javaType(), (int) d);
-        boolean floating = matrix.type() == DType.F32 || matrix.type() == DType.F64;
-        for (long r = from; r < to; r++) {
-            Object row = line(matrix, matrix.offset() + r * matrix.stride(0), d, matrix.stride(1), scratch);
+        double[] norms = qq;
+        NdView rows = matrix.dim(1) > 0 ? matrix
+                // rows of no elements reach no storage: give them an empty array of their own to start at
+                : NdView.strided(java.lang.reflect.Array.newInstance(type.javaType(), 0), 0,
+                        new long[] {matrix.dim(0), 0}, new long[] {0, 1});
+        boolean floating = type == DType.F32 || type == DType.F64;
+        NdRows.Plan plan = NdRows.plan(1, new NdRows.Operand(rows, NdRows.Use.READ_ARRAY),
+                new NdRows.Operand(out.transpose(), NdRows.Use.WRITE));
+        plan.run(rt, (one, r, lines) -> {
+            Object row = lines[0].arg();
+            Object scores = lines[1].arg();
             double xx = metric == Metric.COSINE ? one.reduceDouble(k, row, row) : 0;
             for (int j = 0; j < queries.length; j++) {
-                long at = out.offset() + j * out.stride(0) + r * out.stride(1);
                 if (!floating) {
-                    store(out, at, one.reduceLong(k, row, queries[j]));
+                    store(scores, type, j, one.reduceLong(k, row, queries[j]));
                     continue;
                 }
                 double s = one.reduceDouble(k, row, queries[j]);
                 if (metric == Metric.COSINE) {
                     // F32 dot products are exact in F64, so both types divide and take roots in F64 and round once
-                    s = s / (Math.sqrt(xx) * Math.sqrt(qq[j]));
+                    s = s / (Math.sqrt(xx) * Math.sqrt(norms[j]));
                 }
-                store(out, at, s);
+                store(scores, type, j, s);
             }
+        });
+    }
+
+    /** Element {@code j} of a line handed over by {@link NdRows}: an array, a {@link Slice} or a segment. */
+    private static void store(Object line, DType type, int j, double v) {
+        switch (line) {
+            case float[] a -> a[j] = (float) v;
+            case double[] a -> a[j] = v;
+            case Slice sl -> store(sl.array(), type, sl.offset() + j, v);
+            case MemorySegment m when type == DType.F32 -> m.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, j, (float) v);
+            case MemorySegment m -> m.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, j, v);
+            default -> throw new IllegalStateException("checked before: " + line.getClass());
         }
     }
 
-    /**
-     * The {@code n} elements from storage index {@code start}, {@code stride} apart, as 1-D storage a kernel
-     * call takes: a slice of the storage where they are adjacent, else gathered into {@code scratch}.
-     */
-    static Object line(NdView v, long start, long n, long stride, Object scratch) {
-        Object s = v.storage();
-        if (n == 0) {
-            // an empty axis reaches no element, so its start may lie past the storage
-            start = 0;
-        }
-        if (stride == 1 || n <= 1) {
-            if (s instanceof MemorySegment seg) {
-                int size = v.type().byteSize();
-                return seg.asSlice(start * size, n * size);
-            }
-            return new Slice(s, (int) start, (int) n);
-        }
-        if (s instanceof MemorySegment seg) {
-            var layout = v.type().layout();
-            int size = v.type().byteSize();
-            for (int i = 0; i < n; i++) {
-                MemorySegment.copy(seg, layout, (start + i * stride) * size, scratch, i, 1);
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(s, (int) (start + i * stride), scratch, i, 1);
-            }
-        }
-        return scratch;
-    }
-
-    private static void store(NdView out, long at, double v) {
-        switch (out.storage()) {
-            case float[] a -> a[(int) at] = (float) v;
-            case double[] a -> a[(int) at] = v;
-            case MemorySegment m when out.type() == DType.F32 -> m.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, at, (float) v);
-            case MemorySegment m -> m.setAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED, at, v);
-            default -> throw new IllegalStateException("checked before: " + out.storage().getClass());
-        }
-    }
-
-    private static void store(NdView out, long at, long v) {
-        switch (out.storage()) {
-            case int[] a -> a[(int) at] = (int) v;
-            case long[] a -> a[(int) at] = v;
-            case MemorySegment m when out.type() == DType.I32 -> m.setAtIndex(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, at, (int) v);
-            case MemorySegment m -> m.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at, v);
-            default -> throw new IllegalStateException("checked before: " + out.storage().getClass());
+    private static void store(Object line, DType type, int j, long v) {
+        switch (line) {
+            case int[] a -> a[j] = (int) v;
+            case long[] a -> a[j] = v;
+            case Slice sl -> store(sl.array(), type, sl.offset() + j, v);
+            case MemorySegment m when type == DType.I32 -> m.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, j, (int) v);
+            case MemorySegment m -> m.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, j, v);
+            default -> throw new IllegalStateException("checked before: " + line.getClass());
         }
     }
 }

@@ -186,7 +186,38 @@ public final class Scoring {
 
     private static Object copyOrSlice(NdView v, long start, long n, long stride) {
         Object scratch = stride == 1 || n <= 1 ? null : java.lang.reflect.Array.newInstance(v.type().javaType(), (int) n);
-        return RowScores.line(v, start, n, stride, scratch);
+        return line(v, start, n, stride, scratch);
+    }
+
+    /**
+     * The {@code n} elements from storage index {@code start}, {@code stride} apart, as 1-D storage a kernel
+     * call takes: a slice of the storage where they are adjacent, else gathered into {@code scratch}.
+     */
+    private static Object line(NdView v, long start, long n, long stride, Object scratch) {
+        Object s = v.storage();
+        if (n == 0) {
+            // an empty axis reaches no element, so its start may lie past the storage
+            start = 0;
+        }
+        if (stride == 1 || n <= 1) {
+            if (s instanceof MemorySegment seg) {
+                int size = v.type().byteSize();
+                return seg.asSlice(start * size, n * size);
+            }
+            return new Slice(s, (int) start, (int) n);
+        }
+        if (s instanceof MemorySegment seg) {
+            var layout = v.type().layout();
+            int size = v.type().byteSize();
+            for (int i = 0; i < n; i++) {
+                MemorySegment.copy(seg, layout, (start + i * stride) * size, scratch, i, 1);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(s, (int) (start + i * stride), scratch, i, 1);
+            }
+        }
+        return scratch;
     }
 
     /** A 1-D operand as a rank-1 view, its type checked against {@code type}. */

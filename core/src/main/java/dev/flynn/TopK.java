@@ -126,6 +126,69 @@ public record TopK(Object values, long[] indices) {
         return idx.length;
     }
 
+    /**
+     * The {@code k} best elements of every line of {@code x} along {@code axis} (of each row of a matrix with
+     * {@code axis} 1), with their indices within the line, into {@code values} and {@code indices}: views of
+     * {@code x}'s shape with {@code axis} of length {@code min(k, x.dim(axis))}, best first along it. Each
+     * line's result is {@link #select}'s for that line alone; lines run in parallel. Nothing is written if
+     * an argument is wrong.
+     * <pre>{@code
+     * long[] idx = new long[rows * 5];
+     * float[] best = new float[rows * 5];
+     * TopK.selectAlong(flynn, NdView.of(scores, rows, n), 1, 5, Order.LARGEST, NdView.of(best, rows, 5), NdView.of(idx, rows, 5));
+     * }</pre>
+     *
+     * @param flynn the runtime whose threads share the lines
+     * @param x the values, any rank of at least 1
+     * @param axis the axis the lines run along
+     * @param k how many per line; more than a line holds gives it all
+     * @param order which end
+     * @param values {@code x}'s type and shape, {@code axis} of length {@code min(k, x.dim(axis))}
+     * @param indices I64 ({@code long[]} storage), of the shape of {@code values}
+     * @throws IllegalArgumentException if {@code k} is negative, the axis does not exist, or a type or shape does not fit
+     */
+    public static void selectAlong(Flynn flynn, NdView x, int axis, int k, Order order, NdView values, NdView indices) {
+        checkArguments(flynn, k, order);
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(indices, "indices");
+        NdView.checkAxis(axis, x.rank());
+        CallBinder.checkType("values", x.type(), values.type());
+        CallBinder.checkType("indices", DType.I64, indices.type());
+        long[] want = x.shape();
+        want[axis] = Math.min(k, x.dim(axis));
+        for (NdView out : new NdView[] {values, indices}) {
+            if (!Arrays.equals(out.shape(), want)) {
+                throw new IllegalArgumentException((out == values ? "values" : "indices") + " of shape " + Arrays.toString(out.shape())
+                        + " cannot hold the top " + k + " along axis " + axis + " of shape " + Arrays.toString(x.shape())
+                        + ": give shape " + Arrays.toString(want));
+            }
+            if (out.storage() == x.storage() || out.storage() instanceof MemorySegment a && x.storage() instanceof MemorySegment b
+                    && a.asOverlappingSlice(b).isPresent()) {
+                throw new IllegalArgumentException("the output shares memory with x: give it storage of its own");
+            }
+        }
+        if (x.storage() instanceof DeviceArray || values.storage() instanceof DeviceArray || indices.storage() instanceof DeviceArray) {
+            throw new IllegalArgumentException("top-k reads and writes on the host: download device arrays first");
+        }
+        if (want[axis] == 0) {
+            return;   // nothing to select, so nothing to write
+        }
+        DType type = x.type();
+        NdRows.Plan plan = NdRows.plan(axis, new NdRows.Operand(x, NdRows.Use.READ_ARRAY),
+                new NdRows.Operand(values, NdRows.Use.WRITE), new NdRows.Operand(indices, NdRows.Use.WRITE));
+        plan.run(flynn, (one, line, lines) -> {
+            Source src = Source.of(lines[0].arg(), type);
+            long[] idx = TopKSelect.select(one, src.store, src.offset, src.n, type, k, order == Order.LARGEST);
+            Source vals = Source.of(lines[1].arg(), type);
+            Source ids = Source.of(lines[2].arg(), DType.I64);
+            for (int i = 0; i < idx.length; i++) {
+                src.copyTo(idx[i], vals, i);
+                ids.setLong(i, idx[i]);
+            }
+        });
+    }
+
     private static void checkArguments(Flynn flynn, int k, Order order) {
         Objects.requireNonNull(flynn, "flynn");
         Objects.requireNonNull(order, "order");
@@ -249,17 +312,35 @@ public record TopK(Object values, long[] indices) {
 
         /** Copies the elements at {@code idx} (relative to this source) into {@code out}, bit for bit. */
         void gather(long[] idx, Object out) {
-            if (store instanceof MemorySegment seg) {
-                java.lang.foreign.ValueLayout layout = type.layout();
-                long size = type.byteSize();
-                for (int i = 0; i < idx.length; i++) {
-                    MemorySegment.copy(seg, layout, (offset + idx[i]) * size, out, i, 1);
-                }
-                return;
-            }
-            int o = (int) offset;
+            Source to = new Source(out, 0, idx.length, type);
             for (int i = 0; i < idx.length; i++) {
-                System.arraycopy(store, o + (int) idx[i], out, i, 1);
+                copyTo(idx[i], to, i);
+            }
+        }
+
+        /** Copies element {@code i} into element {@code j} of {@code to}, of the same type, bit for bit. */
+        void copyTo(long i, Source to, long j) {
+            long from = offset + i;
+            long at = to.offset + j;
+            if (store instanceof MemorySegment seg) {
+                if (to.store instanceof MemorySegment dst) {
+                    MemorySegment.copy(seg, from * type.byteSize(), dst, at * type.byteSize(), type.byteSize());
+                } else {
+                    MemorySegment.copy(seg, type.layout(), from * type.byteSize(), to.store, (int) at, 1);
+                }
+            } else if (to.store instanceof MemorySegment dst) {
+                MemorySegment.copy(store, (int) from, dst, type.layout(), at * type.byteSize(), 1);
+            } else {
+                System.arraycopy(store, (int) from, to.store, (int) at, 1);
+            }
+        }
+
+        /** Writes {@code v} to element {@code j} of this I64 source. */
+        void setLong(long j, long v) {
+            if (store instanceof MemorySegment seg) {
+                seg.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, offset + j, v);
+            } else {
+                ((long[]) store)[(int) (offset + j)] = v;
             }
         }
     }

@@ -261,6 +261,102 @@ public abstract class TopKSuite {
         }
     }
 
+    /** Line {@code l} along {@code axis} of a row-major rows x cols array, as its own array. */
+    private static Object lineOf(Object m, int rows, int cols, int axis, int l) {
+        int n = axis == 1 ? cols : rows;
+        Object out = Columns.allocate(Columns.type(m), n);
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(m, axis == 1 ? l * cols + i : i * cols + l, out, i, 1);
+        }
+        return out;
+    }
+
+    @Test
+    void everyLineAlongAnAxisIsItsOwnSelection() {
+        int[][] shapes = {{1, 1}, {1, 40}, {40, 1}, {7, 33}, {33, 7}, {0, 4}, {4, 0}, {65, 40}};
+        for (DType type : TYPES) {
+            for (int[] shape : shapes) {
+                int rows = shape[0];
+                int cols = shape[1];
+                Object m = data(type, rows * cols, 13L * rows + cols + type.ordinal(), rows % 2 == 0);
+                Object transposedStore = Columns.allocate(type, rows * cols);
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < cols; c++) {
+                        System.arraycopy(m, r * cols + c, transposedStore, c * rows + r, 1);
+                    }
+                }
+                dev.flynn.NdView[] views = {
+                        dev.flynn.NdView.strided(m, 0, new long[] {rows, cols}, new long[] {cols, 1}),
+                        dev.flynn.NdView.strided(transposedStore, 0, new long[] {cols, rows}, new long[] {rows, 1}).transpose(),
+                };
+                for (int axis = 0; axis < 2; axis++) {
+                    int axis0 = axis;
+                    int n = axis == 1 ? cols : rows;
+                    int lines = axis == 1 ? rows : cols;
+                    for (int k : new int[] {0, 1, 3, n, n + 1}) {
+                        int m2 = Math.min(k, n);
+                        for (Order order : Order.values()) {
+                            long[][] want = new long[lines][];
+                            for (int l = 0; l < lines; l++) {
+                                want[l] = reference(lineOf(m, rows, cols, axis, l), k, order == Order.LARGEST);
+                            }
+                            for (dev.flynn.NdView v : views) {
+                                for (Flynn f : runtimes) {
+                                    long[] outShape = axis == 1 ? new long[] {rows, m2} : new long[] {m2, cols};
+                                    Object values = Columns.allocate(type, rows * cols + 1);
+                                    long[] indices = new long[lines * m2];
+                                    dev.flynn.NdView vv = dev.flynn.NdView.strided(values, 1, outShape,
+                                            new long[] {outShape[1], 1});
+                                    TopK.selectAlong(f, v, axis, k, order, vv, dev.flynn.NdView.of(indices, outShape));
+                                    for (int l = 0; l < lines; l++) {
+                                        Object line = lineOf(m, rows, cols, axis, l);
+                                        for (int i = 0; i < m2; i++) {
+                                            int at = axis == 1 ? l * m2 + i : i * cols + l;
+                                            int line0 = l;
+                                            java.util.function.Supplier<String> what = () -> type + " " + rows + "x" + cols
+                                                    + " axis " + axis0 + " k=" + k + " " + order + " line " + line0;
+                                            assertEquals(want[l][i], indices[at], what);
+                                            assertEquals(Columns.rawBits(line, (int) want[l][i]), Columns.rawBits(values, 1 + at), what);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void badLinesAreRejectedBeforeAnythingIsWritten() {
+        Flynn f = runtimes[0];
+        float[] m = {5, 4, 3, 2, 1, 0};
+        dev.flynn.NdView x = dev.flynn.NdView.of(m, 2, 3);
+        float[] values = new float[4];
+        long[] indices = new long[4];
+        dev.flynn.NdView vals = dev.flynn.NdView.of(values, 2, 2);
+        dev.flynn.NdView idx = dev.flynn.NdView.of(indices, 2, 2);
+        expect(IllegalArgumentException.class, "give shape [2, 3]",
+                () -> TopK.selectAlong(f, x, 1, 3, Order.LARGEST, vals, idx));
+        expect(IllegalArgumentException.class, "axis 2 does not exist",
+                () -> TopK.selectAlong(f, x, 2, 2, Order.LARGEST, vals, idx));
+        expect(IllegalArgumentException.class, "indices must hold I64",
+                () -> TopK.selectAlong(f, x, 1, 2, Order.LARGEST, vals, dev.flynn.NdView.of(new int[4], 2, 2)));
+        expect(IllegalArgumentException.class, "values must hold F32",
+                () -> TopK.selectAlong(f, x, 1, 2, Order.LARGEST, dev.flynn.NdView.of(new double[4], 2, 2), idx));
+        expect(IllegalArgumentException.class, "shares memory",
+                () -> TopK.selectAlong(f, x, 1, 1, Order.LARGEST, dev.flynn.NdView.strided(m, 0, new long[] {2, 1},
+                        new long[] {3, 1}), dev.flynn.NdView.of(new long[2], 2, 1)));
+        expect(IllegalArgumentException.class, "k must be >= 0",
+                () -> TopK.selectAlong(f, x, 1, -1, Order.LARGEST, vals, idx));
+        assertArrayEquals(new float[4], values);
+        assertArrayEquals(new long[4], indices);
+        TopK.selectAlong(f, x, 1, 2, Order.SMALLEST, vals, idx);
+        assertArrayEquals(new long[] {2, 1, 2, 1}, indices);
+        assertArrayEquals(new float[] {3, 4, 0, 1}, values);
+    }
+
     @Test
     void badArgumentsAreRejectedBeforeAnythingIsWritten() {
         Flynn f = runtimes[0];

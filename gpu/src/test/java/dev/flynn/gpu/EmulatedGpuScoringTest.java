@@ -26,4 +26,9 @@ class EmulatedGpuScoringTest extends ScoringSuite {
     protected long[][] shapes() {
         return new long[][] {{1, 1}, {1, 33}, {9, 1}, {0, 5}, {4, 0}, {3, 7}, {5, 40}};
     }
+
+    @Override
+    protected int rows() {
+        return 40;
+    }
 }
