@@ -42,7 +42,9 @@ import java.util.Set;
  * computed in F64), so conversions and masks map lane to lane. Species are class-data constants ({@code ldc} of a dynamic constant), which C2 folds; a
  * species that C2 cannot see as constant would box every vector. Constants and scalar inputs are
  * broadcast once before the loop. Then comes an unmasked main loop (int-indexed when every operand is
- * an array, so C2 eliminates the bounds checks and unrolls it) and one masked step for the tail.
+ * an array, so C2 eliminates the bounds checks and unrolls it) and one step for the tail, whose lanes
+ * past the end are masked in the arithmetic but never in memory: its operands are read and its result
+ * written through a scratch vector ({@link SimdTail}).
  * Reductions keep several accumulators, combined once after the loop and then across lanes in a fixed
  * order, so results depend only on the range, never on JIT state.
  */

@@ -54,6 +54,8 @@ abstract sealed class SimdEmitter permits SimdLowering {
     final Map<Node, Val> hoisted = new HashMap<>();
     /** The scratch {@code Object[]} of a chunked body. */
     int scratchSlot = -1;
+    /** This thread's {@link SimdTail}, null until the call's tail first needs it. */
+    int tailSlot = -1;
 
     SimdEmitter(Plan plan, CodeBuilder c) {
         this.plan = plan;
@@ -300,6 +302,32 @@ abstract sealed class SimdEmitter permits SimdLowering {
             c.iinc(indexSlot, (int) by);
         } else {
             c.lload(indexSlot).loadConstant(by).ladd().lstore(indexSlot);
+        }
+    }
+
+    // ---- the tail's scratch vector (SimdTail) ------------------------------------------------
+
+    /** Declares the local of this call's {@link SimdTail}, still null: only a call that reaches a tail looks it up. */
+    void declareTail() {
+        c.aconst_null();
+        tailSlot = c.allocateLocal(TypeKind.REFERENCE);
+        c.astore(tailSlot);
+    }
+
+    /** Pushes this thread's {@link SimdTail}, looking it up on the call's first use. */
+    void pushTail() {
+        c.aload(tailSlot);
+        call(SimdTail.class, "current", SimdTail.class);
+        c.dup().astore(tailSlot);
+    }
+
+    /** Pushes the elements left from {@code index} (pushed by the runnable) to the limit, as an int for arrays. */
+    void pushRemaining(Runnable index, boolean asInt) {
+        loadIndexSlot(limitSlot);
+        index.run();
+        indexSub();
+        if (asInt && !plan.intLoop) {
+            c.l2i();
         }
     }
 

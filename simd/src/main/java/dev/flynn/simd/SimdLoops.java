@@ -29,7 +29,7 @@ import static dev.flynn.simd.SimdCompiler.vectorClass;
 
 /**
  * The loops around a body: the prologue (storage, broadcasts, index and limit), the map's main loop
- * and masked tail, and the accumulator blocks of {@link SimdLayout} that reductions fold into.
+ * and tail (read and written through {@link SimdTail}), and the accumulator blocks of {@link SimdLayout} that reductions fold into.
  */
 abstract sealed class SimdLoops extends SimdLowering permits SimdReductions {
     SimdLoops(Plan plan, CodeBuilder c) {
@@ -85,6 +85,7 @@ abstract sealed class SimdLoops extends SimdLowering permits SimdReductions {
                 }
             }
         }
+        declareTail();
         indexSlot = c.allocateLocal(indexKind());
         limitSlot = c.allocateLocal(indexKind());
         c.lload(startParam);
@@ -166,6 +167,15 @@ abstract sealed class SimdLoops extends SimdLowering permits SimdReductions {
 
     void storeOut(Val v, int outStore, int outOff, Position pos, DType t) {
         load(v);
+        if (pos.masked()) {
+            // the tail writes its vector into SimdTail's scratch and copies the live lanes out: no masked
+            // store past the array's end
+            pushTail();
+            call(SimdTail.class, "scratch" + SimdTail.suffix(t), SimdTail.class);
+            c.iconst_0();
+            call(vectorClass(t), "intoArray", t.arrayType(), int.class);
+            pushTail();
+        }
         c.aload(outStore);
         if (plan.output == Binding.SEGMENT) {
             c.lload(outOff);
@@ -174,13 +184,15 @@ abstract sealed class SimdLoops extends SimdLowering permits SimdReductions {
                 c.i2l();
             }
             c.ladd().loadConstant((long) t.byteSize()).lmul();
-            c.aload(orderSlot);
             if (pos.masked()) {
-                c.aload(pos.masks().get(t));
-                call(vectorClass(t), "intoMemorySegment", MemorySegment.class, long.class, ByteOrder.class, VectorMask.class);
-            } else {
-                call(vectorClass(t), "intoMemorySegment", MemorySegment.class, long.class, ByteOrder.class);
+                pushRemaining(pos.index(), false);
+                pushInt(plan.lanes);
+                call(SimdTail.class, "out" + SimdTail.suffix(t), SimdTail.class, MemorySegment.class, long.class,
+                        long.class, int.class);
+                return;
             }
+            c.aload(orderSlot);
+            call(vectorClass(t), "intoMemorySegment", MemorySegment.class, long.class, ByteOrder.class);
             return;
         }
         loadIndexSlot(outOff);
@@ -190,11 +202,12 @@ abstract sealed class SimdLoops extends SimdLowering permits SimdReductions {
             c.l2i();
         }
         if (pos.masked()) {
-            c.aload(pos.masks().get(t));
-            call(vectorClass(t), "intoArray", t.arrayType(), int.class, VectorMask.class);
-        } else {
-            call(vectorClass(t), "intoArray", t.arrayType(), int.class);
+            pushRemaining(pos.index(), true);
+            pushInt(plan.lanes);
+            call(SimdTail.class, "out", SimdTail.class, t.arrayType(), int.class, int.class, int.class);
+            return;
         }
+        call(vectorClass(t), "intoArray", t.arrayType(), int.class);
     }
 
     // ---- reductions ---------------------------------------------------------------------------

@@ -166,6 +166,10 @@ abstract sealed class SimdLowering extends SimdEmitter permits SimdLoops {
         species(t);
         switch (plan.inputs.get(i)) {
             case ARRAY -> {
+                if (pos.masked()) {
+                    // the tail reads through SimdTail's scratch: no masked load past the array's end
+                    pushTail();
+                }
                 c.aload(storage[i]);
                 loadIndexSlot(offset[i]);
                 pos.index().run();
@@ -174,12 +178,17 @@ abstract sealed class SimdLowering extends SimdEmitter permits SimdLoops {
                     c.l2i();
                 }
                 if (pos.masked()) {
-                    c.aload(pos.masks().get(t));
-                    return callTo(t, t, vc, "fromArray", VectorSpecies.class, t.arrayType(), int.class, VectorMask.class);
+                    pushRemaining(pos.index(), true);
+                    pushInt(plan.lanes);
+                    call(SimdTail.class, "in", SimdTail.class, t.arrayType(), int.class, int.class, int.class);
+                    c.iconst_0();
                 }
                 return callTo(t, t, vc, "fromArray", VectorSpecies.class, t.arrayType(), int.class);
             }
             case SEGMENT -> {
+                if (pos.masked()) {
+                    pushTail();
+                }
                 c.aload(storage[i]);
                 c.lload(offset[i]);
                 pos.index().run();
@@ -187,12 +196,15 @@ abstract sealed class SimdLowering extends SimdEmitter permits SimdLoops {
                     c.i2l();
                 }
                 c.ladd().loadConstant((long) t.byteSize()).lmul();
-                c.aload(orderSlot);
                 if (pos.masked()) {
-                    c.aload(pos.masks().get(t));
-                    return callTo(t, t, vc, "fromMemorySegment", VectorSpecies.class, MemorySegment.class, long.class,
-                            ByteOrder.class, VectorMask.class);
+                    pushRemaining(pos.index(), false);
+                    pushInt(plan.lanes);
+                    call(SimdTail.class, "in" + SimdTail.suffix(t), SimdTail.class, MemorySegment.class, long.class,
+                            long.class, int.class);
+                    c.iconst_0();
+                    return callTo(t, t, vc, "fromArray", VectorSpecies.class, t.arrayType(), int.class);
                 }
+                c.aload(orderSlot);
                 return callTo(t, t, vc, "fromMemorySegment", VectorSpecies.class, MemorySegment.class, long.class,
                         ByteOrder.class);
             }

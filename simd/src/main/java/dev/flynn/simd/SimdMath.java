@@ -96,7 +96,7 @@ final class SimdMath {
 
     // ---- integer division: Java's ArithmeticException("/ by zero"), the one every backend throws; the
     // Vector API's own lists the lanes. In a tail only the live lanes count: the others hold the zeros
-    // a masked load leaves
+    // the tail reads leave (SimdTail)
 
     static jdk.incubator.vector.IntVector div(jdk.incubator.vector.IntVector a, jdk.incubator.vector.IntVector b) {
         if (b.eq(0).anyTrue()) {

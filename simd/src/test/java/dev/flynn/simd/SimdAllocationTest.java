@@ -113,25 +113,23 @@ class SimdAllocationTest {
      * The own-math kernels held to 0 bytes per warm call, as "symbol type shape". Every other
      * transcendental still allocates in this fork (measured with -Xbatch, this order, 4103 elements):
      * <ul>
-     * <li>F32 maps 23-264 bytes (expm1 24, log1p 120, log10 216, tan 23, asin 119, acos 71, atan2 264,
-     * hypot 144), F64 maps 24-696 (expm1 552, log 384, sin 168, cos 216, tan 72, asin 600, acos 552, atan
-     * 120, tanh 528, atan2 696, hypot 24): the masked tail. Its loads and stores past the array's end go
-     * through the Vector API's per-lane bounds check ({@code AbstractMask.checkIndexByLane}), whose
-     * comparison mask C2 materializes as an object in the compiled kernel (JFR allocation samples: {@code
-     * FloatVector.compareTemplate} inlined at the tail's {@code fromArray}/{@code intoArray} in {@code
-     * SimdKernel.map}), about 24 bytes per array accessed (with {@code
-     * -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0}, which skips that check, log and atan2 F32 maps
-     * measured 48 and 72 bytes in a scratch JVM drop to 0); whether C2 boxes it depends on the profiles
-     * other kernels left, so these counts move with what ran before.</li>
-     * <li>F32 sums 384-2592 bytes (expm1, log1p, log10, sin, cos, tan, asin, acos, atan, atan2, hypot), F64
-     * sums 72-3096 (exp, expm1, log, sin, cos, tan, asin, acos, atan, tanh, atan2, hypot): cause not
-     * established; in a scratch JVM with the same flags the sin F32 and F64 sums allocate nothing.</li>
-     * <li>F32 sinh, cosh, tanh and pow, F64 cbrt, log1p, log10, sinh, cosh and pow: 25 KB to 850 KB per
+     * <li>The other F32 and F64 maps and sums, a few dozen bytes to about 3 KB per call, in a count that
+     * moves with what ran before. Measured with every transcendental in op-table order (maps, then sums,
+     * -Xbatch, 4103 elements): F32 maps 0-192 bytes (expm1, tan, acos 0; log1p 144, log10, asin, atan2 48,
+     * hypot 192), F64 maps 0-624 (hypot 0; sin, tan 96, atan 144, cos 192, log 336, asin 480, acos 528,
+     * expm1, tanh 576, atan2 624), F32 sums 384-2592, F64 sums 0-3024 (exp 0, hypot 480). Not the tail: it
+     * reads and writes through {@link SimdTail}'s scratch, with no masked access past an array's end, and
+     * the same kernels in a scratch JVM (the shapes of {@link #runOtherShapesFirst}, then F32 exp, expm1,
+     * log, log1p, log10, asin, atan2 maps) allocate 144, 48, 48, 48 bytes for log1p, log10, asin, atan2,
+     * and still 96-192 with {@code -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0}, which skips every
+     * bounds check of vector accesses; each of them warmed up alone allocates nothing. Boxing that depends
+     * on the profiles earlier kernels left in the Vector API's shared methods is likely; not established.</li>
+     * <li>F32 sinh, cosh, tanh and pow, F64 cbrt, log1p, log10, sinh, cosh and pow: 50 KB to 900 KB per
      * call, vectors boxed throughout the loop. These kernels hold 3400-6600 bytecodes (the routine twice,
-     * loop and tail); C1 gives up on them ("out of virtual registers in LIR generator"), so they run
-     * interpreted until C2 compiles them. In a scratch JVM with the same flags and data, after {@code
-     * warmUp}, sinh F32 does reach C2 code and then allocates only the tail's 48 bytes; what keeps these
-     * kernels from C2 code during this test's calls is not established.</li>
+     * loop and tail); C1 gives up on them ("out of virtual registers in linear scan", {@code
+     * -XX:+PrintCompilation}), so they run interpreted until C2 compiles them. Alone after {@code warmUp}
+     * (sinh F32 map, 6664 bytes: C2's OSR and full compilations follow C1's bailout) they allocate nothing
+     * per call; what keeps them from C2 code during this test's calls is not established.</li>
      * </ul>
      */
     static final java.util.Set<String> ZERO_ALLOCATION = java.util.Set.of(
