@@ -245,12 +245,10 @@ public final class Scoring {
 
     /** Rejects an output that shares memory with an input: rows would be read after their scores overwrote them. */
     private static void checkSeparate(NdView out, NdView matrix, Object query) {
-        Object q = query instanceof NdView v ? v.storage() : query instanceof Slice s ? s.array() : query;
-        for (Object in : new Object[] {matrix.storage(), q}) {
-            Object o = out.storage();
-            boolean shared = o == in || o instanceof MemorySegment a && in instanceof MemorySegment b
-                    && a.asOverlappingSlice(b).isPresent();
-            if (shared) {
+        // a heap segment over an input's own array counts as that array (NdMaps.overlaps compares the bytes)
+        NdView q = query instanceof NdView v ? v : vector(query, matrix.type(), "query");
+        for (NdView in : new NdView[] {matrix, q}) {
+            if (out.storage() == in.storage() || NdMaps.overlaps(out, in)) {
                 throw new IllegalArgumentException("out shares memory with an input: give scores an array or segment of their own");
             }
         }

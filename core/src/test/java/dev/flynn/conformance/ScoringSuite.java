@@ -314,6 +314,12 @@ public abstract class ScoringSuite {
         expect("out has 2 elements", () -> Scoring.scoresInto(f, Metric.DOT, matrix, new float[4], new float[2]));
         expect("out must hold F32", () -> Scoring.scoresInto(f, Metric.DOT, matrix, new float[4], new int[3]));
         expect("shares memory", () -> Scoring.scoresInto(f, Metric.DOT, matrix, new float[4], new Slice(m, 0, 3)));
+        // a heap segment over an input's own array is that array: rejected too, never silently overwritten
+        expect("shares memory", () -> Scoring.scoresInto(f, Metric.DOT, matrix, new float[4],
+                java.lang.foreign.MemorySegment.ofArray(m).asSlice(16, 12)));
+        float[] q4 = new float[4];
+        expect("shares memory", () -> Scoring.scoresInto(f, Metric.DOT, matrix, q4,
+                java.lang.foreign.MemorySegment.ofArray(q4).asSlice(0, 12)));
         expect("cosine similarity needs F32 or F64", () -> Scoring.scores(f, Metric.COSINE, NdView.of(new int[4], 2, 2), new int[2]));
         expect("k must be >= 0", () -> Scoring.knn(f, matrix, new float[4], -1, Metric.DOT));
         expect("must be 2 x 3", () -> Scoring.batchScoresInto(f, Metric.DOT, matrix, NdView.of(new float[8], 2, 4),

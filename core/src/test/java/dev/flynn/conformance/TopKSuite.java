@@ -348,6 +348,10 @@ public abstract class TopKSuite {
         expect(IllegalArgumentException.class, "shares memory",
                 () -> TopK.selectAlong(f, x, 1, 1, Order.LARGEST, dev.flynn.NdView.strided(m, 0, new long[] {2, 1},
                         new long[] {3, 1}), dev.flynn.NdView.of(new long[2], 2, 1)));
+        // the same through a heap segment over x's own array
+        expect(IllegalArgumentException.class, "shares memory",
+                () -> TopK.selectAlong(f, x, 1, 1, Order.LARGEST, dev.flynn.NdView.of(java.lang.foreign.MemorySegment.ofArray(m).asSlice(4, 8),
+                        DType.F32, 2, 1), dev.flynn.NdView.of(new long[2], 2, 1)));
         expect(IllegalArgumentException.class, "k must be >= 0",
                 () -> TopK.selectAlong(f, x, 1, -1, Order.LARGEST, vals, idx));
         assertArrayEquals(new float[4], values);
