@@ -23,7 +23,7 @@ import static dev.flynn.Expr.sqrt;
  * The kernels of {@code flynn bench} and of the JMH suite, each defined once. They cover the cases that
  * behave differently on hardware: streaming arithmetic (saxpy), arithmetic-bound polynomials,
  * transcendental functions, a select, reductions, reductions along the rows and columns of a matrix,
- * a scan, and a mix (Black-Scholes).
+ * a scan, a k-nearest-neighbour search, and a mix (Black-Scholes).
  */
 public final class KernelCatalog {
     private static final Domain UNIT = new Domain(-1, 1);
@@ -53,7 +53,10 @@ public final class KernelCatalog {
                     Optional.of(new BenchKernel.Matrix(0, 1))),
             new BenchKernel("colsum", "sum of each column of a square-ish row-major matrix: x.sum(axis=0)",
                     t -> Kernel.parse("x", t), Optional.of(Reduction.sum()), List.of(UNIT), Optional.empty(),
-                    Optional.of(new BenchKernel.Matrix(0, 0))));
+                    Optional.of(new BenchKernel.Matrix(0, 0))),
+            new BenchKernel("knn", "brute-force k-NN: dot scores of 768-wide rows against a query, then the top 10",
+                    Kernel::dot, Optional.empty(), List.of(UNIT), Optional.empty(),
+                    Optional.of(new BenchKernel.Matrix(768, 1, new BenchKernel.Matrix.Knn(10)))));
 
     private static final Map<String, BenchKernel> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(BenchKernel::name, k -> k));

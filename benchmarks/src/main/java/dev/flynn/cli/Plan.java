@@ -111,10 +111,8 @@ record Plan(List<Target> shown, List<Target> measured, List<String> notes) {
     /** The arrays a run of one kernel and size holds at once. */
     static long bytes(BenchKernel k, DType dtype, long n) {
         Kernel body = k.body().apply(dtype);
-        long in = 0;
-        for (DType t : body.inputTypes()) {
-            in += n * t.byteSize();
-        }
+        // one generated array of dtype per domain (a row kernel's inputs are more than its body's)
+        long in = k.arity() * n * dtype.byteSize();
         long element = body.resultType().byteSize();
         // maps: the reference, the magnitude of its terms and the measured output; reductions: the
         // element-wise terms and their copy as doubles for the exact sum

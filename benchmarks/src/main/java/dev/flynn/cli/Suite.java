@@ -197,7 +197,7 @@ final class Suite {
                 bytes += (long) n * kernel.resultType().byteSize();
             }
             if (mc != null) {
-                bytes = mc.bytes(kernel, out);
+                bytes = mc.bytes(kernel, inputs, out);
             }
             double gbps = bytes / m.medianNanos();
             double maxUlp = ref.output().map(r -> Accuracy.maxUlp(out, r)).orElse(Double.NaN);

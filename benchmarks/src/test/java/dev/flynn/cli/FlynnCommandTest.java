@@ -142,6 +142,20 @@ class FlynnCommandTest {
     }
 
     @Test
+    void knnScoresEveryRowOnEveryBackend() {
+        // 4K is 5 rows of 768
+        Run run = flynn("bench", "--kernels", "knn", "--sizes", "4K", "--backends", "scalar,simd", "--threads", "1",
+                "--format", "json");
+        assertEquals(0, run.status(), run.err());
+        assertEquals(2, run.outLines().size(), run.out());
+        for (String line : run.outLines()) {
+            // compared with the scalar backend's scores: a NaN where it has a number is an infinite distance
+            assertTrue(line.contains("\"knn\"") && !line.contains("\"max_ulp\": null")
+                    && !line.contains("\"max_ulp\": \"inf\""), line);
+        }
+    }
+
+    @Test
     void noCommandIsBadInput() {
         Run run = flynn();
         assertEquals(FlynnCommand.BAD_INPUT, run.status());
