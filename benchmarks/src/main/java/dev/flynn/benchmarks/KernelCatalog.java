@@ -4,6 +4,7 @@ import dev.flynn.DType;
 import dev.flynn.Expr;
 import dev.flynn.Kernel;
 import dev.flynn.Reduction;
+import dev.flynn.RowKernel;
 import dev.flynn.Scan;
 import dev.flynn.benchmarks.BenchKernel.Domain;
 
@@ -23,7 +24,7 @@ import static dev.flynn.Expr.sqrt;
  * The kernels of {@code flynn bench} and of the JMH suite, each defined once. They cover the cases that
  * behave differently on hardware: streaming arithmetic (saxpy), arithmetic-bound polynomials,
  * transcendental functions, a select, reductions, reductions along the rows and columns of a matrix,
- * a scan, a k-nearest-neighbour search, and a mix (Black-Scholes).
+ * a scan, a k-nearest-neighbour search, row softmax and RMS norm, and a mix (Black-Scholes).
  */
 public final class KernelCatalog {
     private static final Domain UNIT = new Domain(-1, 1);
@@ -56,7 +57,11 @@ public final class KernelCatalog {
                     Optional.of(new BenchKernel.Matrix(0, 0))),
             new BenchKernel("knn", "brute-force k-NN: dot scores of 768-wide rows against a query, then the top 10",
                     Kernel::dot, Optional.empty(), List.of(UNIT), Optional.empty(),
-                    Optional.of(new BenchKernel.Matrix(768, 1, new BenchKernel.Matrix.Knn(10)))));
+                    Optional.of(new BenchKernel.Matrix(768, 1, new BenchKernel.Matrix.Knn(10)))),
+            rows("softmax", "softmax of each row of a square-ish row-major matrix: exp(x - max(x)) / sum(exp(x - max(x)))",
+                    RowKernel::softmax, new Domain(-10, 10)),
+            rows("rmsnorm", "RMS norm of each row, x / sqrt(mean(x*x) + 1e-6) * g, g one vector for every row",
+                    t -> RowKernel.rmsNorm(t, 1e-6), new Domain(-10, 10), new Domain(0.5, 1.5)));
 
     private static final Map<String, BenchKernel> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(BenchKernel::name, k -> k));
@@ -90,6 +95,15 @@ public final class KernelCatalog {
     private static BenchKernel reduce(String name, String summary, Function<DType, Kernel> body, Reduction r,
                                       Domain... domains) {
         return new BenchKernel(name, summary, body, Optional.of(r), List.of(domains));
+    }
+
+    /**
+     * A reduce-then-map kernel along the rows of a square-ish matrix; the body only names the element
+     * type of the inputs and the output (the row kernel computes).
+     */
+    private static BenchKernel rows(String name, String summary, Function<DType, RowKernel> kernel, Domain... domains) {
+        return new BenchKernel(name, summary, t -> Kernel.parse("x", t), Optional.empty(), List.of(domains),
+                Optional.empty(), Optional.of(new BenchKernel.Matrix(0, 1, new BenchKernel.Matrix.Rows(kernel))));
     }
 
     /**

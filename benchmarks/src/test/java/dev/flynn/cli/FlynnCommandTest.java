@@ -98,7 +98,7 @@ class FlynnCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "bench --kernels saxpy,fft          | 'fft'   | saxpy, poly, exp, log, sin, relu, sum, dot, cumsum, var, blackscholes",
+            "bench --kernels saxpy,fft          | 'fft'   | saxpy, poly, exp, log, sin, relu, sum, dot, cumsum, var, blackscholes, rowsum, colsum, knn, softmax, rmsnorm",
             "bench --backends cuda              | 'cuda'  | scalar, simd, gpu, c",
             "bench --dtype f16                  | 'f16'   | f32, f64",
             "bench --sizes 4K,4X                | '4X'    | 4K, 16M",
@@ -152,6 +152,28 @@ class FlynnCommandTest {
             // compared with the scalar backend's scores: a NaN where it has a number is an infinite distance
             assertTrue(line.contains("\"knn\"") && !line.contains("\"max_ulp\": null")
                     && !line.contains("\"max_ulp\": \"inf\""), line);
+        }
+    }
+
+    @Test
+    void rowSoftmaxAndRmsNormMatchTheScalarBackendWithinTheirBounds() {
+        // 4K is a 64x64 matrix
+        Run run = flynn("bench", "--kernels", "softmax,rmsnorm", "--sizes", "4K", "--backends", "scalar,simd",
+                "--threads", "1", "--format", "json");
+        assertEquals(0, run.status(), run.err());
+        assertEquals(4, run.outLines().size(), run.out());
+        Pattern ulp = Pattern.compile("\"max_ulp\":\\s*([^,}]+)");
+        for (String line : run.outLines()) {
+            Matcher m = ulp.matcher(line);
+            assertTrue(m.find(), line);
+            double maxUlp = Double.parseDouble(m.group(1));
+            // SEMANTICS.md "Reduce-then-map kernels", F32 rows of m = 64 in one block (d = 0), x in [-10, 10) so
+            // t_i < 20 and D <= 20, L = 2: softmax within 1.1 ((t + 2L + 2) u + (m + d + 2) u + (D + 2L + 1) u)
+            // = 1.1 (26 + 66 + 25) u of the exact value; RMS norm (mean square and root in F64, the root
+            // rounded to F32: rho <= 1.01 u) within 2 (rho + 2u) < 6.1 u. Two backends differ by at most twice
+            // that, and u |y| is at most an ulp of y
+            double bound = line.contains("\"softmax\"") ? 2 * 1.1 * (26 + 66 + 25) : 2 * 6.1;
+            assertTrue(maxUlp >= 0 && maxUlp <= bound, line);
         }
     }
 
