@@ -75,16 +75,7 @@ final class NdMaps {
         // a broadcast output or one that reaches an element twice is rejected here, before any write
         NdRows.Operand[] check = {new NdRows.Operand(withLineAxis(out), NdRows.Use.WRITE)};
         NdRows.plan(check[0].view().rank() - 1, check);
-        boolean temp = kernel.mayThrow() && out.size() > 0;
-        for (int i = 1; i < views.length; i++) {
-            if (views[i] != null && sharesPartly(views[i], out)) {
-                if (out.storage() instanceof DeviceArray) {
-                    throw new IllegalArgumentException("input " + (i - 1) + " shares device memory with the output other than"
-                            + " element for element; give the output its own device array");
-                }
-                temp = true;
-            }
-        }
+        boolean temp = needsTemporary(views, out, kernel.mayThrow());
         if (out.size() == 0) {
             return;
         }
@@ -271,6 +262,25 @@ final class NdMaps {
         };
         CallBinder.checkType(what, want, v.type());
         return v;
+    }
+
+    /**
+     * Whether a map over {@code views[1..]} (null where an input is not a view) into {@code out} must run
+     * through a temporary: a kernel that may throw part-way, or an input sharing the output's memory other
+     * than element for element. Device memory is never copied, so such sharing there is rejected.
+     */
+    static boolean needsTemporary(NdView[] views, NdView out, boolean mayThrow) {
+        boolean temp = mayThrow && out.size() > 0;
+        for (int i = 1; i < views.length; i++) {
+            if (views[i] != null && sharesPartly(views[i], out)) {
+                if (out.storage() instanceof DeviceArray) {
+                    throw new IllegalArgumentException("input " + (i - 1) + " shares device memory with the output other than"
+                            + " element for element; give the output its own device array");
+                }
+                temp = true;
+            }
+        }
+        return temp;
     }
 
     /** Whether two views share memory other than element for element (same places, same element size). */

@@ -72,16 +72,7 @@ final class NdScans {
         }
         // an output that reaches an element twice is rejected here, before any write
         NdRows.plan(axis, new NdRows.Operand(out, NdRows.Use.WRITE));
-        boolean temp = kernel.map().mayThrow() && out.size() > 0;
-        for (int i = 1; i < views.length; i++) {
-            if (views[i] != null && NdMaps.sharesPartly(views[i], out)) {
-                if (out.storage() instanceof DeviceArray) {
-                    throw new IllegalArgumentException("input " + (i - 1) + " shares device memory with the output other"
-                            + " than element for element; give the output its own device array");
-                }
-                temp = true;
-            }
-        }
+        boolean temp = NdMaps.needsTemporary(views, out, kernel.map().mayThrow());
         if (out.size() == 0) {
             return;
         }
