@@ -3,7 +3,6 @@ package dev.flynn.gpu.cuda;
 import dev.flynn.gpu.CudaException;
 import dev.flynn.gpu.CudaFatalException;
 import dev.flynn.gpu.CudaOutOfMemoryException;
-import dev.flynn.gpu.ptx.PtxGenerator;
 import dev.flynn.gpu.ptx.PtxModule;
 import dev.flynn.gpu.ptx.PtxTarget;
 import dev.flynn.spi.Availability;
@@ -20,8 +19,8 @@ import jcuda.driver.JCudaDriver;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR;
 import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR;
@@ -45,8 +44,15 @@ final class DriverDevice implements GpuDevice {
     private final CUstream[] streams = {new CUstream(), new CUstream()};
     private final Pointer[] staging = {new Pointer(), new Pointer()};
 
-    /** A loaded module and its entries by name: what {@link #load} returns. */
+    /**
+     * A loaded module and the entries looked up so far, by name: what {@link #load} returns. Entries are
+     * found at their first launch, as the emulator finds them, so a module may hold any entries (a map,
+     * the two passes of a reduction, the passes of a scan) without this class knowing their names.
+     */
     private record Loaded(CUmodule module, Map<String, CUfunction> entries) {
+        CUfunction entry(String name) {
+            return entries.computeIfAbsent(name, e -> function(module, e));
+        }
     }
 
     /** A device pointer whose address can be read and offset: JCuda keeps both protected. */
@@ -253,14 +259,7 @@ final class DriverDevice implements GpuDevice {
         current();
         CUmodule mod = new CUmodule();
         check(JCudaDriver.cuModuleLoadData(mod, module.ptx()), "cuModuleLoadData");
-        Map<String, CUfunction> entries = new HashMap<>();
-        if (module.reduction()) {
-            entries.put(PtxGenerator.REDUCE_BLOCKS, function(mod, PtxGenerator.REDUCE_BLOCKS));
-            entries.put(PtxGenerator.REDUCE_FINAL, function(mod, PtxGenerator.REDUCE_FINAL));
-        } else {
-            entries.put(PtxGenerator.MAP, function(mod, PtxGenerator.MAP));
-        }
-        return new Loaded(mod, Map.copyOf(entries));
+        return new Loaded(mod, new ConcurrentHashMap<>());
     }
 
     @Override
@@ -277,15 +276,12 @@ final class DriverDevice implements GpuDevice {
 
     @Override
     public void launch(Object module, String entry, int blocks, int threads, long[] params) {
-        CUfunction f = ((Loaded) module).entries().get(entry);
-        if (f == null) {
-            throw new IllegalArgumentException("the module has no entry " + entry);
-        }
+        current();
+        CUfunction f = ((Loaded) module).entry(entry);
         Pointer[] p = new Pointer[params.length];
         for (int i = 0; i < p.length; i++) {
             p[i] = Pointer.to(new long[] {params[i]});
         }
-        current();
         check(JCudaDriver.cuLaunchKernel(f, blocks, 1, 1, threads, 1, 1, 0, null, Pointer.to(p), null),
                 "cuLaunchKernel");
         check(JCudaDriver.cuCtxSynchronize(), "cuCtxSynchronize");
