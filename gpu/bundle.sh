@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds gpu/bundle/flynn-gpu.tgz: a jlink runtime (with jdk.incubator.vector), Flynn's jars, JCuda and
-# its natives, the GPU test classes and the JUnit console launcher. On a machine with only the NVIDIA
+# its natives, the GPU test classes, the JUnit console launcher, the benchmarks jar and device-check.sh.
+# On a machine with only the NVIDIA
 # driver:  tar xzf flynn-gpu.tgz && flynn-gpu/run-tests.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,10 +18,13 @@ mvn -q -pl gpu dependency:copy-dependencies -DincludeScope=test -DoutputDirector
 cp gpu/target/flynn-gpu-*.jar "$DIST/lib/"
 "$JDK/bin/jar" --create --file "$DIST/lib/flynn-gpu-tests.jar" -C gpu/target/test-classes .
 mvn -q dependency:copy -Dartifact="$JUNIT_CONSOLE" -DoutputDirectory="$DIST/tools"
-# the benchmarks' self-contained jar, where the benchmarks module has been packaged
-if [ -f benchmarks/target/benchmarks.jar ]; then
-    mkdir -p "$DIST/benchmarks" && cp benchmarks/target/benchmarks.jar "$DIST/benchmarks/"
-fi
+# the benchmarks' self-contained jar (JMH and the flynn command), and CuPy's yardstick for the GPU ones
+mvn -q -pl benchmarks -am package -DskipTests
+mkdir -p "$DIST/benchmarks"
+cp benchmarks/target/benchmarks.jar benchmarks/python/gpu_cupy.py "$DIST/benchmarks/"
+# the test classes, one per line, for device-check.sh's one JVM per class
+(cd gpu/target/test-classes && find dev -name '*Test.class' ! -name '*$*' | sed 's/\.class$//; s#/#.#g' | sort) >"$DIST/test-classes.txt"
+cp gpu/device-check.sh "$DIST/"
 
 "$JDK/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.management,java.compiler,jdk.incubator.vector,jdk.unsupported,jdk.zipfs \
     --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$DIST/runtime"
@@ -38,8 +42,8 @@ ARGS=("$@")
 if [ ${#ARGS[@]} -eq 0 ]; then ARGS=(--select-package dev.flynn.gpu); fi
 # shellcheck disable=SC2086
 exec "$HERE/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss8m ${FLYNN_JAVA_OPTS:-} \
-    -jar "$HERE"/tools/junit-platform-console-standalone-*.jar execute \
-    --class-path "$(printf '%s:' "$HERE"/lib/*.jar)" --details=summary "${ARGS[@]}"
+    -cp "$(printf '%s:' "$HERE"/lib/*.jar "$HERE"/tools/junit-platform-console-standalone-*.jar)" \
+    org.junit.platform.console.ConsoleLauncher execute --details=summary "${ARGS[@]}"
 RUN
 chmod +x "$DIST/run-tests.sh"
 mkdir -p "$DIST/src/test/resources"

@@ -9,7 +9,6 @@ import dev.flynn.Scan;
 import dev.flynn.ScanKernel;
 import dev.flynn.gpu.cuda.CudaContext;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +27,7 @@ class EmulatedGpuDeviceScanTest {
 
     @BeforeAll
     static void requireEmulator() {
-        Assumptions.assumeTrue(CudaContext.emulatorSelected(), "run with -Dflynn.gpu.device=emulator");
+        TestDevice.requireEmulatorOrGpu();
     }
 
     @AfterEach

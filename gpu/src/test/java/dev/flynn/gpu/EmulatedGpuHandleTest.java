@@ -9,7 +9,6 @@ import dev.flynn.Kernel;
 import dev.flynn.Reduction;
 import dev.flynn.gpu.cuda.CudaContext;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +32,7 @@ public class EmulatedGpuHandleTest {
 
     @BeforeAll
     static void requireEmulator() {
-        Assumptions.assumeTrue(CudaContext.emulatorSelected(), "run with -Dflynn.gpu.device=emulator");
+        TestDevice.requireEmulatorOrGpu();
     }
 
     @AfterEach

@@ -7,8 +7,6 @@ import dev.flynn.Kernel;
 import dev.flynn.NdView;
 import dev.flynn.Reduction;
 import dev.flynn.conformance.NdSuite;
-import dev.flynn.gpu.cuda.CudaContext;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class EmulatedGpuNdTest extends NdSuite {
     @BeforeAll
     void requireEmulator() {
-        Assumptions.assumeTrue(CudaContext.emulatorSelected(),
-                "the PTX emulator is not selected: run with -Dflynn.gpu.device=emulator (the emulated-gpu execution)");
+        TestDevice.requireEmulatorOrGpu();
     }
 
     @Override

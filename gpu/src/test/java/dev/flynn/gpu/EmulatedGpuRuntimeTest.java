@@ -12,8 +12,8 @@ import dev.flynn.gpu.ptx.PtxGenerator;
 import dev.flynn.spi.Binding;
 import dev.flynn.spi.KernelCache;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -37,7 +37,7 @@ class EmulatedGpuRuntimeTest {
 
     @BeforeAll
     static void requireEmulator() {
-        Assumptions.assumeTrue(CudaContext.emulatorSelected(), "run with -Dflynn.gpu.device=emulator");
+        TestDevice.requireEmulatorOrGpu();
     }
 
     @AfterEach
@@ -152,11 +152,11 @@ class EmulatedGpuRuntimeTest {
 
     @Test
     void outOfMemoryIsRecoverableAndSaysHowMuch() {
-        long huge = 3L << 30; // 3 Gi floats: 12 GiB, over the emulator's 4 GiB
+        long huge = 1L << 36; // 64 Gi floats: 256 GiB, over the emulator's 4 GiB and any GPU's memory
         CudaOutOfMemoryException e = assertThrows(CudaOutOfMemoryException.class,
                 () -> GpuArray.allocate(DType.F32, huge));
         assertEquals(huge * 4, e.requested());
-        assertTrue(e.free() > 0 && e.free() <= 4L << 30, "free " + e.free());
+        assertTrue(e.free() > 0 && e.free() < huge * 4, "free " + e.free());
         assertTrue(e.getMessage().contains("CUDA_ERROR_OUT_OF_MEMORY"), e.getMessage());
         // the backend goes on
         try (Flynn gpu = Flynn.builder().backend(Backend.GPU).build(); GpuArray x = GpuArray.upload(new double[] {1, 2})) {
@@ -164,7 +164,12 @@ class EmulatedGpuRuntimeTest {
         }
     }
 
+    /**
+     * Tagged {@code device-fault}: on a GPU the fault spoils the process's context for good, so the
+     * bundle's script runs it in a JVM of its own, and memory checkers report its planted fault.
+     */
     @Test
+    @Tag("device-fault")
     void aStickyErrorDisablesTheGpuAndTheCpuBackendsGoOn() {
         CudaContext ctx = CudaContext.get();
         Kernel k = Kernel.map(DType.F32, a -> a.add(1));
@@ -214,6 +219,7 @@ class EmulatedGpuRuntimeTest {
      */
     @Test
     void modulesOfDroppedKernelsAreUnloaded() {
+        TestDevice.requireEmulator();
         EmulatorDevice dev = (EmulatorDevice) CudaContext.get().device;
         float[] x = floats(10, 6);
         float[] out = new float[10];
@@ -257,6 +263,7 @@ class EmulatedGpuRuntimeTest {
 
     @Test
     void closingAnArrayFreesItsMemoryOnce() {
+        TestDevice.requireEmulator();
         EmulatorDevice dev = (EmulatorDevice) CudaContext.get().device;
         long before = dev.used();
         GpuArray a = GpuArray.allocate(DType.F64, 1 << 20);

@@ -2,8 +2,6 @@ package dev.flynn.gpu;
 
 import dev.flynn.Backend;
 import dev.flynn.conformance.ScoringSuite;
-import dev.flynn.gpu.cuda.CudaContext;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -13,8 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 class EmulatedGpuScoringTest extends ScoringSuite {
     @BeforeAll
     void requireEmulator() {
-        Assumptions.assumeTrue(CudaContext.emulatorSelected(),
-                "the PTX emulator is not selected: run with -Dflynn.gpu.device=emulator (the emulated-gpu execution)");
+        TestDevice.requireEmulatorOrGpu();
     }
 
     @Override
