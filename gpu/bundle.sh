@@ -26,7 +26,7 @@ cp benchmarks/target/benchmarks.jar benchmarks/python/gpu_cupy.py "$DIST/benchma
 (cd gpu/target/test-classes && find dev -name '*Test.class' ! -name '*$*' | sed 's/\.class$//; s#/#.#g' | sort) >"$DIST/test-classes.txt"
 cp gpu/device-check.sh "$DIST/"
 
-"$JDK/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.management,java.compiler,jdk.incubator.vector,jdk.unsupported,jdk.zipfs \
+"$JDK/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.management,java.compiler,jdk.incubator.vector,jdk.unsupported,jdk.zipfs,jdk.jfr \
     --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$DIST/runtime"
 
 cat > "$DIST/run-tests.sh" <<'RUN'

@@ -28,7 +28,7 @@ import java.util.Optional;
  * Nothing touches JCuda before {@link #probe()}: constructing this class never fails.
  *
  * <p>System properties: {@code flynn.gpu.minHostElements} (AUTO runs host-array calls here from this
- * many elements on; default 2^22), {@code flynn.gpu.fastMath} ({@code true}: F32 exp, log, sin and
+ * many elements on; unset, AUTO keeps host arrays on the CPU), {@code flynn.gpu.fastMath} ({@code true}: F32 exp, log, sin and
  * cos use the {@code .approx} instructions; see docs/GPU.md for their bounds) and
  * {@code flynn.gpu.device} ({@code cuda}, the default, or {@code emulator}: the generated PTX is
  * interpreted on the CPU instead, with no GPU and no JCuda, for testing; slow).
@@ -38,11 +38,19 @@ public final class GpuBackend implements BackendProvider {
     /** Creates the backend, as {@link java.util.ServiceLoader} does; all probing happens in {@link #probe()}. */
     public GpuBackend() {
     }
-    /** Host-array calls below this many elements cost more in transfers than they gain. */
-    static final long MIN_HOST_ELEMENTS = Long.getLong("flynn.gpu.minHostElements", 1L << 22);
+    /**
+     * Host-array calls AUTO sends here: none unless the user names a size. Measured on an H200 with 16
+     * host cores (BENCHMARKS.md, GPU), copying a host array to the device and the result back took
+     * longer than the CPU backends took for the whole call, for every catalog kernel at 1M elements,
+     * and transfers grow with the size as fast as the CPU's work does.
+     */
+    static final long MIN_HOST_ELEMENTS = Long.getLong("flynn.gpu.minHostElements", Long.MAX_VALUE);
     static final boolean FAST_MATH = Boolean.getBoolean("flynn.gpu.fastMath");
-    private static final Optional<String> SMALL = Optional.of("host arrays below " + MIN_HOST_ELEMENTS
-            + " elements (flynn.gpu.minHostElements) are faster on the CPU than copied to the GPU");
+    private static final Optional<String> SMALL = Optional.of(MIN_HOST_ELEMENTS == Long.MAX_VALUE
+            ? "AUTO keeps host arrays on the CPU: copying them to the GPU and back costs more than the CPU backends"
+                    + " take; keep data on the device in GpuArrays, or set -Dflynn.gpu.minHostElements=N to send"
+                    + " host-array calls of N or more elements to the GPU"
+            : "host arrays below " + MIN_HOST_ELEMENTS + " elements (flynn.gpu.minHostElements) stay on the CPU");
 
     @Override
     public String name() {

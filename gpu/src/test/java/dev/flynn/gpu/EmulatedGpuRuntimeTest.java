@@ -130,6 +130,29 @@ class EmulatedGpuRuntimeTest {
         }
     }
 
+    /**
+     * Host arrays go to the GPU under AUTO only from the size the user names: the emulated-gpu execution
+     * names 2^20, the bundle's run names none (the default), so each run checks one side.
+     */
+    @Test
+    void autoSendsHostArraysToTheGpuOnlyFromTheNamedSize() {
+        Kernel k = Kernel.map(DType.F32, a -> a.add(1));
+        int n = 1 << 20;
+        float[] x = new float[n];
+        float[] out = new float[n];
+        x[n - 1] = 41;
+        try (Flynn auto = Flynn.builder().backend(Backend.AUTO).build()) {
+            auto.into(k, out, x);
+            if (Long.getLong("flynn.gpu.minHostElements") == null) {
+                assertNotEquals("gpu", Flynn.lastBackend().orElseThrow(), "no size named: host arrays stay on the CPU");
+            } else {
+                assertTrue(Long.getLong("flynn.gpu.minHostElements") <= n, "the execution names at most 2^20");
+                assertEquals("gpu", Flynn.lastBackend().orElseThrow());
+            }
+        }
+        assertEquals(42f, out[n - 1]);
+    }
+
     @Test
     void integerDivisionByZeroOnTheDeviceThrowsAndWritesNothing() {
         int[] a = {7, 8, 9, 10};
