@@ -157,7 +157,7 @@ final class NdReduce {
      * common shape and handed over as 1-D storage of its elements in row-major order (in place where the
      * view is contiguous, else copied), other storage as it is, numbers as they are.
      */
-    static Object[] flatten(Flynn rt, Kernel kernel, Object[] inputs, int count) {
+    static Object[] flatten(Flynn rt, Kernel kernel, Object[] inputs, int count, java.util.List<DeviceArray> temporaries) {
         Object[] in = inputs(kernel, Arrays.copyOf(inputs, count));
         long[] shape = shape(in);
         Object[] out = new Object[count];
@@ -173,8 +173,11 @@ final class NdReduce {
                 continue;
             }
             if (b.storage() instanceof DeviceArray) {
-                throw new IllegalArgumentException(CallBinder.what(kernel, i) + " is a device view that is not contiguous"
-                        + " (" + b + "); device memory is not gathered: reduce it along an axis, or copy it first");
+                // gathered on the device into a row-major temporary, which the caller closes after the call
+                DeviceArray packed = DeviceViews.gather(b);
+                temporaries.add(packed);
+                out[i] = NdRows.span(packed, b.type(), 0, size);
+                continue;
             }
             DType t = b.type();
             NdView copy = size <= MAX_ARRAY

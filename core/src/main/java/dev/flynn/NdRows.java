@@ -1,5 +1,7 @@
 package dev.flynn;
 
+import dev.flynn.spi.DevicePlace;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -32,8 +34,10 @@ import java.util.concurrent.RecursiveAction;
  * {@code READ_WRITE}). A chunk of neighbouring lines is gathered together, reading the view along the
  * axis across the lines (a block of rows for column lines), so a column-major walk of a row-major
  * matrix reads each row's memory once per chunk rather than once per column.</li>
+ * <li>a device view with any other stride: a slice of a device temporary of the view's backend,
+ * gathered on the device before the task runs and scattered after, as above
+ * ({@link DeviceViews}; a chunk of lines at evenly spaced places is one 2-D copy).</li>
  * </ul>
- * Device views need stride 1 along the axis: device memory is never gathered.
  *
  * <p>Threads: lines run in parallel on the runtime's pool in chunks of neighbouring lines, each line on
  * one thread with {@link Flynn#serial()} as the runtime handed to the task; where there are fewer lines
@@ -198,8 +202,8 @@ final class NdRows {
      * @param operands the views, all of one rank
      * @return the checked plan
      * @throws IllegalArgumentException if the ranks differ, the axis does not exist, the outer shapes do
-     *     not broadcast, a written view is broadcast or reaches an element twice, a device view has a stride
-     *     other than 1 along the axis, or a strided line is too long for a scratch array
+     *     not broadcast, a written view is broadcast or reaches an element twice, or a strided host line is
+     *     too long for a scratch array
      */
     static Plan plan(int axis, Operand... operands) {
         Objects.requireNonNull(operands, "operands");
@@ -234,12 +238,9 @@ final class NdRows {
                 }
                 checkDistinct(v);
             }
-            if (v.storage() instanceof DeviceArray && len > 1 && stride != 1) {
-                throw new IllegalArgumentException("a device view needs stride 1 along axis " + axis + ", this one has "
-                        + stride + " (" + v + "); device memory is not gathered: copy it to a contiguous device array first");
-            }
+            boolean device = v.storage() instanceof DeviceArray;
             boolean number = o.use() == Use.READ && stride == 0 && len > 1;
-            if (!number && len > 1 && stride != 1 && len > MAX_SCRATCH) {
+            if (!device && !number && len > 1 && stride != 1 && len > MAX_SCRATCH) {
                 throw new IllegalArgumentException("a strided line of " + len + " elements does not fit a scratch array;"
                         + " lines along a strided axis may hold at most " + MAX_SCRATCH);
             }
@@ -309,7 +310,7 @@ final class NdRows {
         private final boolean confined;
         private final int chunkLines;
 
-        private enum Kind { IN_PLACE, NUMBER, SCRATCH }
+        private enum Kind { IN_PLACE, NUMBER, SCRATCH, DEVICE }
 
         private Plan(int axis, Operand[] ops, long[] outer, long lines) {
             this.axis = axis;
@@ -336,8 +337,9 @@ final class NdRows {
                 strides[i] = v.stride(axis);
                 lengths[i] = v.dim(axis);
                 kinds[i] = lengths[i] <= 1 || strides[i] == 1 ? Kind.IN_PLACE
+                        : v.storage() instanceof DeviceArray ? Kind.DEVICE
                         : strides[i] == 0 && ops[i].use() == Use.READ ? Kind.NUMBER : Kind.SCRATCH;
-                if (kinds[i] == Kind.SCRATCH) {
+                if (kinds[i] == Kind.SCRATCH || kinds[i] == Kind.DEVICE) {
                     longest = Math.max(longest, lengths[i]);
                 }
                 conf |= v.storage() instanceof MemorySegment m && !m.isAccessibleBy(OTHER_THREAD);
@@ -445,6 +447,19 @@ final class NdRows {
             }
             long[][] base = new long[n][chunkLines];
             Object[] scratch = new Object[n];
+            try {
+                runLines(rt, task, from, to, idx, base, scratch);
+            } finally {
+                for (int i = 0; i < n; i++) {
+                    if (scratch[i] instanceof DeviceArray d) {
+                        d.close();
+                    }
+                }
+            }
+        }
+
+        private void runLines(Flynn rt, Task task, long from, long to, long[] idx, long[][] base, Object[] scratch) {
+            int n = ops.length;
             Line[] lineArgs = new Line[n];
             for (long start = from; start < to; start += chunkLines) {
                 int count = (int) Math.min(chunkLines, to - start);
@@ -471,6 +486,15 @@ final class NdRows {
                         if (ops[i].use().reads()) {
                             Gather.gather(v.storage(), v.type(), base[i], count, strides[i], (int) lengths[i], scratch[i]);
                         }
+                    } else if (kinds[i] == Kind.DEVICE) {
+                        NdView v = ops[i].view();
+                        if (scratch[i] == null) {
+                            scratch[i] = DeviceViews.allocate((DeviceArray) v.storage(), v.type(),
+                                    Math.min(chunkLines, to - from) * lengths[i]);
+                        }
+                        if (ops[i].use().reads()) {
+                            deviceCopy(i, base[i], count, (DeviceArray) scratch[i], true);
+                        }
                     }
                 }
                 for (int c = 0; c < count; c++) {
@@ -483,7 +507,34 @@ final class NdRows {
                     if (kinds[i] == Kind.SCRATCH && ops[i].use().writes()) {
                         NdView v = ops[i].view();
                         Gather.scatter(scratch[i], v.storage(), v.type(), base[i], count, strides[i], (int) lengths[i]);
+                    } else if (kinds[i] == Kind.DEVICE && ops[i].use().writes()) {
+                        deviceCopy(i, base[i], count, (DeviceArray) scratch[i], false);
                     }
+                }
+            }
+        }
+
+        /**
+         * Between {@code count} strided device lines starting at {@code bases} and the contiguous temporary
+         * that holds them one after another: one 2-D copy where the lines are evenly spaced, else one per line.
+         */
+        private void deviceCopy(int i, long[] bases, int count, DeviceArray temp, boolean gather) {
+            DeviceArray storage = (DeviceArray) ops[i].view().storage();
+            long len = lengths[i];
+            long step = count > 1 ? bases[1] - bases[0] : 0;
+            boolean even = step >= 0;
+            for (int c = 2; c < count && even; c++) {
+                even = bases[c] - bases[c - 1] == step;
+            }
+            int copies = even ? 1 : count;
+            long rows = even ? count : 1;
+            for (int c = 0; c < copies; c++) {
+                DevicePlace view = new DevicePlace(storage, bases[c], even ? step : 0, strides[i]);
+                DevicePlace packed = new DevicePlace(temp, c * len, len, 1);
+                if (gather) {
+                    DeviceViews.copy(view, packed, rows, len);
+                } else {
+                    DeviceViews.copy(packed, view, rows, len);
                 }
             }
         }
@@ -492,6 +543,10 @@ final class NdRows {
             NdView v = ops[i].view();
             Line l = new Line(v.type(), lengths[i]);
             switch (kinds[i]) {
+                case DEVICE -> {
+                    l.arg = span(scratch, v.type(), c * lengths[i], lengths[i]);
+                    l.store = l.arg;
+                }
                 case NUMBER -> l.arg = Gather.element(v.storage(), v.type(), at);
                 case SCRATCH -> {
                     l.arg = java.lang.reflect.Array.get(scratch, c);

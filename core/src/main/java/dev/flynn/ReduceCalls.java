@@ -93,8 +93,17 @@ final class ReduceCalls {
         }
         if (NdReduce.involved(inputs, count)) {
             // over all elements of n-D views: one 1-D reduction of their elements in row-major order
-            inputs = NdReduce.flatten(rt, kernel, inputs, count);
+            java.util.List<DeviceArray> temporaries = new java.util.ArrayList<>(0);
+            try {
+                return reduceBound(rt, kernel, NdReduce.flatten(rt, kernel, inputs, count, temporaries), count, s);
+            } finally {
+                temporaries.forEach(DeviceArray::close);
+            }
         }
+        return reduceBound(rt, kernel, inputs, count, s);
+    }
+
+    private static Partial reduceBound(Flynn rt, Kernel kernel, Object[] inputs, int count, CallBinder.Scratch s) {
         Call call = s.call;
         long n = CallBinder.bindInputs(kernel, inputs, count, call, s);
         if (n < 0) {

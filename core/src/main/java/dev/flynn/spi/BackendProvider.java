@@ -87,4 +87,34 @@ public interface BackendProvider {
      * @param exclusive whether element {@code i} excludes value {@code i}
      */
     void scan(Call call, dev.flynn.ir.ScanOp op, boolean exclusive);
+
+    /**
+     * For backends that hold device memory: a new device array of {@code length} elements, contents
+     * undefined. Core takes temporaries for strided device views with it and closes them.
+     *
+     * @param type the element type
+     * @param length the number of elements
+     * @return the array
+     * @throws UnsupportedOperationException where the backend holds no device memory
+     */
+    default dev.flynn.DeviceArray allocate(dev.flynn.DType type, long length) {
+        throw new UnsupportedOperationException("the " + name() + " backend holds no device memory");
+    }
+
+    /**
+     * For backends that hold device memory: copies {@code rows × cols} elements of one type from one
+     * walk over device memory to another, element {@code (r, c)} of {@code from} to element
+     * {@code (r, c)} of {@code to}, on the device. Core gathers strided device views into contiguous
+     * temporaries and scatters results back with it; both walks are in bounds (core checks), and
+     * {@code to} reaches no element twice unless {@code rows} or {@code cols} is 1.
+     *
+     * @param from where the elements are read
+     * @param to where they are written
+     * @param rows the rows walked
+     * @param cols the columns walked
+     * @throws UnsupportedOperationException where the backend holds no device memory
+     */
+    default void copyStrided(DevicePlace from, DevicePlace to, long rows, long cols) {
+        throw new UnsupportedOperationException("the " + name() + " backend holds no device memory");
+    }
 }

@@ -4,6 +4,7 @@ import dev.flynn.DType;
 import dev.flynn.DeviceArray;
 import dev.flynn.gpu.cuda.CudaContext;
 import dev.flynn.gpu.cuda.CudaProbe;
+import dev.flynn.gpu.ptx.PtxCopy;
 import dev.flynn.gpu.ptx.PtxGenerator;
 import dev.flynn.gpu.ptx.PtxScan;
 import dev.flynn.ir.KernelIR;
@@ -13,6 +14,7 @@ import dev.flynn.spi.Availability;
 import dev.flynn.spi.BackendProvider;
 import dev.flynn.spi.Binding;
 import dev.flynn.spi.Call;
+import dev.flynn.spi.DevicePlace;
 import dev.flynn.spi.Partial;
 import dev.flynn.spi.StateLayout;
 
@@ -304,5 +306,28 @@ public final class GpuBackend implements BackendProvider {
     @Override
     public int cachedKernels() {
         return CudaContext.cachedModulesIfStarted();
+    }
+
+    @Override
+    public DeviceArray allocate(DType type, long length) {
+        return GpuArray.allocate(type, length);
+    }
+
+    /** One launch of {@link PtxCopy}'s grid-stride copy; the walks are in bounds (core checks them). */
+    @Override
+    public void copyStrided(DevicePlace from, DevicePlace to, long rows, long cols) {
+        if (!(from.array() instanceof GpuArray src) || !(to.array() instanceof GpuArray dst)) {
+            throw new IllegalArgumentException("a strided copy between GpuArrays, not " + from.array() + " and " + to.array());
+        }
+        if (src.type() != dst.type()) {
+            throw new IllegalArgumentException("a strided copy from " + src.type() + " to " + dst.type() + " elements");
+        }
+        DType t = src.type();
+        long size = t.byteSize();
+        long n = Math.multiplyExact(rows, cols);
+        CudaContext ctx = CudaContext.get();
+        CudaContext.Compiled k = ctx.module("copy2d|" + size, () -> PtxCopy.generate(t, ctx.target));
+        ctx.launchOver(k, PtxCopy.COPY, n, new long[] {n, cols, src.pointer() + from.offset() * size, from.rowStride(),
+                from.colStride(), dst.pointer() + to.offset() * size, to.rowStride(), to.colStride()});
     }
 }

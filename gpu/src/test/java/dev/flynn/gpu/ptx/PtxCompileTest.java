@@ -64,6 +64,18 @@ class PtxCompileTest {
     }
 
     @Test
+    void everyStridedCopyModuleCompilesForEveryTarget() {
+        for (dev.flynn.DType type : new dev.flynn.DType[] {dev.flynn.DType.F32, dev.flynn.DType.F64,
+                dev.flynn.DType.I32, dev.flynn.DType.I64}) {
+            for (int sm : SMS) {
+                PtxTarget target = PtxTarget.of(12000, sm / 10, sm % 10);
+                String ptx = PtxCopy.generate(type, target).ptx();
+                assertTrue(PtxOfflineCompiler.compile(ptx, target.gpuName()).length > 0, "copy " + type + " sm_" + sm);
+            }
+        }
+    }
+
+    @Test
     void compilerIsTheOneJCudaShips() {
         assertTrue(PtxOfflineCompiler.version().startsWith("12."), PtxOfflineCompiler.version());
     }
