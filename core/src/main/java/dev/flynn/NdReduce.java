@@ -99,20 +99,22 @@ final class NdReduce {
         // the caller's output untouched
         Object results = java.lang.reflect.Array.newInstance(t.javaType(), (int) lines);
         DType rt0 = kernel.resultType();
-        plan.run(rt, (lineRt, line, lineArgs) -> {
-            Object[] args = new Object[in.length];
-            for (int i = 0; i < in.length; i++) {
-                args[i] = slot[i] < 0 ? in[i] : lineArgs[slot[i]].arg();
-            }
-            int at = (int) line;
-            switch (rt0) {
-                case F32 -> ((float[]) results)[at] = (float) lineRt.reduceDouble(kernel, args);
-                case F64 -> ((double[]) results)[at] = lineRt.reduceDouble(kernel, args);
-                case I32 -> ((int[]) results)[at] = (int) lineRt.reduceLong(kernel, args);
-                case I64 -> ((long[]) results)[at] = lineRt.reduceLong(kernel, args);
-                case BOOL -> ((int[]) results)[at] = lineRt.reduceBoolean(kernel, args) ? 1 : 0;
-            }
-        });
+        if (!reduceInOneCall(rt, kernel, plan, in, slot, results)) {
+            plan.run(rt, (lineRt, line, lineArgs) -> {
+                Object[] args = new Object[in.length];
+                for (int i = 0; i < in.length; i++) {
+                    args[i] = slot[i] < 0 ? in[i] : lineArgs[slot[i]].arg();
+                }
+                int at = (int) line;
+                switch (rt0) {
+                    case F32 -> ((float[]) results)[at] = (float) lineRt.reduceDouble(kernel, args);
+                    case F64 -> ((double[]) results)[at] = lineRt.reduceDouble(kernel, args);
+                    case I32 -> ((int[]) results)[at] = (int) lineRt.reduceLong(kernel, args);
+                    case I64 -> ((long[]) results)[at] = lineRt.reduceLong(kernel, args);
+                    case BOOL -> ((int[]) results)[at] = lineRt.reduceBoolean(kernel, args) ? 1 : 0;
+                }
+            });
+        }
         if (out == null) {
             return newView(results, t, rest);
         }
@@ -120,6 +122,38 @@ final class NdReduce {
             rt.into(NdMaps.Identity.of(t), o, newView(results, t, rest));
         }
         return o;
+    }
+
+    /**
+     * Reduces every line through one {@link RowReducer} where the lines lie in place on a CPU backend,
+     * each line's value bitwise that of its own 1-D call; false where each line takes that call instead.
+     */
+    private static boolean reduceInOneCall(Flynn rt, Kernel kernel, NdRows.Plan plan, Object[] in, int[] slot, Object results) {
+        Object[] fixed = new Object[in.length];
+        for (int i = 0; i < in.length; i++) {
+            fixed[i] = slot[i] < 0 ? in[i] : null;
+        }
+        RowReducer reducer = RowReducer.of(rt, kernel, plan, fixed, slot);
+        if (reducer == null) {
+            return false;
+        }
+        DType type = kernel.resultType();
+        plan.runRanges(rt, (one, from, to) -> {
+            RowReducer.Lane lane = reducer.lane();
+            for (long line = from; line < to; line++) {
+                int at = (int) line;
+                switch (type) {
+                    case F32 -> ((float[]) results)[at] = (float) lane.doubleValue(line);
+                    case F64 -> ((double[]) results)[at] = lane.doubleValue(line);
+                    case I32 -> ((int[]) results)[at] = (int) lane.longValue(line);
+                    case I64 -> ((long[]) results)[at] = lane.longValue(line);
+                    case BOOL -> ((int[]) results)[at] = lane.booleanValue(line) ? 1 : 0;
+                }
+            }
+            return reducer.backend();
+        });
+        CallBinder.threadScratch().last = reducer.backend();
+        return true;
     }
 
     private static NdRows.Operand[] operands(Object[] in, long[] shape, int axis) {

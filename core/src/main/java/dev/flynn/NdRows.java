@@ -106,6 +106,20 @@ final class NdRows {
         void run(Flynn runtime, long line, Line[] lines);
     }
 
+    /** Work over a range of lines, for runners that take the lines' storage from {@link Plan#base} themselves. */
+    @FunctionalInterface
+    interface Ranges {
+        /**
+         * Runs lines {@code [from, to)} on the calling thread.
+         *
+         * @param runtime the runtime for the range (single-threaded when ranges run in parallel)
+         * @param from the first line
+         * @param to the end of the range, exclusive
+         * @return the name of the backend that ran the lines, or null
+         */
+        String run(Flynn runtime, long from, long to);
+    }
+
     /** One operand's line as a 1-D call takes it. */
     static final class Line {
         private final DType type;
@@ -377,6 +391,56 @@ final class NdRows {
         }
 
         /**
+         * Operand {@code i}'s view.
+         *
+         * @param i the operand's index
+         * @return the view, as given to {@link #plan}
+         */
+        NdView view(int i) {
+            return ops[i].view();
+        }
+
+        /**
+         * Whether operand {@code i}'s lines are handed over in place: stride 1 along the axis, or at most one element.
+         *
+         * @param i the operand's index
+         * @return whether its lines are neither gathered nor numbers
+         */
+        boolean inPlace(int i) {
+            return kinds[i] == Kind.IN_PLACE;
+        }
+
+        /**
+         * The storage index of element 0 of operand {@code i}'s line {@code line}.
+         *
+         * @param i the operand's index
+         * @param line the line's number, in {@code [0, lines())}
+         * @return its element offset in the view's storage
+         */
+        long base(int i, long line) {
+            long at = ops[i].view().offset();
+            long rest = line;
+            long[] st = outerStrides[i];
+            for (int k = outer.length - 1; k >= 0; k--) {
+                at += rest % outer[k] * st[k];
+                rest /= outer[k];
+            }
+            return at;
+        }
+
+        /**
+         * Whether the lines would be shared among {@code runtime}'s threads (else they run one after another on
+         * the caller, each with the whole runtime).
+         *
+         * @param runtime the runtime
+         * @return whether there are at least as many lines as threads, more than one thread, and no confined memory
+         */
+        boolean splitsLines(Flynn runtime) {
+            int threads = confined ? 1 : runtime.threads();
+            return threads > 1 && lines >= threads;
+        }
+
+        /**
          * Calls {@code task} once per line (see the class comment for threads and what a line is).
          *
          * @param runtime the runtime whose pool and backend run the lines
@@ -386,34 +450,55 @@ final class NdRows {
             if (lines == 0) {
                 return;
             }
-            int threads = confined ? 1 : runtime.threads();
-            if (threads <= 1 || lines < threads) {
+            if (!splitsLines(runtime)) {
                 runLines(runtime, task, 0, lines);
                 return;
             }
-            Flynn serial = runtime.serial();
+            String backend = runRanges(runtime, (serial, from, to) -> {
+                runLines(serial, task, from, to);
+                return CallBinder.lastBackend();
+            });
+            // the lines ran on workers: the caller's Flynn.lastBackend() names their backend
+            if (backend != null) {
+                CallBinder.threadScratch().last = backend;
+            }
+        }
+
+        /**
+         * Runs {@code ranges} over consecutive ranges of lines that cover {@code [0, lines())}, in parallel on
+         * {@code runtime}'s pool where {@link #splitsLines} holds, else once over all lines on the caller.
+         * Which thread runs a range never changes a line's result.
+         *
+         * @param runtime the runtime
+         * @param ranges the work per range
+         * @return what a range returned (the backend that ran it), or null
+         */
+        String runRanges(Flynn runtime, Ranges ranges) {
+            if (lines == 0) {
+                return null;
+            }
+            if (!splitsLines(runtime)) {
+                return ranges.run(runtime, 0, lines);
+            }
             // several chunks per thread so that uneven lines balance; the cut never changes a line's result
-            long per = Math.max(1, Math.min(chunkLines, Math.ceilDiv(lines, 4L * threads)));
+            long per = Math.max(1, Math.min(chunkLines, Math.ceilDiv(lines, 4L * runtime.threads())));
             long chunks = Math.ceilDiv(lines, per);
             ForkJoinPool pool = runtime.pool();
-            Chunks all = new Chunks(serial, task, per, 0, chunks);
+            Chunks all = new Chunks(runtime.serial(), ranges, per, 0, chunks);
             pool.invoke(all);
-            // the lines ran on workers: the caller's Flynn.lastBackend() names their backend
-            if (all.backend != null) {
-                CallBinder.threadScratch().last = all.backend;
-            }
+            return all.backend;
         }
 
         private final class Chunks extends RecursiveAction {
             private final Flynn serial;
-            private final Task task;
+            private final Ranges task;
             private final long per;
             private final long lo;
             private final long hi;
             /** The backend a line of this range ran on, if any. */
             private String backend;
 
-            Chunks(Flynn serial, Task task, long per, long lo, long hi) {
+            Chunks(Flynn serial, Ranges task, long per, long lo, long hi) {
                 this.serial = serial;
                 this.task = task;
                 this.per = per;
@@ -424,8 +509,7 @@ final class NdRows {
             @Override
             protected void compute() {
                 if (hi - lo == 1) {
-                    runLines(serial, task, lo * per, Math.min(lines, (lo + 1) * per));
-                    backend = CallBinder.lastBackend();
+                    backend = task.run(serial, lo * per, Math.min(lines, (lo + 1) * per));
                     return;
                 }
                 long mid = (lo + hi) >>> 1;

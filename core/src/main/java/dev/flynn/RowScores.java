@@ -58,6 +58,9 @@ final class RowScores {
         boolean floating = type == DType.F32 || type == DType.F64;
         NdRows.Plan plan = NdRows.plan(1, new NdRows.Operand(rows, NdRows.Use.READ_ARRAY),
                 new NdRows.Operand(out.transpose(), NdRows.Use.WRITE));
+        if (matrix.dim(1) > 0 && scoreInOneCall(rt, metric, k, plan, queries, norms, out)) {
+            return;
+        }
         plan.run(rt, (one, r, lines) -> {
             Object row = lines[0].arg();
             Object scores = lines[1].arg();
@@ -77,11 +80,59 @@ final class RowScores {
         });
     }
 
+    /**
+     * Scores every row through {@link RowReducer}s (one per query, one more for cosine's row norms) where the
+     * rows lie in place on a CPU backend: each score bitwise what the per-row 1-D calls below give, written
+     * straight into {@code out}; false where each row takes those calls instead.
+     */
+    private static boolean scoreInOneCall(Flynn rt, Metric metric, Kernel k, NdRows.Plan plan, Object[] queries,
+                                          double[] norms, NdView out) {
+        RowReducer[] byQuery = new RowReducer[queries.length];
+        for (int j = 0; j < queries.length; j++) {
+            byQuery[j] = RowReducer.of(rt, k, plan, new Object[] {null, queries[j]}, new int[] {0, -1});
+            if (byQuery[j] == null) {
+                return false;
+            }
+        }
+        RowReducer self = metric != Metric.COSINE ? null : RowReducer.of(rt, k, plan, new Object[] {null, null}, new int[] {0, 0});
+        if (byQuery.length == 0 || metric == Metric.COSINE && self == null) {
+            return false;
+        }
+        DType type = out.type();
+        boolean floating = type == DType.F32 || type == DType.F64;
+        Object store = out.storage();
+        plan.runRanges(rt, (one, from, to) -> {
+            RowReducer.Lane[] lanes = new RowReducer.Lane[byQuery.length];
+            for (int j = 0; j < lanes.length; j++) {
+                lanes[j] = byQuery[j].lane();
+            }
+            RowReducer.Lane selfLane = self == null ? null : self.lane();
+            for (long r = from; r < to; r++) {
+                double xx = selfLane == null ? 0 : selfLane.doubleValue(r);
+                long at = out.offset() + r * out.stride(1);
+                for (int j = 0; j < lanes.length; j++, at += out.stride(0)) {
+                    if (!floating) {
+                        store(store, type, at, lanes[j].longValue(r));
+                        continue;
+                    }
+                    double s = lanes[j].doubleValue(r);
+                    if (selfLane != null) {
+                        s = s / (Math.sqrt(xx) * Math.sqrt(norms[j]));
+                    }
+                    store(store, type, at, s);
+                }
+            }
+            return byQuery[0].backend();
+        });
+        CallBinder.threadScratch().last = byQuery[0].backend();
+        return true;
+    }
+
     /** Element {@code j} of a line handed over by {@link NdRows}: an array, a {@link Slice} or a segment. */
-    private static void store(Object line, DType type, int j, double v) {
+    private static void store(Object line, DType type, long j, double v) {
         switch (line) {
-            case float[] a -> a[j] = (float) v;
-            case double[] a -> a[j] = v;
+            case float[] a -> a[(int) j] = (float) v;
+            case double[] a -> a[(int) j] = v;
             case Slice sl -> store(sl.array(), type, sl.offset() + j, v);
             case MemorySegment m when type == DType.F32 -> m.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, j, (float) v);
             case MemorySegment m -> m.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, j, v);
@@ -89,10 +140,10 @@ final class RowScores {
         }
     }
 
-    private static void store(Object line, DType type, int j, long v) {
+    private static void store(Object line, DType type, long j, long v) {
         switch (line) {
-            case int[] a -> a[j] = (int) v;
-            case long[] a -> a[j] = v;
+            case int[] a -> a[(int) j] = (int) v;
+            case long[] a -> a[(int) j] = v;
             case Slice sl -> store(sl.array(), type, sl.offset() + j, v);
             case MemorySegment m when type == DType.I32 -> m.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, j, (int) v);
             case MemorySegment m -> m.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, j, v);

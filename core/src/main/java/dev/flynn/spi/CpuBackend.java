@@ -200,28 +200,63 @@ public abstract class CpuBackend implements BackendProvider {
         ReduceSpec spec = ir.reduce().orElseThrow();
         DType type = ir.body().type();
         long n = call.n();
+        int nb = blocks(n);
+        if (nb == 1 || call.threads() <= 1 || n < c.minParallel()) {
+            reduceLine(k, spec, type, call.data(), call.offsets(), n, call.args(), nb == 1 ? null : scratch(nb), result);
+            return;
+        }
+        Partial[] parts = scratch(nb);
+        int per = Math.max(1, nb / (call.threads() * 4));
+        call.pool().invoke(new ReduceTask(k, call, parts, 0, nb, per));
+        Partials.tree(spec, type, parts, nb, k, call.args());
+        result.copyFrom(parts[0]);
+    }
+
+    /**
+     * Reduces {@code [0, n)} of one line on the calling thread into {@code result}, exactly as {@link #reduce}
+     * does for a call of these operands at any thread count: the same blocks of {@link #BLOCK} elements, the
+     * same tree. Runners of many lines call this once per line, each line's offsets in {@code offsets}, so
+     * each line's state is bitwise that of a 1-D reduction of the line alone.
+     *
+     * @param k the compiled kernel
+     * @param spec the kernel's reduction
+     * @param type the type of the kernel's body
+     * @param data each input's array or segment ({@code null} for scalars)
+     * @param offsets each input's element offset of the line's first element
+     * @param n the line's length, at least 1
+     * @param args constants, then scalar inputs, as raw bits
+     * @param parts scratch of at least {@link #blocks(long)} states where that is more than one (else unused)
+     * @param result receives the line's state
+     */
+    public static void reduceLine(CpuKernel k, ReduceSpec spec, DType type, Object[] data, long[] offsets, long n,
+                                  long[] args, Partial[] parts, Partial result) {
+        if (n <= BLOCK) {
+            // one block: its state is the result, no scratch and no tree
+            k.reduce(data, offsets, 0, n, args, result);
+            return;
+        }
+        int nb = blocks(n);
+        for (int b = 0; b < nb; b++) {
+            long start = (long) b * BLOCK;
+            k.reduce(data, offsets, start, Math.min(n, start + BLOCK), args, parts[b]);
+        }
+        Partials.tree(spec, type, parts, nb, k, args);
+        result.copyFrom(parts[0]);
+    }
+
+    /**
+     * The number of reduction blocks of a line of {@code n} elements.
+     *
+     * @param n the line's length
+     * @return {@code ceil(n / BLOCK)}
+     * @throws IllegalArgumentException if that is more than an {@code int}
+     */
+    public static int blocks(long n) {
         long blocks = (n + BLOCK - 1) / BLOCK;
         if (blocks > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("too many elements for one reduction: " + n);
         }
-        int nb = (int) blocks;
-        if (nb == 1) {
-            // one block: its state is the result, no scratch and no tree
-            k.reduce(call.data(), call.offsets(), 0, n, call.args(), result);
-            return;
-        }
-        Partial[] parts = scratch(nb);
-        if (call.threads() <= 1 || n < c.minParallel()) {
-            for (int b = 0; b < nb; b++) {
-                long start = (long) b * BLOCK;
-                k.reduce(call.data(), call.offsets(), start, Math.min(n, start + BLOCK), call.args(), parts[b]);
-            }
-        } else {
-            int per = Math.max(1, nb / (call.threads() * 4));
-            call.pool().invoke(new ReduceTask(k, call, parts, 0, nb, per));
-        }
-        Partials.tree(spec, type, parts, nb, k, call.args());
-        result.copyFrom(parts[0]);
+        return (int) blocks;
     }
 
     private static Partial[] scratch(int count) {
