@@ -249,6 +249,23 @@ public abstract class RowBatchSuite {
         }
     }
 
+    /** An integer division by zero in one row throws as its 1-D call does, and the caller's output keeps its values. */
+    @Test
+    void aRowThatThrowsLeavesTheOutputUntouched() {
+        Kernel div = Kernel.parse("100 / x", DType.I32).reduce(Reduction.sum());
+        int[] a = new int[8 * 3];
+        java.util.Arrays.fill(a, 1);
+        a[5 * 3 + 1] = 0;
+        for (Flynn f : runtimes) {
+            int[] out = {7, 7, 7, 7, 7, 7, 7, 7};
+            long made = made();
+            org.junit.jupiter.api.Assertions.assertThrows(ArithmeticException.class,
+                    () -> f.reduceAxisInto(div, 1, out, NdView.of(a, 8, 3)));
+            assertTrue(made() > made, "the one-call path ran on " + f.threads() + " threads");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {7, 7, 7, 7, 7, 7, 7, 7}, out);
+        }
+    }
+
     @Test
     void scoresOfEveryMetricAndBatchAreThePerRowCalls() {
         SplittableRandom rnd = new SplittableRandom(23);
