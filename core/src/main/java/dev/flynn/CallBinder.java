@@ -39,6 +39,8 @@ final class CallBinder {
         /** The thread's own scratch, which records the last backend even for a re-entrant call. */
         final Scratch owner;
         String last;
+        /** How this thread's most recent axis reduction ran: "columns" or "lines". */
+        String axisPath;
         boolean busy;
         /** Whether the call being bound has a scalar input, whose value goes into {@link #args}. */
         boolean scalarsBound;
@@ -457,6 +459,11 @@ final class CallBinder {
     /** The name of the backend that ran this thread's most recent call, or null. */
     static String lastBackend() {
         return SCRATCH.get().last;
+    }
+
+    /** How this thread's most recent axis reduction ran, or null. */
+    static String lastAxisPath() {
+        return SCRATCH.get().axisPath;
     }
 
     /** This thread's own scratch (not a re-entrant call's). */

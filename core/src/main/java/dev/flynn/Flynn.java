@@ -158,6 +158,17 @@ public final class Flynn implements AutoCloseable {
         return java.util.Optional.ofNullable(CallBinder.lastBackend());
     }
 
+    /**
+     * How this thread's most recent {@link #reduceAxis}/{@link #reduceAxisInto} ran: {@code "columns"}
+     * where strided lines (a matrix's columns) were reduced together row by row, {@code "lines"} where
+     * each line was one 1-D call. The results are the same bits either way; this says which cost was paid.
+     *
+     * @return the path, or empty if this thread reduced along no axis yet
+     */
+    public static java.util.Optional<String> lastAxisPath() {
+        return java.util.Optional.ofNullable(CallBinder.lastAxisPath());
+    }
+
     @Override
     public void close() {
         ForkJoinPool p = pool;

@@ -97,6 +97,20 @@ final class NdReduce {
         NdRows.Plan plan = NdRows.plan(axis, ops);
         // results go into a temporary first: a line that throws (an empty min, a division by zero) leaves
         // the caller's output untouched
+        java.util.Optional<Object> columns = NdColumns.reduce(rt, kernel, in, shape, axis, lines);
+        CallBinder.threadScratch().axisPath = columns.isPresent() ? "columns" : "lines";
+        Object results = columns.isPresent() ? columns.get() : lines(rt, kernel, in, slot, plan, t, lines);
+        if (out == null) {
+            return newView(results, t, rest);
+        }
+        if (lines > 0) {
+            rt.into(NdMaps.Identity.of(t), o, newView(results, t, rest));
+        }
+        return o;
+    }
+
+    /** Each line by one 1-D call, its strided operands gathered a chunk of lines at a time. */
+    private static Object lines(Flynn rt, Kernel kernel, Object[] in, int[] slot, NdRows.Plan plan, DType t, long lines) {
         Object results = java.lang.reflect.Array.newInstance(t.javaType(), (int) lines);
         DType rt0 = kernel.resultType();
         if (!reduceInOneCall(rt, kernel, plan, in, slot, results)) {
@@ -115,13 +129,7 @@ final class NdReduce {
                 }
             });
         }
-        if (out == null) {
-            return newView(results, t, rest);
-        }
-        if (lines > 0) {
-            rt.into(NdMaps.Identity.of(t), o, newView(results, t, rest));
-        }
-        return o;
+        return results;
     }
 
     /**

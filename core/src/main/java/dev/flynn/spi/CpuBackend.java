@@ -166,6 +166,23 @@ public abstract class CpuBackend implements BackendProvider {
                 || n instanceof dev.flynn.ir.Node.Binary b && b.op().transcendental();
     }
 
+    /**
+     * How this backend orders a block's reduction of {@code ir}, where it is the canonical form: the
+     * number {@code P} of partials, element {@code k} of a block folded into partial {@code k mod P} in
+     * index order from the op's identity ({@link Partials#identity}), then {@code p[j] = p[j] op p[j + h]}
+     * for {@code h = P/2, ..., 1}; moments take the block's sum this way, its mean, then the squared
+     * deviations from that mean this way. Argmin, argmax and integer reductions give the same result in
+     * any order. Core then reduces many strided lines at once, row by row, with exactly these steps per
+     * line (the columns of a matrix). Empty (the default) where the backend orders the steps otherwise
+     * (compensated and custom reductions are never asked).
+     *
+     * @param ir a reduction's IR
+     * @return {@code P}, a power of two, or empty
+     */
+    public java.util.OptionalInt blockPartials(KernelIR ir) {
+        return java.util.OptionalInt.empty();
+    }
+
     @Override
     public int cachedKernels() {
         return cache.size();

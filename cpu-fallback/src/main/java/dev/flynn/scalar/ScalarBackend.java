@@ -38,4 +38,10 @@ public final class ScalarBackend extends CpuBackend {
     protected CpuKernel compile(KernelIR ir, List<Binding> inputs, Binding output) {
         return ScalarCodegen.compile(ir, inputs, output);
     }
+
+    /** A plain loop folds a block into one accumulator, in index order. */
+    @Override
+    public java.util.OptionalInt blockPartials(KernelIR ir) {
+        return java.util.OptionalInt.of(1);
+    }
 }

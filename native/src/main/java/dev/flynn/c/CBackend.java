@@ -111,6 +111,15 @@ public final class CBackend extends CpuBackend {
         return 0.1 + 0.03 * arithmeticOps(ir) + 3.0 * transcendentalOps(ir);
     }
 
+    /**
+     * {@link CSourceWriter#LANES} accumulators; none with {@code -ffast-math}, where the compiler may
+     * reorder the sums.
+     */
+    @Override
+    public java.util.OptionalInt blockPartials(KernelIR ir) {
+        return config.fast() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(CSourceWriter.LANES);
+    }
+
     @Override
     protected CpuKernel compile(KernelIR ir, List<Binding> inputs, Binding output) {
         Availability a = probe();

@@ -54,6 +54,19 @@ public final class SimdBackend extends CpuBackend {
         return SimdCompiler.compile(ir, inputs, output);
     }
 
+    /**
+     * {@link SimdLayout}'s partials; none in fast-math mode, where the JIT decides a transcendental's
+     * last bit and a map's values need not be the reduction's.
+     */
+    @Override
+    public java.util.OptionalInt blockPartials(KernelIR ir) {
+        if (SimdRoutines.FAST_MATH) {
+            return java.util.OptionalInt.empty();
+        }
+        return java.util.OptionalInt.of(SimdLayout.partials(ir.body().type(),
+                dev.flynn.ir.Schedule.of(ir.body()).nodes().size()));
+    }
+
     /** A vector loop handles 8 to 16 elements per instruction; SVML-style math costs a few instructions per lane. */
     @Override
     protected double nanosPerElement(KernelIR ir) {
