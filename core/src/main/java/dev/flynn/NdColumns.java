@@ -32,10 +32,14 @@ import java.util.concurrent.RecursiveAction;
  * reduced again by that 1-D call, which rescues it.
  */
 final class NdColumns {
-    /** Bytes of accumulators per chunk: the rows of partials stay in the core's L1 and L2 while the rows stream. */
-    private static final int ACCUMULATOR_BYTES = 64 * 1024;
+    /**
+     * Bytes of accumulators per chunk: the rows of partials stay in the core's L2 (half of a 512 KiB one)
+     * while the matrix streams past. Wide chunks also make each row's run long: the prefetcher follows a
+     * run within a page and restarts at every short one.
+     */
+    private static final int ACCUMULATOR_BYTES = 256 * 1024;
     private static final int MIN_WIDTH = 64;
-    private static final int MAX_WIDTH = 4096;
+    private static final int MAX_WIDTH = 8192;
     private static final System.Logger LOG = System.getLogger("dev.flynn");
     private static final Set<String> EXPLAINED = ConcurrentHashMap.newKeySet();
 
@@ -82,7 +86,9 @@ final class NdColumns {
         // the mean's rescue test needs no second pass
         this.deviations = kind != Reduction.Kind.MEAN || direct < 0 || ops[direct].type() == DType.F64;
         int bytes = (spec.op() == ReduceOp.MOMENTS ? 1 : partials) * vt.byteSize();
-        this.width = (int) Math.min(lines, Math.clamp(ACCUMULATOR_BYTES / bytes, MIN_WIDTH, MAX_WIDTH));
+        // every thread gets a chunk of its own; chunk edges on 64 lines keep the add loops unmasked
+        long perThread = (Math.ceilDiv(lines, (long) Math.max(1, rt.threads())) + 63) & ~63L;
+        this.width = (int) Math.min(lines, Math.min(perThread, Math.clamp(ACCUMULATOR_BYTES / bytes, MIN_WIDTH, MAX_WIDTH)));
     }
 
     /**
@@ -356,6 +362,8 @@ final class NdColumns {
                 if (vt.isFloating()) {
                     RowFolds.Floating acc = new RowFolds.Floating(vt, op, partials, w);
                     for (long r = r0; r < r1; r++) {
+                        // the row is copied first even where it could be read in place: C2 vectorizes
+                        // a[c] += v[c] but not a[c] += x[at + c], whose arrays might overlap
                         values.read(this, r, c0, w);
                         acc.add((int) ((r - r0) % partials), values);
                     }
@@ -465,6 +473,10 @@ final class NdColumns {
                     case float[] a -> {
                         if (e.vt == DType.F32) {
                             copy(a, at, step, floats, w);
+                        } else if (step == 1) {
+                            for (int c = 0; c < w; c++) {
+                                doubles[c] = a[at + c];
+                            }
                         } else {
                             for (int c = 0; c < w; c++) {
                                 doubles[c] = a[at + c * step];

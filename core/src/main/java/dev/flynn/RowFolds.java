@@ -46,9 +46,9 @@ final class RowFolds {
         /** Folds one row of values into partial {@code j} of every line. */
         void add(int j, NdColumns.Rows values) {
             if (f32) {
-                step(op, f[j], values.floats, w);
+                step(op, f[j], values.floats, 0, w);
             } else {
-                step(op, d[j], values.doubles, w);
+                step(op, d[j], values.doubles, 0, w);
             }
         }
 
@@ -66,9 +66,9 @@ final class RowFolds {
             for (int h = partials / 2; h >= 1; h /= 2) {
                 for (int j = 0; j < h; j++) {
                     if (f32) {
-                        step(op, f[j], f[j + h], w);
+                        step(op, f[j], f[j + h], 0, w);
                     } else {
-                        step(op, d[j], d[j + h], w);
+                        step(op, d[j], d[j + h], 0, w);
                     }
                 }
             }
@@ -80,52 +80,52 @@ final class RowFolds {
         }
     }
 
-    static void step(ReduceOp op, float[] a, float[] v, int w) {
+    static void step(ReduceOp op, float[] a, float[] v, int at, int w) {
         switch (op) {
             case SUM -> {
                 for (int c = 0; c < w; c++) {
-                    a[c] = a[c] + v[c];
+                    a[c] = a[c] + v[at + c];
                 }
             }
             case PROD -> {
                 for (int c = 0; c < w; c++) {
-                    a[c] = a[c] * v[c];
+                    a[c] = a[c] * v[at + c];
                 }
             }
             case MIN -> {
                 for (int c = 0; c < w; c++) {
-                    a[c] = Math.min(a[c], v[c]);
+                    a[c] = Math.min(a[c], v[at + c]);
                 }
             }
             case MAX -> {
                 for (int c = 0; c < w; c++) {
-                    a[c] = Math.max(a[c], v[c]);
+                    a[c] = Math.max(a[c], v[at + c]);
                 }
             }
             default -> throw new IllegalStateException(op + " has no plain step");
         }
     }
 
-    static void step(ReduceOp op, double[] a, double[] v, int w) {
+    static void step(ReduceOp op, double[] a, double[] v, int at, int w) {
         switch (op) {
             case SUM -> {
                 for (int c = 0; c < w; c++) {
-                    a[c] = a[c] + v[c];
+                    a[c] = a[c] + v[at + c];
                 }
             }
             case PROD -> {
                 for (int c = 0; c < w; c++) {
-                    a[c] = a[c] * v[c];
+                    a[c] = a[c] * v[at + c];
                 }
             }
             case MIN -> {
                 for (int c = 0; c < w; c++) {
-                    a[c] = Math.min(a[c], v[c]);
+                    a[c] = Math.min(a[c], v[at + c]);
                 }
             }
             case MAX -> {
                 for (int c = 0; c < w; c++) {
-                    a[c] = Math.max(a[c], v[c]);
+                    a[c] = Math.max(a[c], v[at + c]);
                 }
             }
             default -> throw new IllegalStateException(op + " has no plain step");
