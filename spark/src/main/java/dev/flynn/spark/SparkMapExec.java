@@ -1,24 +1,35 @@
 package dev.flynn.spark;
 
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.AttributeSet$;
+import org.apache.spark.sql.execution.ColumnarToRowExec;
+import org.apache.spark.sql.execution.InputAdapter;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.WholeStageCodegenExec;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.immutable.IndexedSeq;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The physical operator of {@link SparkKernels#withColumn}. Columnar when its child is (Spark's
  * in-memory cache, vectorized file scans, another Flynn map): each {@code ColumnarBatch} is read in
- * bulk, mapped in one Flynn call and passed on with the result as one more column vector, no row ever
- * built. Otherwise it maps {@code InternalRow}s a block at a time and writes them as {@code UnsafeRow}s.
+ * bulk, mapped in one Flynn call and passed on with the result as one more column vector. A consumer
+ * that takes rows (a sink, a row operator) gets them from the same batches, each batch laid out as
+ * {@code UnsafeRow}s column by column ({@link SparkBatchRows}) instead of through a per-row
+ * {@code ColumnarToRow} conversion above this operator. Without a columnar child it maps
+ * {@code InternalRow}s a block at a time and writes them as {@code UnsafeRow}s.
  */
 public final class SparkMapExec extends SparkPlan {
     private static final long serialVersionUID = 1L;
@@ -57,12 +68,37 @@ public final class SparkMapExec extends SparkPlan {
 
     @Override
     public boolean supportsColumnar() {
-        return fields.child().supportsColumnar();
+        return columnarChild() != null;
     }
 
+    // rows are always offered: over a columnar child they come from the mapped batches, so Spark inserts no
+    // ColumnarToRow above this operator
     @Override
     public boolean supportsRowBased() {
-        return !supportsColumnar();
+        return true;
+    }
+
+    /**
+     * The plan whose batches this operator maps: the child where it is columnar, or the columnar plan
+     * below the row conversion Spark puts under a row operator whose child only produces batches (a
+     * vectorized file scan); null when there is none.
+     */
+    private SparkPlan columnarChild() {
+        SparkPlan p = fields.child();
+        if (p.supportsColumnar()) {
+            return p;
+        }
+        while (p instanceof WholeStageCodegenExec || p instanceof InputAdapter) {
+            p = p.children().apply(0);
+        }
+        if (p instanceof ColumnarToRowExec c) {
+            p = c.child();
+            while (p instanceof InputAdapter a) {
+                p = a.child();
+            }
+            return p.supportsColumnar() ? p : null;
+        }
+        return null;
     }
 
     // the kernel's columns at their positions in the child's rows or batches
@@ -86,6 +122,15 @@ public final class SparkMapExec extends SparkPlan {
 
     @Override
     public RDD<InternalRow> doExecute() {
+        SparkPlan columnar = columnarChild();
+        if (columnar != null) {
+            Seq<Attribute> out = output();
+            DataType[] types = new DataType[out.size()];
+            for (int j = 0; j < types.length; j++) {
+                types[j] = out.apply(j).dataType();
+            }
+            return mapBatches(columnar).rdd().mapPartitions(new ToRows(types), true, ClassTag$.MODULE$.apply(InternalRow.class));
+        }
         SparkColumns cols = bound();
         byte[] bytes = fields.kernel();
         List<Attribute> joined = new ArrayList<>(CollectionConverters.asJava(fields.child().output()));
@@ -100,6 +145,14 @@ public final class SparkMapExec extends SparkPlan {
 
     @Override
     public RDD<ColumnarBatch> doExecuteColumnar() {
+        SparkPlan columnar = columnarChild();
+        if (columnar == null) {
+            throw new IllegalStateException("no columnar plan below " + fields.child().nodeName() + ": map its rows");
+        }
+        return mapBatches(columnar).rdd();
+    }
+
+    private JavaRDD<ColumnarBatch> mapBatches(SparkPlan columnar) {
         SparkColumns cols = bound();
         byte[] bytes = fields.kernel();
         // for each output column: the child's vector it is, or -1 for the result
@@ -109,10 +162,26 @@ public final class SparkMapExec extends SparkPlan {
         for (int j = 0; j < layout.length; j++) {
             layout[j] = out.apply(j).exprId().equals(fields.result().exprId()) ? -1 : indexOf(in, out.apply(j));
         }
-        return fields.child().executeColumnar().toJavaRDD().mapPartitions(batches -> {
+        return columnar.executeColumnar().toJavaRDD().mapPartitions(batches -> {
             SparkInput.read(SparkInput.Path.COLUMNAR);
             return new SparkMapBatches(batches, bytes, cols, layout);
-        }).rdd();
+        });
+    }
+
+    /** A partition's mapped batches as rows. */
+    private static final class ToRows extends AbstractFunction1<scala.collection.Iterator<ColumnarBatch>, scala.collection.Iterator<InternalRow>>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final DataType[] types;
+
+        ToRows(DataType[] types) {
+            this.types = types;
+        }
+
+        @Override
+        public scala.collection.Iterator<InternalRow> apply(scala.collection.Iterator<ColumnarBatch> batches) {
+            return new SparkBatchRows(CollectionConverters.asJava(batches), types);
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -192,6 +193,41 @@ class SparkColumnarInputTest {
                 float expected = (float) Math.sqrt(fs.get(r).getFloat(0)) + 1;
                 assertEquals(expected, tw.get(r).getFloat(0), "row " + r);
                 assertEquals(expected, tw.get(r).getFloat(1), "row " + r);
+            }
+        } finally {
+            cached.unpersist(true);
+        }
+    }
+
+    @Test
+    void aRowSinkOfAColumnarMapGetsRowsLaidOutFromTheMapsBatchesWithNoConversionAbove() {
+        Kernel nul = Kernel.parse("x * b - 1", List.of("x", "b"), List.of(DType.F64, DType.F64));
+        Dataset<Row> cached = source.select("*").cache();
+        try {
+            cached.count();
+            Dataset<Row> z = SparkKernels.withColumn(cached, "z", nul, "x", "b");
+            // the map is the plan's root: it gives the rows itself, no ColumnarToRow is put above it
+            SparkPlan plan = z.queryExecution().executedPlan();
+            assertTrue(plan instanceof SparkMapExec, plan.treeString());
+            long before = SparkInput.partitionsRead(SparkInput.Path.COLUMNAR);
+            z.write().format("noop").mode("overwrite").save();
+            List<Row> rows = z.collectAsList();
+            assertEquals(before + 2L * z.rdd().getNumPartitions(), SparkInput.partitionsRead(SparkInput.Path.COLUMNAR),
+                    "partitions written and collected from the map's batches");
+            // every row: the cached row's fields as they are, then x*b-1, null exactly where b is
+            List<Row> plain = cached.collectAsList();
+            assertEquals(N, rows.size());
+            int width = plain.getFirst().size();
+            for (int r = 0; r < N; r++) {
+                Row p = plain.get(r);
+                Row m = rows.get(r);
+                for (int c = 0; c < width; c++) {
+                    assertEquals(p.get(c), m.get(c), "row " + r + " column " + c);
+                }
+                assertEquals(p.isNullAt(7), m.isNullAt(width), "row " + r);
+                if (!p.isNullAt(7)) {
+                    assertEquals(p.getDouble(0) * p.getDouble(7) - 1, m.getDouble(width), "row " + r);
+                }
             }
         } finally {
             cached.unpersist(true);
