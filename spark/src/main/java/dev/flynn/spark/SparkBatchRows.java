@@ -4,6 +4,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection$;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.execution.vectorized.OnHeapColumnVector;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.vectorized.ColumnVector;
@@ -142,7 +143,13 @@ final class SparkBatchRows extends AbstractIterator<InternalRow> {
     private void values(ColumnVector v, DataType t, long at, int from, int to) {
         byte[] buf = buffer;
         int step = rowSize;
-        if (t.equals(DataTypes.DoubleType)) {
+        // an on-heap vector (Spark's cache, its vectorized readers, Flynn's result) through its final class: the
+        // getter inlines to an array load whatever other vector classes the JVM has seen
+        if (t.equals(DataTypes.DoubleType) && v instanceof OnHeapColumnVector h) {
+            for (int r = from; r < to; r++, at += step) {
+                Platform.putDouble(buf, at, h.getDouble(r));
+            }
+        } else if (t.equals(DataTypes.DoubleType)) {
             for (int r = from; r < to; r++, at += step) {
                 Platform.putDouble(buf, at, v.getDouble(r));
             }

@@ -3,6 +3,7 @@ package dev.flynn.spark;
 import dev.flynn.DType;
 import dev.flynn.Kernel;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.vectorized.OnHeapColumnVector;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -252,6 +253,10 @@ final class SparkColumns implements Serializable {
         Object[] out = new Object[ordinals.length];
         for (int i = 0; i < out.length; i++) {
             ColumnVector v = b.column(ordinals[i]);
+            if (v instanceof OnHeapColumnVector h && copied(i, h, n, scratch[i])) {
+                out[i] = scratch[i];
+                continue;
+            }
             out[i] = switch (kinds[i]) {
                 case DOUBLE -> v.getDoubles(0, n);
                 case LONG -> v.getLongs(0, n);
@@ -265,6 +270,50 @@ final class SparkColumns implements Serializable {
             }
         }
         return out;
+    }
+
+    /**
+     * Copies rows {@code 0 .. n} of an on-heap vector (what Spark's cache and its vectorized readers fill) of the
+     * kernel's own type into {@code array}, element by element: the class is final, so the getter is one
+     * inlined array load, and no array is allocated per batch as the bulk getters do. False for other types.
+     */
+    private boolean copied(int i, OnHeapColumnVector v, int n, Object array) {
+        switch (kinds[i]) {
+            case DOUBLE -> {
+                double[] a = (double[]) array;
+                for (int j = 0; j < n; j++) {
+                    a[j] = v.getDouble(j);
+                }
+            }
+            case LONG -> {
+                long[] a = (long[]) array;
+                for (int j = 0; j < n; j++) {
+                    a[j] = v.getLong(j);
+                }
+            }
+            case INT -> {
+                if (types[i] != DType.I32) {
+                    return false;
+                }
+                int[] a = (int[]) array;
+                for (int j = 0; j < n; j++) {
+                    a[j] = v.getInt(j);
+                }
+            }
+            case FLOAT -> {
+                if (types[i] != DType.F32) {
+                    return false;
+                }
+                float[] a = (float[]) array;
+                for (int j = 0; j < n; j++) {
+                    a[j] = v.getFloat(j);
+                }
+            }
+            case BYTE, SHORT -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void read(int i, ColumnVector v, int from, int n, Object array, int pos) {
