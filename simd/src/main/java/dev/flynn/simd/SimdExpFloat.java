@@ -175,7 +175,7 @@ final class SimdExpFloat {
     }
 
     static FloatVector expm1(FloatVector x) {
-        FloatVector r = expm1Part(x.max(EXPM1_MIN).min(EXP_MAX), SUM);
+        FloatVector r = expm1Part(atMost(atLeast(x, EXPM1_MIN), EXP_MAX), SUM);
         // small x (and -0, subnormals) round to x; NaN is its own result
         return r.blend(x, x.abs().compare(LT, TINY).or(x.test(IS_NAN)));
     }
@@ -191,11 +191,6 @@ final class SimdExpFloat {
         FloatVector q = nh.div(dh);
         FloatVector corr = q.neg().fma(dh, nh).add(nl.sub(q.mul(dl))).div(dh);
         return part == HI ? q : part == LO ? corr : q.add(corr);
-    }
-
-    /** e^|x| / 2 for |x| >= HYPERBOLIC_LARGE, overflowing exactly where the true value does. */
-    private static FloatVector halfExpLarge(FloatVector ax) {
-        return expPart(ax.min(HALF_EXP_MAX), SUM, -1);
     }
 
     static FloatVector sinh(FloatVector x) {
@@ -214,9 +209,11 @@ final class SimdExpFloat {
      */
     private static FloatVector sinhOrCosh(FloatVector x, boolean cosh) {
         FloatVector ax = x.abs();
-        FloatVector small = ax.min(HYPERBOLIC_LARGE);
-        FloatVector nh = expm1Part(small, HI);
-        FloatVector nl = expm1Part(small, LO);
+        // one reduction serves both sides: N and Q at a below HYPERBOLIC_LARGE, e^a / 2 above it (the
+        // lanes of the side not taken hold values that the blend drops, overflowed ones included)
+        FloatVector a = atMost(ax, HALF_EXP_MAX);
+        FloatVector nh = expm1Part(a, HI);
+        FloatVector nl = expm1Part(a, LO);
         FloatVector qh = quotientPart(nh, nl, 1f, HI);
         FloatVector ql = quotientPart(nh, nl, 1f, LO);
         FloatVector r;
@@ -232,12 +229,12 @@ final class SimdExpFloat {
             FloatVector h = nh.add(qh);
             r = h.add(qh.sub(h.sub(nh)).add(nl).add(ql)).mul(0.5f);
         }
-        return r.blend(halfExpLarge(ax), ax.compare(GE, HYPERBOLIC_LARGE));
+        return r.blend(expPart(a, SUM, -1), ax.compare(GE, HYPERBOLIC_LARGE));
     }
 
     static FloatVector tanh(FloatVector x) {
         FloatVector ax = x.abs();
-        FloatVector twice = ax.add(ax).min(2 * TANH_ONE);
+        FloatVector twice = atMost(ax.add(ax), 2 * TANH_ONE);
         // N / (N + 2) with N = e^2a - 1
         FloatVector nh = expm1Part(twice, HI);
         FloatVector nl = expm1Part(twice, LO);
