@@ -135,9 +135,28 @@ final class SimdExpFloat {
     static FloatVector exp(FloatVector x) {
         if (x.abs().compare(LE, NORMAL_RANGE).allTrue()) {
             IntVector k = x.fma(INV_LN2, SHIFTER).reinterpretAsInts().lanewise(LSHL, 23);
-            return reduced(x, SUM).reinterpretAsInts().add(k).reinterpretAsFloats();
+            return expReduced(x).reinterpretAsInts().add(k).reinterpretAsFloats();
         }
-        return expPart(atMost(atLeast(x, EXP_MIN), EXP_MAX), SUM, 0);
+        FloatVector c = atMost(atLeast(x, EXP_MIN), EXP_MAX);
+        return scale(expReduced(c), exponent(c));
+    }
+
+    /**
+     * e^r for x = k ln2 + r rounded once, for exp alone (the others need e^r as a float-float): 1 + r
+     * two-summed, and r^2/2 + r^3 Q(r) plus r's rounding error added to its low part, which keeps each
+     * rounding of the small terms below 1/16 ulp of the result. Every float in [-105, 90] measured
+     * against Math.exp: at most 0.764 ulp (a subnormal result near -87.7).
+     */
+    private static FloatVector expReduced(FloatVector x) {
+        FloatVector kd = x.fma(INV_LN2, SHIFTER).sub(SHIFTER);
+        FloatVector rh = kd.fma(x.broadcast(-LN2_HI), x);
+        FloatVector r = kd.fma(x.broadcast(-LN2_LO), rh);
+        FloatVector rl = kd.fma(x.broadcast(-LN2_LO), rh.sub(r));
+        FloatVector r2 = r.mul(r);
+        FloatVector q = r2.fma(r2.broadcast(Q4), r.fma(Q3, Q2)).fma(r2, r.fma(Q1, Q0));
+        FloatVector t = r2.fma(r.fma(q, r.broadcast(0.5f)), rl);
+        FloatVector yh = r.add(1f);
+        return yh.add(yh.neg().add(1f).add(r).add(t));
     }
 
     /**
