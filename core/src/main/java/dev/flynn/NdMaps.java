@@ -125,27 +125,41 @@ final class NdMaps {
      */
     private static void runLines(Flynn rt, Kernel kernel, NdView[] views, Object[] in) {
         NdView[] flat = coalesce(views);
+        intoLines(rt, flat[0].rank() - 1, flat, in, (lineRt, out, args) -> lineRt.into(kernel, out, args));
+    }
+
+    /** A 1-D call that writes one output line from its inputs' lines (or numbers). */
+    @FunctionalInterface
+    interface LineCall {
+        void into(Flynn runtime, Object out, Object[] args);
+    }
+
+    /**
+     * Runs {@code call} once per line along {@code axis}: {@code views[0]} the written output, {@code views[i+1]}
+     * input {@code i}'s view, or null where {@code in[i]} is a number handed over as it is.
+     */
+    static void intoLines(Flynn rt, int axis, NdView[] views, Object[] in, LineCall call) {
         int count = 0;
-        for (NdView v : flat) {
+        for (NdView v : views) {
             count += v == null ? 0 : 1;
         }
         NdRows.Operand[] ops = new NdRows.Operand[count];
-        int[] slot = new int[flat.length];
+        int[] slot = new int[views.length];
         int k = 0;
-        for (int i = 0; i < flat.length; i++) {
-            if (flat[i] != null) {
+        for (int i = 0; i < views.length; i++) {
+            if (views[i] != null) {
                 slot[i] = k;
-                ops[k++] = new NdRows.Operand(flat[i], i == 0 ? NdRows.Use.WRITE : NdRows.Use.READ);
+                ops[k++] = new NdRows.Operand(views[i], i == 0 ? NdRows.Use.WRITE : NdRows.Use.READ);
             }
         }
-        NdRows.Plan plan = NdRows.plan(flat[0].rank() - 1, ops);
+        NdRows.Plan plan = NdRows.plan(axis, ops);
         int arity = in.length;
         plan.run(rt, (lineRt, line, lines) -> {
             Object[] args = new Object[arity];
             for (int i = 0; i < arity; i++) {
-                args[i] = flat[i + 1] == null ? in[i] : lines[slot[i + 1]].arg();
+                args[i] = views[i + 1] == null ? in[i] : lines[slot[i + 1]].arg();
             }
-            lineRt.into(kernel, lines[0].arg(), args);
+            call.into(lineRt, lines[0].arg(), args);
         });
     }
 

@@ -115,28 +115,7 @@ final class NdScans {
     /** One 1-D scan per line along {@code axis}: {@code views[0]} the output, then each input's view (null for a number). */
     private static void runLines(Flynn rt, ScanKernel kernel, int axis, NdView[] views, Object[] in) {
         ScanKernel line = new ScanKernel(kernel.map(), kernel.scan());
-        int count = 0;
-        for (NdView v : views) {
-            count += v == null ? 0 : 1;
-        }
-        NdRows.Operand[] ops = new NdRows.Operand[count];
-        int[] slot = new int[views.length];
-        int k = 0;
-        for (int i = 0; i < views.length; i++) {
-            if (views[i] != null) {
-                slot[i] = k;
-                ops[k++] = new NdRows.Operand(views[i], i == 0 ? NdRows.Use.WRITE : NdRows.Use.READ);
-            }
-        }
-        NdRows.Plan plan = NdRows.plan(axis, ops);
-        int arity = in.length;
-        plan.run(rt, (lineRt, n, lines) -> {
-            Object[] args = new Object[arity];
-            for (int i = 0; i < arity; i++) {
-                args[i] = views[i + 1] == null ? in[i] : lines[slot[i + 1]].arg();
-            }
-            lineRt.into(line, lines[0].arg(), args);
-        });
+        NdMaps.intoLines(rt, axis, views, in, (lineRt, out, args) -> lineRt.into(line, out, args));
     }
 
     /** The inputs checked against the map: views of its input types, other storage as 1-D views, numbers kept. */
