@@ -44,7 +44,9 @@ import java.util.Set;
  * broadcast once before the loop. Then comes an unmasked main loop (int-indexed when every operand is
  * an array, so C2 eliminates the bounds checks and unrolls it) and one step for the tail, whose lanes
  * past the end are masked in the arithmetic but never in memory: its operands are read and its result
- * written through a scratch vector ({@link SimdTail}).
+ * written through a scratch vector ({@link SimdTail}). A map whose body copies in own math routines
+ * holds that body once: its tail points the operands at scratch copies and runs through the main
+ * loop's code ({@code SimdLoops.mapOnce}).
  * Reductions keep several accumulators, combined once after the loop and then across lanes in a fixed
  * order, so results depend only on the range, never on JIT state.
  */

@@ -29,7 +29,9 @@ import static dev.flynn.simd.SimdCompiler.vectorClass;
 
 /**
  * The loops around a body: the prologue (storage, broadcasts, index and limit), the map's main loop
- * and tail (read and written through {@link SimdTail}), and the accumulator blocks of {@link SimdLayout} that reductions fold into.
+ * and tail (read and written through {@link SimdTail}; for bodies that copy in own math routines, the
+ * tail goes through the main loop's code), and the accumulator blocks of {@link SimdLayout} that
+ * reductions fold into.
  */
 abstract sealed class SimdLoops extends SimdLowering permits SimdReductions {
     SimdLoops(Plan plan, CodeBuilder c) {
@@ -155,6 +157,11 @@ abstract sealed class SimdLoops extends SimdLowering permits SimdReductions {
             }
             storeIndex(outOff);
         }
+        if (tailThroughBody()) {
+            mapOnce(outStore, outOff, t);
+            c.return_();
+            return;
+        }
         loops(plan.lanes, plan.lanes, () -> {
             Position main = at(0, null);
             storeOut(eval(ir.body(), main, hoisted), outStore, outOff, main, t);
@@ -163,6 +170,101 @@ abstract sealed class SimdLoops extends SimdLowering permits SimdReductions {
             storeOut(eval(ir.body(), last, hoisted), outStore, outOff, last, t);
         });
         c.return_();
+    }
+
+    /**
+     * Whether the map's tail runs through the main loop's code ({@link #mapOnce}) rather than a copy of
+     * the body of its own: where own math routines are copied in (the body's code is then large) over
+     * arrays, and no lane needs its mask (an integer division would divide a dead lane's zero).
+     */
+    boolean tailThroughBody() {
+        if (!copiesRoutines() || !plan.intLoop || plan.output != Binding.ARRAY) {
+            return false;
+        }
+        for (Node n : Schedule.of(ir.body()).nodes()) {
+            if (n instanceof Node.Binary b && b.type().isIntegral()
+                    && (b.op() == dev.flynn.ir.BinaryOp.DIV || b.op() == dev.flynn.ir.BinaryOp.REM)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The map with the body's code emitted once: the last, partial vector copies each array operand's
+     * live elements into a scratch of its own ({@link SimdTail#operand}, zeros in the other lanes, as
+     * the two-copy tail reads them), points the operand's array and offset at it, and the output's at
+     * the result scratch, and goes through the same body once more; then the live lanes are copied out.
+     * A routine copied twice made F32 sinh's kernel 6700 bytes of bytecode: more than C1 compiles, and
+     * enough IR that C2 stopped inlining the Vector API's methods at once (NodeCountInliningCutoff) and
+     * left intrinsics whose species was not yet a constant as Java code on arrays, allocating per vector.
+     */
+    private void mapOnce(int outStore, int outOff, DType t) {
+        int upper = bound(plan.lanes);
+        int last = c.allocateLocal(TypeKind.INT);
+        int realOut = c.allocateLocal(TypeKind.REFERENCE);
+        int realOff = c.allocateLocal(TypeKind.INT);
+        c.iconst_0().istore(last);
+        c.aconst_null().astore(realOut);
+        c.iconst_0().istore(realOff);
+        Label loop = c.newLabel();
+        Label body = c.newLabel();
+        Label rest = c.newLabel();
+        Label finish = c.newLabel();
+        Label done = c.newLabel();
+        c.labelBinding(loop);
+        pushIndex();
+        loadIndexSlot(upper);
+        ifIndexGE(rest);
+        c.labelBinding(body);
+        Position main = at(0, null);
+        storeOut(eval(ir.body(), main, hoisted), outStore, outOff, main, t);
+        c.iload(last).ifne(finish);
+        step(plan.lanes);
+        c.goto_(loop);
+        c.labelBinding(rest);
+        pushIndex();
+        loadIndexSlot(limitSlot);
+        ifIndexGE(done);
+        for (int i = 0; i < ir.arity(); i++) {
+            if (plan.inputs.get(i) != Binding.ARRAY) {
+                continue;
+            }
+            DType in = ir.inputs().get(i);
+            pushTail();
+            c.aload(storage[i]);
+            c.iload(offset[i]);
+            pushIndex();
+            c.iadd();
+            pushRemaining(() -> pushIndex(), true);
+            pushInt(plan.lanes);
+            pushInt(i);
+            call(SimdTail.class, "operand", SimdTail.class, in.arrayType(), int.class, int.class, int.class, int.class);
+            c.astore(storage[i]);
+            pushIndex();
+            c.ineg();
+            c.istore(offset[i]);
+        }
+        c.aload(outStore).astore(realOut);
+        c.iload(outOff).istore(realOff);
+        pushTail();
+        call(SimdTail.class, "scratch" + SimdTail.suffix(t), SimdTail.class);
+        c.astore(outStore);
+        pushIndex();
+        c.ineg();
+        c.istore(outOff);
+        c.iconst_1().istore(last);
+        c.goto_(body);
+        c.labelBinding(finish);
+        pushTail();
+        c.aload(realOut);
+        c.iload(realOff);
+        pushIndex();
+        c.iadd();
+        pushRemaining(() -> pushIndex(), true);
+        pushInt(plan.lanes);
+        call(SimdTail.class, "out", SimdTail.class, t.arrayType(), int.class, int.class, int.class);
+        c.labelBinding(done);
     }
 
     void storeOut(Val v, int outStore, int outOff, Position pos, DType t) {

@@ -133,6 +133,57 @@ final class SimdTail {
         return t.longs;
     }
 
+    // ---- operands' own scratch: a kernel whose tail runs through its main loop's code reads every
+    // operand after copying them all (SimdLoops.mapOnce), so each needs a scratch of its own
+
+    private Object[] operands = new Object[4];
+
+    /** Operand {@code k}'s scratch holding its live elements from index at, zeros after them. */
+    static float[] operand(SimdTail t, float[] src, int at, int remaining, int lanes, int k) {
+        float[] s = t.operand(k, float[].class);
+        int n = live(remaining, lanes);
+        Arrays.fill(s, n, lanes, 0f);
+        System.arraycopy(src, at, s, 0, n);
+        return s;
+    }
+
+    static double[] operand(SimdTail t, double[] src, int at, int remaining, int lanes, int k) {
+        double[] s = t.operand(k, double[].class);
+        int n = live(remaining, lanes);
+        Arrays.fill(s, n, lanes, 0d);
+        System.arraycopy(src, at, s, 0, n);
+        return s;
+    }
+
+    static int[] operand(SimdTail t, int[] src, int at, int remaining, int lanes, int k) {
+        int[] s = t.operand(k, int[].class);
+        int n = live(remaining, lanes);
+        Arrays.fill(s, n, lanes, 0);
+        System.arraycopy(src, at, s, 0, n);
+        return s;
+    }
+
+    static long[] operand(SimdTail t, long[] src, int at, int remaining, int lanes, int k) {
+        long[] s = t.operand(k, long[].class);
+        int n = live(remaining, lanes);
+        Arrays.fill(s, n, lanes, 0L);
+        System.arraycopy(src, at, s, 0, n);
+        return s;
+    }
+
+    /** Operand k's scratch array of the given class, made on first use (a thread's first tail of that arity and type). */
+    private <A> A operand(int k, Class<A> type) {
+        if (k >= operands.length) {
+            operands = Arrays.copyOf(operands, Math.max(k + 1, operands.length * 2));
+        }
+        Object s = operands[k];
+        if (!type.isInstance(s)) {
+            s = java.lang.reflect.Array.newInstance(type.getComponentType(), MAX_LANES);
+            operands[k] = s;
+        }
+        return type.cast(s);
+    }
+
     // ---- writes: the scratch a result was stored into, then its live lanes copied out
 
     static float[] scratchFloats(SimdTail t) {
