@@ -118,8 +118,8 @@ class SimdAllocationTest {
      * it, and most maps here allocated 48 bytes to 900 KB per call. With every transcendental run in
      * op-table order after {@link #runOtherShapesFirst}, all F32 maps but pow and all F64 maps but cbrt,
      * log1p, log10, sinh, cosh and pow then allocated nothing; those seven allocated 200 KB to 800 KB.
-     * In this test's order (the kernels of this set only, then the rest added one at a time) F32 sinh,
-     * cosh, tanh and F64 log, tanh allocated 49 KB to 270 KB too, so they are left out. C2 compiles these
+     * In this test's order (with those maps in the set) F32 sinh, cosh, tanh and F64 log, tanh allocated
+     * 49 KB to 270 KB too, so they are left out. C2 compiles these
      * kernels, and JFR's allocation samples put the allocations in its code, in the fallbacks of Vector
      * API intrinsics: {@code reinterpretAsInts} and {@code test} reach {@code convert0} with a species
      * C2 does not see as a constant ({@code -XX:+PrintIntrinsics}: "missing constant: vclass=DecodeN ...
