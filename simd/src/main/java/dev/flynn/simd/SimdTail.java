@@ -143,7 +143,9 @@ final class SimdTail {
         float[] s = t.operand(k, float[].class);
         int n = live(remaining, lanes);
         Arrays.fill(s, n, lanes, 0f);
-        System.arraycopy(src, at, s, 0, n);
+        if (n > 0) {
+            System.arraycopy(src, at, s, 0, n);
+        }
         return s;
     }
 
@@ -151,7 +153,9 @@ final class SimdTail {
         double[] s = t.operand(k, double[].class);
         int n = live(remaining, lanes);
         Arrays.fill(s, n, lanes, 0d);
-        System.arraycopy(src, at, s, 0, n);
+        if (n > 0) {
+            System.arraycopy(src, at, s, 0, n);
+        }
         return s;
     }
 
@@ -159,7 +163,9 @@ final class SimdTail {
         int[] s = t.operand(k, int[].class);
         int n = live(remaining, lanes);
         Arrays.fill(s, n, lanes, 0);
-        System.arraycopy(src, at, s, 0, n);
+        if (n > 0) {
+            System.arraycopy(src, at, s, 0, n);
+        }
         return s;
     }
 
@@ -167,7 +173,9 @@ final class SimdTail {
         long[] s = t.operand(k, long[].class);
         int n = live(remaining, lanes);
         Arrays.fill(s, n, lanes, 0L);
-        System.arraycopy(src, at, s, 0, n);
+        if (n > 0) {
+            System.arraycopy(src, at, s, 0, n);
+        }
         return s;
     }
 

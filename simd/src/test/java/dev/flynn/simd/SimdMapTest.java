@@ -464,6 +464,47 @@ class SimdMapTest {
         };
     }
 
+    /**
+     * A body that copies in own math routines runs its tail through the main loop's code, reading its
+     * operands from per-operand scratch copies. Every element of a tail, of a slice at an offset, with a
+     * scalar operand and in place must carry the bits the main loop gives it (one routine per kernel: a
+     * body of more is cut into chunk methods, which keep the two-copy tail): the expectation is each
+     * input padded to a multiple of every lane count (no tail at all), computed by the main loop alone.
+     */
+    @Test
+    void routineTailsMatchTheMainLoop() {
+        Kernel f32 = Kernel.parse("atan2(y, x) * x", DType.F32);
+        Kernel f64 = Kernel.parse("exp(x) - y", DType.F64);
+        for (int n : SIZES) {
+            int padded = Math.max(16, Math.ceilDiv(n, 16) * 16);
+            float[] x = java.util.Arrays.copyOf(floats(n, 21), padded);
+            float[] y = java.util.Arrays.copyOf(floats(n, 22), padded);
+            float[] want = SIMD.floats(f32, x, y);
+            float[] xs = java.util.Arrays.copyOf(x, n);
+            float[] ys = java.util.Arrays.copyOf(y, n);
+            assertArrayEquals(java.util.Arrays.copyOf(want, n), SIMD.floats(f32, xs, ys), "tail, n = " + n);
+            float[] big = new float[n + 5];
+            System.arraycopy(xs, 0, big, 3, n);
+            float[] outBig = new float[n + 9];
+            SIMD.into(f32, Slice.of(outBig, 7, n), Slice.of(big, 3, n), ys);
+            assertArrayEquals(java.util.Arrays.copyOf(want, n), java.util.Arrays.copyOfRange(outBig, 7, 7 + n),
+                    "slices, n = " + n);
+            float[] inPlace = xs.clone();
+            SIMD.into(f32, inPlace, inPlace, ys);
+            assertArrayEquals(java.util.Arrays.copyOf(want, n), inPlace, "in place, n = " + n);
+            float[] wantScalar = SIMD.floats(f32, x, 0.75f);
+            assertArrayEquals(java.util.Arrays.copyOf(wantScalar, n), SIMD.floats(f32, xs, 0.75f), "scalar y, n = " + n);
+
+            double[] u = java.util.Arrays.copyOf(doubles(n, 23), padded);
+            double[] v = java.util.Arrays.copyOf(doubles(n, 24), padded);
+            double[] wantD = SIMD.doubles(f64, u, v);
+            double[] vs = java.util.Arrays.copyOf(v, n);
+            double[] inPlaceD = vs.clone();
+            SIMD.into(f64, inPlaceD, java.util.Arrays.copyOf(u, n), inPlaceD);
+            assertArrayEquals(java.util.Arrays.copyOf(wantD, n), inPlaceD, "f64 in place of y, n = " + n);
+        }
+    }
+
     // ---- bindings ---------------------------------------------------------------------------------
 
     @Test
