@@ -195,9 +195,10 @@ abstract sealed class SimdLoops extends SimdLowering permits SimdReductions {
      * live elements into a scratch of its own ({@link SimdTail#operand}, zeros in the other lanes, as
      * the two-copy tail reads them), points the operand's array and offset at it, and the output's at
      * the result scratch, and goes through the same body once more; then the live lanes are copied out.
-     * A routine copied twice made F32 sinh's kernel 6700 bytes of bytecode: more than C1 compiles, and
-     * enough IR that C2 stopped inlining the Vector API's methods at once (NodeCountInliningCutoff) and
-     * left intrinsics whose species was not yet a constant as Java code on arrays, allocating per vector.
+     * A routine copied twice made F32 sinh's kernel 6693 bytes of bytecode (3080 now): more than C1
+     * compiles, and past C2's inlining node-count cutoff ({@code -XX:+PrintInlining}); C2's code for it
+     * ran intrinsics whose species it did not see as a constant as Java code on arrays, allocating per
+     * vector, once other kernels had run.
      */
     private void mapOnce(int outStore, int outOff, DType t) {
         int upper = bound(plan.lanes);
