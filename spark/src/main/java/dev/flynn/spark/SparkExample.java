@@ -149,6 +149,10 @@ public final class SparkExample {
                             flynn.into(map, z, xs);
                             return z.length;
                         }),
+                // mapChunks hands back a new array per chunk; this side allocates its result too, so the two
+                // differ by Spark's work and not by who writes into a preallocated array
+                new Pair("map 2*x+1 (then counted)", () -> SparkKernels.mapChunks(chunks, map, double[].class).count(),
+                        "one JVM into a new array", () -> flynn.doubles(map, xs).length),
                 new Pair("sum(x)", () -> SparkKernels.reduceChunks(chunks, sum),
                         "one JVM", () -> flynn.reduce(sum, xs)),
                 new Pair("a job that does nothing (fixed cost)", empty::count, "-", () -> 0));
