@@ -128,8 +128,18 @@ final class SimdExpLog {
         return scale(v, k.add(shift));
     }
 
+    /**
+     * x limited to [EXP_MIN, EXP_MAX] by compare and blend: the bits of Java's max and min for these
+     * nonzero bounds (a NaN stays NaN), without the several instructions each takes on AVX2 for its
+     * NaN and signed-zero rules.
+     */
     private static DoubleVector clampExp(DoubleVector x) {
-        return x.max(EXP_MIN).min(EXP_MAX);
+        return below(x.blend(EXP_MIN, x.compare(LT, EXP_MIN)), EXP_MAX);
+    }
+
+    /** min(x, bound) for a positive bound, by compare and blend (see clampExp). */
+    private static DoubleVector below(DoubleVector x, double bound) {
+        return x.blend(bound, x.compare(GT, bound));
     }
 
     /** e^(xh + xl) rounded once; +Inf and 0 past the thresholds, NaN for NaN. */
@@ -216,12 +226,12 @@ final class SimdExpLog {
 
     /** e^|x| / 2 for |x| >= HYPERBOLIC_LARGE, overflowing exactly where the true value does. */
     private static DoubleVector halfExpLarge(DoubleVector ax) {
-        return expPart(ax.min(EXP_MAX), ax.broadcast(0), SUM, -1);
+        return expPart(below(ax, EXP_MAX), ax.broadcast(0), SUM, -1);
     }
 
     static DoubleVector sinh(DoubleVector x) {
         DoubleVector ax = x.abs();
-        DoubleVector small = ax.min(HYPERBOLIC_LARGE);
+        DoubleVector small = below(ax, HYPERBOLIC_LARGE);
         DoubleVector eh = expPart(small, x.broadcast(0), HI, 0);
         DoubleVector el = expPart(small, x.broadcast(0), LO, 0);
         // e^a - e^-a = N + N / E with N = E - 1: no cancellation for small a
@@ -238,7 +248,7 @@ final class SimdExpLog {
 
     static DoubleVector cosh(DoubleVector x) {
         DoubleVector ax = x.abs();
-        DoubleVector small = ax.min(HYPERBOLIC_LARGE);
+        DoubleVector small = below(ax, HYPERBOLIC_LARGE);
         DoubleVector eh = expPart(small, x.broadcast(0), HI, 0);
         DoubleVector el = expPart(small, x.broadcast(0), LO, 0);
         // e^a + 1/e^a, the reciprocal of eh + el to first order
@@ -252,7 +262,7 @@ final class SimdExpLog {
 
     static DoubleVector tanh(DoubleVector x) {
         DoubleVector ax = x.abs();
-        DoubleVector twice = ax.add(ax).min(2 * HYPERBOLIC_LARGE);
+        DoubleVector twice = below(ax.add(ax), 2 * HYPERBOLIC_LARGE);
         DoubleVector eh = expPart(twice, x.broadcast(0), HI, 0);
         DoubleVector el = expPart(twice, x.broadcast(0), LO, 0);
         // (E - 1) / (E + 1) with both as double-doubles, then one correction of the quotient
@@ -340,11 +350,25 @@ final class SimdExpLog {
         return r.blend(x, ax.compare(EQ, 0).or(ax.compare(EQ, Double.POSITIVE_INFINITY)).or(x.test(IS_NAN)));
     }
 
+    /**
+     * hypot of lanes that hold floats (F32 hypot widened): each square of a float is exact in F64 and
+     * neither overflows nor underflows there, so the sum rounds once and its square root once more,
+     * within 2^-52 of the true value relative, far below the float ulp that the final rounding adds.
+     */
+    static DoubleVector hypotOfFloats(DoubleVector x, DoubleVector y) {
+        DoubleVector r = x.fma(x, y.mul(y)).sqrt();
+        // Inf wins over NaN, as in Math.hypot
+        return r.blend(Double.POSITIVE_INFINITY,
+                x.abs().compare(EQ, Double.POSITIVE_INFINITY).or(y.abs().compare(EQ, Double.POSITIVE_INFINITY)));
+    }
+
     static DoubleVector hypot(DoubleVector x, DoubleVector y) {
         DoubleVector ax = x.abs();
         DoubleVector ay = y.abs();
-        DoubleVector a = ax.max(ay);
-        DoubleVector b = ax.min(ay);
+        // compare and blend, not Java's max and min (several instructions each): a NaN lane is replaced below
+        VectorMask<Double> ayLarger = ax.compare(LT, ay);
+        DoubleVector a = ax.blend(ay, ayLarger);
+        DoubleVector b = ay.blend(ax, ayLarger);
         // scale the larger to [1, 2); a subnormal one is first lifted by 2^54 to read its exponent
         VectorMask<Double> tiny = a.compare(LT, 0x1p-1000);
         DoubleVector pre = x.broadcast(1.0).blend(0x1p54, tiny);

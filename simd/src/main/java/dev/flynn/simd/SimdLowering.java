@@ -226,7 +226,7 @@ abstract sealed class SimdLowering extends SimdEmitter permits SimdLoops {
         if (routine.isPresent() && widened(routine.get(), t)) {
             Val wide = cast(x, DType.F64);
             load(wide);
-            invoke(routine.get(), MethodTypeDesc.of(desc(DoubleVector.class), desc(DoubleVector.class)));
+            invoke(routine.get().widened(), MethodTypeDesc.of(desc(DoubleVector.class), desc(DoubleVector.class)));
             return cast(store(DType.F64, DType.F64), t);
         }
         load(x);
@@ -287,7 +287,7 @@ abstract sealed class SimdLowering extends SimdEmitter permits SimdLoops {
             load(wa);
             load(wb);
             ClassDesc dv = desc(DoubleVector.class);
-            invoke(routine.get(), MethodTypeDesc.of(dv, dv, dv));
+            invoke(routine.get().widened(), MethodTypeDesc.of(dv, dv, dv));
             return cast(store(DType.F64, DType.F64), t);
         }
         if (routine.isPresent()) {

@@ -25,11 +25,21 @@ final class SimdRoutines {
      * ({@link SimdInliner}) rather than called, as every routine of more than a few vector operations must be;
      * {@code floatsAsDoubles}: the routine has no float-lane form, so F32 lanes are widened to F64, computed
      * by its F64 form and rounded once (the kernel then runs at the F64 lane count, see {@link
-     * SimdCompiler.Plan}, which makes the widening lane to lane).
+     * SimdCompiler.Plan}, which makes the widening lane to lane); {@code widenedName}: the F64 method those
+     * widened lanes go to, which may rely on its arguments being floats (F32 hypot needs no scaling then).
      */
-    record Routine(Class<?> owner, String name, boolean inlined, boolean floatsAsDoubles) {
+    record Routine(Class<?> owner, String name, boolean inlined, boolean floatsAsDoubles, String widenedName) {
+        Routine(Class<?> owner, String name, boolean inlined, boolean floatsAsDoubles) {
+            this(owner, name, inlined, floatsAsDoubles, name);
+        }
+
         ClassDesc ownerDesc() {
             return SimdCompiler.desc(owner);
+        }
+
+        /** The routine the widened F32 lanes of a {@code floatsAsDoubles} routine call. */
+        Routine widened() {
+            return new Routine(owner, widenedName, inlined, floatsAsDoubles, widenedName);
         }
     }
 
@@ -72,7 +82,8 @@ final class SimdRoutines {
             case REM -> math("rem");
             // C2's POW follows C99 where Java differs; SimdMath.pow patches those lanes
             case POW -> fastMath ? math("pow") : new Routine(SimdExpLog.class, "pow", true, true);
-            case HYPOT -> ownInDoubles(fastMath, SimdExpLog.class, "hypot");
+            // float squares are exact in F64, so F32 needs only their sum, a square root and no scaling
+            case HYPOT -> fastMath ? null : new Routine(SimdExpLog.class, "hypot", true, true, "hypotOfFloats");
             case ATAN2 -> own(fastMath, SimdArcTrig.class, "atan2");
             case ADD, SUB, MUL, DIV, MIN, MAX, AND, OR, XOR, SHL, SHR, USHR -> null;
         };
@@ -86,10 +97,5 @@ final class SimdRoutines {
     /** Flynn's own routine, or none (the SVML-backed operator) in fast mode. */
     private static Routine own(boolean fastMath, Class<?> owner, String name) {
         return fastMath ? null : new Routine(owner, name, true, false);
-    }
-
-    /** Flynn's own routine computing F32 lanes in F64, or none (the SVML-backed operator) in fast mode. */
-    private static Routine ownInDoubles(boolean fastMath, Class<?> owner, String name) {
-        return fastMath ? null : new Routine(owner, name, true, true);
     }
 }
