@@ -15,7 +15,8 @@ import static jdk.incubator.vector.VectorOperators.LT;
  * F32 exp, expm1, sinh, cosh and tanh computed in float lanes, from one reduction shared by all five
  * and built from exactly rounded operations only, as {@link SimdExpLog} (whose F32 entry points call
  * these). e^r is carried as a float-float whose error is some 2^-30 of it, so that the subtraction of
- * 1 in expm1 and the quotients of tanh and sinh keep each result within 1 ulp.
+ * 1 in expm1, the quotient of tanh and the sum and difference of e^a / 2 and e^-a / 2 in sinh and
+ * cosh keep each result within 1 ulp.
  *
  * <p>Kernels hold a copy of this code ({@link SimdInliner}): public API, package members and
  * compile-time constants only.
@@ -54,6 +55,8 @@ final class SimdExpFloat {
     private static final float HALF_EXP_MAX = 90;
     /** From here on e^-|x| is below 2^-34 of e^|x|: sinh and cosh are e^|x| / 2 to the last bit. */
     private static final float HYPERBOLIC_LARGE = 12;
+    /** Below this sinh is its odd series: H - G would cancel. */
+    private static final float SINH_SERIES = 0.5f;
     /** From here on tanh is ±1 in float (1 - tanh < 2^-27). */
     private static final float TANH_ONE = 10;
     /** Below these expm1 (sinh) and tanh round to their argument. */
@@ -115,14 +118,6 @@ final class SimdExpFloat {
         FloatVector yl = yh.neg().add(1f).add(s).add(tail);
         FloatVector y = yh.add(yl);
         return part == HI ? y : part == LO ? yl.sub(y.sub(yh)) : y;
-    }
-
-    /**
-     * A part of e^x = 2^k (hi + lo) multiplied by 2^(k + shift): {@code HI}, {@code LO}, or {@code SUM},
-     * hi + lo rounded once and scaled. x lies in [EXP_MIN, HALF_EXP_MAX] or is NaN, which propagates.
-     */
-    private static FloatVector expPart(FloatVector x, int part, int shift) {
-        return scale(reduced(x, part), exponent(x).add(shift));
     }
 
     /**
@@ -222,33 +217,37 @@ final class SimdExpFloat {
     }
 
     /**
-     * sinh|x| or cosh|x| from N = e^a - 1 and Q = N / (N + 1) = 1 - e^-a, a = |x|, both float-floats:
-     * e^a - e^-a = N + Q and e^a + e^-a = 2 + N Q, sums of terms >= 0, so no cancellation for small a.
-     * From HYPERBOLIC_LARGE on, both are e^a / 2.
+     * sinh|x| or cosh|x| from H = e^a / 2 as a float-float (one reduction) and G = e^-a / 2 = 1 / (4H),
+     * one division corrected once, a = |x|: cosh = H + G, sinh = H - G, each two-summed. For a below
+     * {@link #SINH_SERIES} H - G cancels, so sinh is the odd series a + a^3 P(a^2). From
+     * HYPERBOLIC_LARGE on, both are H rounded once.
      */
     private static FloatVector sinhOrCosh(FloatVector x, boolean cosh) {
         FloatVector ax = x.abs();
-        // one reduction serves both sides: N and Q at a below HYPERBOLIC_LARGE, e^a / 2 above it (the
-        // lanes of the side not taken hold values that the blend drops, overflowed ones included)
+        // one reduction serves both sides; lanes of the side not taken (overflowed ones included) are
+        // dropped by the blend
         FloatVector a = atMost(ax, HALF_EXP_MAX);
-        FloatVector nh = expm1Part(a, HI);
-        FloatVector nl = expm1Part(a, LO);
-        FloatVector qh = quotientPart(nh, nl, 1f, HI);
-        FloatVector ql = quotientPart(nh, nl, 1f, LO);
-        FloatVector r;
-        if (cosh) {
-            // 1 + N Q / 2
-            FloatVector ph = nh.mul(qh).mul(0.5f);
-            FloatVector pl = nh.fma(qh, ph.mul(-2f)).add(nh.fma(ql, nl.mul(qh))).mul(0.5f);
-            FloatVector h = ph.add(1f);
-            FloatVector hv = h.sub(ph);
-            r = h.add(ph.sub(h.sub(hv)).add(hv.neg().add(1f)).add(pl));
-        } else {
-            // (N + Q) / 2, N >= Q
-            FloatVector h = nh.add(qh);
-            r = h.add(qh.sub(h.sub(nh)).add(nl).add(ql)).mul(0.5f);
+        IntVector k = exponent(a).sub(1);
+        FloatVector yh = reduced(a, HI);
+        FloatVector large = scale(yh, k);
+        // below HYPERBOLIC_LARGE, k <= 17: one exact scaling
+        FloatVector p = twoPow(k);
+        FloatVector hh = yh.mul(p);
+        FloatVector hl = reduced(a, LO).mul(p);
+        // G = 1 / (4H): g rounded, then its first-order correction (0.25 - g H) / H with 1/H ~ 4g
+        FloatVector g = hh.broadcast(0.25f).div(hh);
+        FloatVector gl = g.neg().fma(hh, hh.broadcast(0.25f)).sub(g.mul(hl)).mul(g.mul(4f));
+        FloatVector s = cosh ? hh.add(g) : hh.sub(g);
+        // hh >= g: the error of s is exact (fast two-sum)
+        FloatVector sErr = cosh ? hh.sub(s).add(g) : hh.sub(s).sub(g);
+        FloatVector r = s.add(cosh ? sErr.add(hl).add(gl) : sErr.add(hl).sub(gl));
+        if (!cosh) {
+            // a + a^3 (1/3! + z/5! + z^2/7! + z^3/9!), z = a^2: the next term is below 2^-33 of sinh a
+            FloatVector z = ax.mul(ax);
+            FloatVector series = z.fma(1f / 362880, 1f / 5040).fma(z, z.broadcast(1f / 120)).fma(z, z.broadcast(1f / 6));
+            r = r.blend(ax.mul(z).fma(series, ax), ax.compare(LT, SINH_SERIES));
         }
-        return r.blend(expPart(a, SUM, -1), ax.compare(GE, HYPERBOLIC_LARGE));
+        return r.blend(large, ax.compare(GE, HYPERBOLIC_LARGE));
     }
 
     static FloatVector tanh(FloatVector x) {

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The F32 routines computed in float lanes ({@link SimdExpLog}'s exp, expm1, sinh, cosh, tanh, cbrt,
- * log, log10, log1p) swept over the float bit patterns: every {@code STRIDE}-th pattern from a per-op
+ * log, log10, log1p, and {@link SimdArcTrig}'s asin and acos) swept over the float bit patterns: every {@code STRIDE}-th pattern from a per-op
  * offset (131,072 inputs each by default, positive and negative, normal and subnormal), plus the patterns
  * next to each op's thresholds. A float has only 2^32 values, so {@code -Dflynn.test.f32Stride=1} checks
  * every one (an hour or more per op on a loaded 2-core machine). The reference is {@code Math} on the
@@ -41,7 +41,11 @@ class SimdFloatSweepTest {
         // small argument, 2x crossing ln2/2, the result rounding to 1, the switch to 1
         TANH(SimdExpLog::tanh, Math::tanh, 0x1p-13f, 0.1732868f, 9.010913f, 10f),
         // subnormal arguments, each residue of the exponent mod 3
-        CBRT(SimdExpLog::cbrt, Math::cbrt, 0x1p-126f, 1f, 2f, 4f, 8f, Float.MAX_VALUE);
+        CBRT(SimdExpLog::cbrt, Math::cbrt, 0x1p-126f, 1f, 2f, 4f, 8f, Float.MAX_VALUE),
+        // the switch from the series to pi/2 - 2 asin(sqrt((1 - |x|) / 2)), the domain's end, the argument
+        // rounding to itself
+        ASIN(SimdArcTrig::asin, Math::asin, 0.5f, 1f, 0x1p-12f),
+        ACOS(SimdArcTrig::acos, Math::acos, 0.5f, 1f, 0x1p-25f);
 
         final UnaryOperator<FloatVector> routine;
         final DoubleUnaryOperator reference;
