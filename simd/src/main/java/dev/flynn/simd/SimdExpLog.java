@@ -28,7 +28,7 @@ import static jdk.incubator.vector.VectorOperators.NE;
  * rounded value. F32 exp, expm1, sinh, cosh, tanh ({@link SimdExpFloat}), log, log10, log1p and cbrt
  * are computed in float lanes (their reductions carry the few rounding errors that matter as
  * float-floats, which keeps them within 1 ulp); F32 pow and hypot widen their lanes, compute in F64
- * and round once.
+ * and round once (hypot as the square root of the sum of the exact squares, {@link #hypotOfFloats}).
  *
  * <p>Kernels hold a copy of this code ({@link SimdInliner}), so it uses only public API, members of
  * this package that are not private (record accessors, not fields) and compile-time constants.
@@ -224,16 +224,21 @@ final class SimdExpLog {
         return r.blend(x, x.compare(EQ, 0).or(x.test(IS_NAN)));
     }
 
-    /** e^|x| / 2 for |x| >= HYPERBOLIC_LARGE, overflowing exactly where the true value does. */
-    private static DoubleVector halfExpLarge(DoubleVector ax) {
-        return expPart(below(ax, EXP_MAX), ax.broadcast(0), SUM, -1);
+    /**
+     * e^|x| / 2 for |x| >= HYPERBOLIC_LARGE, overflowing exactly where the true value does. {@code a}
+     * is |x| clamped to EXP_MAX, the argument the small side's reduction takes too, so that the two
+     * sides share one reduction (C2 merges the copies); lanes of the side not taken hold values that
+     * the blend drops, overflowed ones included.
+     */
+    private static DoubleVector halfExpLarge(DoubleVector a) {
+        return expPart(a, a.broadcast(0), SUM, -1);
     }
 
     static DoubleVector sinh(DoubleVector x) {
         DoubleVector ax = x.abs();
-        DoubleVector small = below(ax, HYPERBOLIC_LARGE);
-        DoubleVector eh = expPart(small, x.broadcast(0), HI, 0);
-        DoubleVector el = expPart(small, x.broadcast(0), LO, 0);
+        DoubleVector a = below(ax, EXP_MAX);
+        DoubleVector eh = expPart(a, x.broadcast(0), HI, 0);
+        DoubleVector el = expPart(a, x.broadcast(0), LO, 0);
         // e^a - e^-a = N + N / E with N = E - 1: no cancellation for small a
         DoubleVector nh = eh.sub(1.0);
         DoubleVector nl = eh.sub(nh).sub(1.0).add(el);
@@ -241,22 +246,22 @@ final class SimdExpLog {
         DoubleVector rq = q.neg().fma(eh, nh).add(nl).sub(q.mul(el)).div(eh);
         DoubleVector h = nh.add(q);
         DoubleVector lo = q.sub(h.sub(nh)).add(nl).add(rq);
-        DoubleVector r = h.add(lo).mul(0.5).blend(halfExpLarge(ax), ax.compare(GE, HYPERBOLIC_LARGE));
+        DoubleVector r = h.add(lo).mul(0.5).blend(halfExpLarge(a), ax.compare(GE, HYPERBOLIC_LARGE));
         r = copySign(r, x);
         return r.blend(x, ax.compare(LT, TINY).or(x.test(IS_NAN)));
     }
 
     static DoubleVector cosh(DoubleVector x) {
         DoubleVector ax = x.abs();
-        DoubleVector small = below(ax, HYPERBOLIC_LARGE);
-        DoubleVector eh = expPart(small, x.broadcast(0), HI, 0);
-        DoubleVector el = expPart(small, x.broadcast(0), LO, 0);
+        DoubleVector a = below(ax, EXP_MAX);
+        DoubleVector eh = expPart(a, x.broadcast(0), HI, 0);
+        DoubleVector el = expPart(a, x.broadcast(0), LO, 0);
         // e^a + 1/e^a, the reciprocal of eh + el to first order
         DoubleVector inv = eh.broadcast(1.0).div(eh);
         DoubleVector invErr = inv.neg().fma(eh, inv.broadcast(1.0)).mul(inv).sub(el.mul(inv).mul(inv));
         DoubleVector h = eh.add(inv);
         DoubleVector lo = inv.sub(h.sub(eh)).add(el).add(invErr);
-        DoubleVector r = h.add(lo).mul(0.5).blend(halfExpLarge(ax), ax.compare(GE, HYPERBOLIC_LARGE));
+        DoubleVector r = h.add(lo).mul(0.5).blend(halfExpLarge(a), ax.compare(GE, HYPERBOLIC_LARGE));
         return r.blend(x, x.test(IS_NAN));
     }
 
